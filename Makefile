@@ -1,0 +1,50 @@
+# ligerdata — build, test and demo targets. Two commands matter:
+#   make demo   runs every pipeline on the recorded data, then serves the site
+#   make test   runs the test suite
+GO      ?= go
+BIN     := bin/ligerdata
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+PKGS    := ./...
+
+.PHONY: all build test race lint demo bench docs fuzz clean
+
+all: build
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/ligerdata
+
+# The whole suite, with the race detector: connectors against recorded
+# responses, the engine, publication, and the site in headless Chromium.
+test:
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+
+lint: build
+	@test -z "$$(gofmt -l $$(git ls-files -co --exclude-standard '*.go'))" || { gofmt -l $$(git ls-files -co --exclude-standard '*.go'); echo "gofmt: files above need formatting"; exit 1; }
+	$(GO) vet $(PKGS)
+	./$(BIN) lint
+	./$(BIN) connectors --markdown | diff -u docs/connectors.md - || { echo "docs/connectors.md is stale: run make docs"; exit 1; }
+
+demo: build
+	./$(BIN) demo --store data --replay testdata/replay
+
+docs: build
+	./$(BIN) connectors --markdown > docs/connectors.md
+
+# Throughput and peak memory of validation + publication against DuckDB's
+# own CSV to Parquet on the same generated file, in the same run.
+bench: build
+	$(GO) run ./bench/publishbench -rows 1000000
+
+# A short run of every fuzz target (FUZZTIME=1m make fuzz for longer).
+FUZZTIME ?= 15s
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+clean:
+	rm -rf bin data

@@ -1,0 +1,514 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ligerdata/ligerdata/connectors"
+	"github.com/ligerdata/ligerdata/connectors/all"
+	"github.com/ligerdata/ligerdata/internal/store"
+	"github.com/ligerdata/ligerdata/output"
+	"github.com/ligerdata/ligerdata/pipelines"
+	"github.com/ligerdata/ligerdata/schemas"
+	"github.com/ligerdata/ligerdata/web"
+)
+
+// common holds the flags several commands share.
+type common struct {
+	store    string
+	defs     string
+	json     bool
+	logLevel string
+	baseURL  string
+}
+
+func (c *common) register(fs *flag.FlagSet, withStore bool) {
+	if withStore {
+		fs.StringVar(&c.store, "store", envOr("LIGERDATA_STORE", "data"), "store folder (raw responses, runs, rejected rows, public files)")
+		fs.StringVar(&c.defs, "defs", "", "folder of pipeline definitions (default: the embedded ones)")
+		fs.StringVar(&c.baseURL, "base-url", envOr("LIGERDATA_BASE_URL", "http://127.0.0.1:8080"), "public address of the site, used in the catalogue")
+	}
+	fs.BoolVar(&c.json, "json", false, "print machine-readable results on stdout")
+	fs.StringVar(&c.logLevel, "log-level", envOr("LIGERDATA_LOG_LEVEL", "info"), "debug, info, warn or error")
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func (c *common) logger(stderr io.Writer) *slog.Logger {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(c.logLevel)); err != nil {
+		lvl = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}))
+}
+
+// parseFlags parses flags placed before, between or after positional
+// arguments, and returns the positional ones.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("ligerdata "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// loadDefs loads the embedded definitions or those of a folder.
+func loadDefs(dir string) ([]*pipelines.Definition, error) {
+	l := &pipelines.Loader{Registry: all.Registry()}
+	var fsys fs.FS = pipelines.Embedded
+	if dir != "" {
+		fsys = os.DirFS(dir)
+	}
+	return l.LoadAll(fsys)
+}
+
+func catalogMeta(baseURL string) output.CatalogMeta {
+	return output.CatalogMeta{
+		Title:        "Données ouvertes des Pays de la Loire",
+		Description:  "Jeux de données moissonnés, vérifiés et republiés par ligerdata pour le portail régional : lieux de médiation numérique, tourisme, information géographique et enseignement supérieur.",
+		Publisher:    "Région Pays de la Loire",
+		PublisherURL: "https://www.paysdelaloire.fr/",
+		Homepage:     strings.TrimSuffix(baseURL, "/") + "/",
+		BaseURL:      strings.TrimSuffix(baseURL, "/"),
+		Language:     "fr",
+	}
+}
+
+func newRunner(c *common, replay, record string, full bool, logger *slog.Logger) (*pipelines.Runner, error) {
+	st, err := store.Open(c.store)
+	if err != nil {
+		return nil, err
+	}
+	defsDir := ""
+	if c.defs != "" {
+		if defsDir, err = filepath.Abs(c.defs); err != nil {
+			return nil, err
+		}
+	}
+	return &pipelines.Runner{
+		Store:     st,
+		Logger:    logger,
+		DefsDir:   defsDir,
+		ReplayDir: replay,
+		RecordDir: record,
+		Full:      full,
+		Catalog:   catalogMeta(c.baseURL),
+	}, nil
+}
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("run", stderr)
+	var c common
+	c.register(fs, true)
+	runAll := fs.Bool("all", false, "run every pipeline")
+	replay := fs.String("replay", "", "serve recorded responses from this folder instead of the network")
+	record := fs.String("record", "", "keep a copy of every response in this folder, in replay format")
+	full := fs.Bool("full", false, "process the sources even when they have not changed")
+	names, err := parseFlags(fs, args)
+	if err != nil {
+		return exitUsage
+	}
+	if len(names) == 0 && !*runAll {
+		fmt.Fprintln(stderr, "ligerdata run: name pipelines or give --all")
+		return exitUsage
+	}
+	if len(names) > 0 && *runAll {
+		fmt.Fprintln(stderr, "ligerdata run: name pipelines or give --all, not both")
+		return exitUsage
+	}
+	logger := c.logger(stderr)
+	defs, err := loadDefs(c.defs)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitUsage
+	}
+	selected, err := selectDefs(defs, names)
+	if err != nil {
+		fmt.Fprintln(stderr, "ligerdata run:", err)
+		return exitUsage
+	}
+	runner, err := newRunner(&c, *replay, *record, *full, logger)
+	if err != nil {
+		fmt.Fprintln(stderr, "ligerdata run:", err)
+		return exitFailed
+	}
+	return runAndReport(ctx, runner, selected, c.json, stdout, stderr)
+}
+
+func selectDefs(defs []*pipelines.Definition, names []string) ([]*pipelines.Definition, error) {
+	if len(names) == 0 {
+		return defs, nil
+	}
+	byID := map[string]*pipelines.Definition{}
+	var ids []string
+	for _, d := range defs {
+		byID[d.ID] = d
+		ids = append(ids, d.ID)
+	}
+	var out []*pipelines.Definition
+	for _, n := range names {
+		d, ok := byID[n]
+		if !ok {
+			return nil, fmt.Errorf("unknown pipeline %q (known: %s)", n, strings.Join(ids, ", "))
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// runAndReport runs pipelines one after the other and returns the worst
+// exit code: failed (1) before blocked (3) before ok.
+func runAndReport(ctx context.Context, runner *pipelines.Runner, defs []*pipelines.Definition, asJSON bool, stdout, stderr io.Writer) int {
+	code := exitOK
+	var manifests []*pipelines.Manifest
+	for _, def := range defs {
+		m, err := runner.Run(ctx, def)
+		if m != nil {
+			manifests = append(manifests, m)
+		}
+		switch {
+		case err == nil:
+		case errors.Is(err, pipelines.ErrBlocked):
+			fmt.Fprintf(stderr, "%s: %v\n", def.ID, err)
+			if code == exitOK {
+				code = exitBlocked
+			}
+		default:
+			fmt.Fprintf(stderr, "%s: %v\n", def.ID, err)
+			code = exitFailed
+		}
+		if !asJSON && m != nil {
+			fmt.Fprintf(stdout, "%-32s %-10s read %d, accepted %d, rejected %d", def.ID, m.Outcome, m.Read, m.Accepted, m.Rejected)
+			if m.Release != "" {
+				fmt.Fprintf(stdout, ", release %s", m.Release)
+			}
+			fmt.Fprintln(stdout)
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(manifests)
+	}
+	return code
+}
+
+func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("validate", stderr)
+	var c common
+	c.register(fs, false)
+	schemaArg := fs.String("schema", "", "schema file, or the name of an embedded schema ("+strings.Join(schemas.Names(), ", ")+")")
+	delim := fs.String("delimiter", "", "CSV field separator (default: read from the header line: comma, semicolon or tab)")
+	maxErrors := fs.Int("max-errors", 1000, "errors listed at most (all are counted)")
+	files, err := parseFlags(fs, args)
+	if err != nil {
+		return exitUsage
+	}
+	if *schemaArg == "" || len(files) != 1 {
+		fmt.Fprintln(stderr, "usage: ligerdata validate --schema FILE_OR_NAME DATA_FILE [--json]")
+		return exitUsage
+	}
+	s, err := schemas.Load(*schemaArg)
+	if err != nil {
+		fmt.Fprintln(stderr, "ligerdata validate:", err)
+		return exitUsage
+	}
+	f, err := os.Open(files[0])
+	if err != nil {
+		fmt.Fprintln(stderr, "ligerdata validate:", err)
+		return exitUsage
+	}
+	defer f.Close()
+	d := schemas.DefaultDialect()
+	d.Delimiter = 0
+	if *delim != "" {
+		r := []rune(strings.ReplaceAll(*delim, `\t`, "\t"))
+		if len(r) != 1 {
+			fmt.Fprintln(stderr, "ligerdata validate: --delimiter must be one character")
+			return exitUsage
+		}
+		d.Delimiter = r[0]
+	}
+	var listed []schemas.Error
+	sum, err := schemas.ReadCSV(ctx, f, d, s, func(r schemas.RowResult) error {
+		for _, e := range r.Errors {
+			if len(listed) < *maxErrors {
+				listed = append(listed, e)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "ligerdata validate: %s: %v\n", files[0], err)
+		return exitFailed
+	}
+	all := append(append([]schemas.Error{}, sum.HeaderErrors...), listed...)
+	valid := len(all) == 0 && sum.Invalid == 0
+	if c.json {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(map[string]any{
+			"valid":          valid,
+			"file":           files[0],
+			"schema":         s.Name,
+			"rows":           sum.Read,
+			"valid_rows":     sum.Valid,
+			"invalid_rows":   sum.Invalid,
+			"errors_by_code": sum.ErrorsByCode,
+			"errors":         all,
+		})
+	} else {
+		for _, e := range all {
+			fmt.Fprintf(stdout, "%s:%d: [%s] %s\n", files[0], max(e.Line, e.Row), e.Code, e.Message)
+		}
+		if valid {
+			fmt.Fprintf(stdout, "%s : valide (%d lignes, schéma %s)\n", files[0], sum.Read, s.Name)
+		} else {
+			fmt.Fprintf(stdout, "%s : invalide — %d lignes lues, %d valides, %d invalides\n", files[0], sum.Read, sum.Valid, sum.Invalid)
+		}
+	}
+	if !valid {
+		return exitFailed
+	}
+	return exitOK
+}
+
+func cmdLint(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("lint", stderr)
+	var c common
+	c.register(fs, false)
+	fs.StringVar(&c.defs, "defs", "", "folder of pipeline definitions (default: the embedded ones)")
+	if _, err := parseFlags(fs, args); err != nil {
+		return exitUsage
+	}
+	var problems []string
+	for _, name := range schemas.Names() {
+		if _, err := schemas.Load(name); err != nil {
+			problems = append(problems, fmt.Sprintf("schemas/%s.json: %v", name, err))
+		}
+	}
+	defs, err := loadDefs(c.defs)
+	if err != nil {
+		var des pipelines.DefErrors
+		if errors.As(err, &des) {
+			for _, e := range des {
+				problems = append(problems, e.Error())
+			}
+		} else {
+			problems = append(problems, err.Error())
+		}
+	}
+	if c.json {
+		ids := []string{}
+		for _, d := range defs {
+			ids = append(ids, d.ID)
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(map[string]any{"ok": len(problems) == 0, "pipelines": ids, "problems": append([]string{}, problems...)})
+	} else {
+		for _, p := range problems {
+			fmt.Fprintln(stderr, p)
+		}
+		if len(problems) == 0 {
+			fmt.Fprintf(stdout, "%d pipelines and %d schemas are valid\n", len(defs), len(schemas.Names()))
+		}
+	}
+	if len(problems) > 0 {
+		return exitUsage
+	}
+	return exitOK
+}
+
+func cmdConnectors(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("connectors", stderr)
+	markdown := fs.Bool("markdown", false, "print the documentation page docs/connectors.md")
+	asJSON := fs.Bool("json", false, "print machine-readable results on stdout")
+	if _, err := parseFlags(fs, args); err != nil {
+		return exitUsage
+	}
+	kinds := all.Registry().Kinds()
+	switch {
+	case *asJSON:
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		type kindJSON struct {
+			Name    string              `json:"name"`
+			Summary string              `json:"summary"`
+			Options []connectors.Option `json:"options"`
+		}
+		var out []kindJSON
+		for _, k := range kinds {
+			out = append(out, kindJSON{k.Name, k.Summary, k.Options})
+		}
+		_ = enc.Encode(out)
+	case *markdown:
+		fmt.Fprint(stdout, connectorsMarkdown(kinds))
+	default:
+		for _, k := range kinds {
+			fmt.Fprintf(stdout, "%s — %s\n", k.Name, k.Summary)
+			for _, o := range k.Options {
+				req := ""
+				if o.Required {
+					req = " (required)"
+				}
+				def := ""
+				if o.Default != "" {
+					def = fmt.Sprintf(" [default: %s]", o.Default)
+				}
+				fmt.Fprintf(stdout, "  %-14s %s%s%s\n", o.Name, o.Help, req, def)
+			}
+			fmt.Fprintln(stdout)
+		}
+	}
+	return exitOK
+}
+
+// connectorsMarkdown renders the connector documentation from the same
+// Help texts the command prints.
+func connectorsMarkdown(kinds []connectors.Kind) string {
+	var b strings.Builder
+	b.WriteString("# Connectors\n\nGenerated by `ligerdata connectors --markdown` from the option help in the code; do not edit by hand.\n")
+	for _, k := range kinds {
+		fmt.Fprintf(&b, "\n## %s\n\n%s.\n\n| option | required | default | help |\n|---|---|---|---|\n", k.Name, strings.TrimSuffix(k.Summary, "."))
+		for _, o := range k.Options {
+			req := "no"
+			if o.Required {
+				req = "yes"
+			}
+			help := strings.ReplaceAll(o.Help, "|", `\|`)
+			if o.Example != "" {
+				help += fmt.Sprintf(" Example: `%s`.", o.Example)
+			}
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", o.Name, req, codeOrDash(o.Default), help)
+		}
+	}
+	return b.String()
+}
+
+func codeOrDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return "`" + s + "`"
+}
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("serve", stderr)
+	var c common
+	c.register(fs, true)
+	addr := fs.String("addr", envOr("LIGERDATA_ADDR", "127.0.0.1:8080"), "address to listen on")
+	noSchedule := fs.Bool("no-schedule", false, "serve only; do not run pipelines on their schedules")
+	if _, err := parseFlags(fs, args); err != nil {
+		return exitUsage
+	}
+	logger := c.logger(stderr)
+	if !*noSchedule {
+		defs, err := loadDefs(c.defs)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return exitUsage
+		}
+		runner, err := newRunner(&c, "", "", false, logger)
+		if err != nil {
+			fmt.Fprintln(stderr, "ligerdata serve:", err)
+			return exitFailed
+		}
+		sched, err := pipelines.NewScheduler(runner, defs, logger)
+		if err != nil {
+			fmt.Fprintln(stderr, "ligerdata serve:", err)
+			return exitFailed
+		}
+		sched.Start()
+		defer func() {
+			stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			sched.Stop(stopCtx)
+		}()
+	}
+	return serveSite(ctx, &c, *addr, logger, stdout, stderr)
+}
+
+func serveSite(ctx context.Context, c *common, addr string, logger *slog.Logger, stdout, stderr io.Writer) int {
+	st, err := store.Open(c.store)
+	if err != nil {
+		fmt.Fprintln(stderr, "ligerdata serve:", err)
+		return exitFailed
+	}
+	h, err := web.New(web.Options{PublicDir: st.PublicDir(), BaseURL: c.baseURL, Logger: logger})
+	if err != nil {
+		fmt.Fprintln(stderr, "ligerdata serve:", err)
+		return exitFailed
+	}
+	err = web.Serve(ctx, addr, h, logger, func(listen string) {
+		fmt.Fprintf(stdout, "Site ready: http://%s/\n", listen)
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, "ligerdata serve:", err)
+		return exitFailed
+	}
+	return exitOK
+}
+
+func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("demo", stderr)
+	var c common
+	c.register(fs, true)
+	addr := fs.String("addr", envOr("LIGERDATA_ADDR", "127.0.0.1:8080"), "address to listen on")
+	replay := fs.String("replay", filepath.Join("testdata", "replay"), "folder of recorded responses")
+	noServe := fs.Bool("no-serve", false, "run the pipelines and stop, without serving the site")
+	if _, err := parseFlags(fs, args); err != nil {
+		return exitUsage
+	}
+	if _, err := os.Stat(*replay); err != nil {
+		fmt.Fprintf(stderr, "ligerdata demo: recorded responses not found: %v (run from the repository root or give --replay)\n", err)
+		return exitUsage
+	}
+	logger := c.logger(stderr)
+	defs, err := loadDefs(c.defs)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitUsage
+	}
+	runner, err := newRunner(&c, *replay, "", false, logger)
+	if err != nil {
+		fmt.Fprintln(stderr, "ligerdata demo:", err)
+		return exitFailed
+	}
+	code := runAndReport(ctx, runner, defs, c.json, stdout, stderr)
+	if code == exitFailed || *noServe {
+		return code
+	}
+	return serveSite(ctx, &c, *addr, logger, stdout, stderr)
+}

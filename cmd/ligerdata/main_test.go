@@ -1,0 +1,213 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ligerdata/ligerdata/connectors/all"
+)
+
+const validExample = "../../schemas/testdata/lieux-mediation-numerique-valide.csv"
+
+func runCmd(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// breakExample writes a copy of the schema's valid example whose row has a
+// four-digit postal code, an empty nom and an impossible date.
+func breakExample(t *testing.T) string {
+	t.Helper()
+	f, err := os.Open(validExample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := map[string]int{}
+	for i, h := range recs[0] {
+		idx[h] = i
+	}
+	row := recs[1]
+	row[idx["code_postal"]] = "5110"
+	row[idx["nom"]] = ""
+	row[idx["date_maj"]] = "2024-02-31"
+	path := filepath.Join(t.TempDir(), "invalide.csv")
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.WriteAll(recs)
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestValidateCommand(t *testing.T) {
+	code, out, errs := runCmd(t, "validate", "--schema", "lieux-mediation-numerique", validExample)
+	if code != exitOK {
+		t.Fatalf("valid example: exit %d\n%s%s", code, out, errs)
+	}
+
+	bad := breakExample(t)
+	code, out, _ = runCmd(t, "validate", "--schema", "../../schemas/lieux-mediation-numerique.json", bad, "--json")
+	if code != exitFailed {
+		t.Fatalf("invalid copy: exit %d, want %d\n%s", code, exitFailed, out)
+	}
+	var res struct {
+		Valid  bool
+		Errors []struct {
+			Code  string
+			Row   int
+			Field string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("--json output: %v\n%s", err, out)
+	}
+	got := map[string]string{}
+	for _, e := range res.Errors {
+		if e.Row != 2 {
+			t.Errorf("error on row %d, want 2 (first data row): %+v", e.Row, e)
+		}
+		got[e.Field] = e.Code
+	}
+	want := map[string]string{"code_postal": "constraint-error", "nom": "constraint-error", "date_maj": "type-error"}
+	for f, c := range want {
+		if got[f] != c {
+			t.Errorf("field %s: got code %q, want %q (all: %v)", f, got[f], c, got)
+		}
+	}
+	if len(res.Errors) != 3 || res.Valid {
+		t.Errorf("want exactly 3 errors, got %+v", res.Errors)
+	}
+
+	// The human output names row and field too.
+	_, out, _ = runCmd(t, "validate", "--schema", "lieux-mediation-numerique", bad)
+	for _, f := range []string{"code_postal", "nom", "date_maj"} {
+		if !strings.Contains(out, f) {
+			t.Errorf("human output does not name %s:\n%s", f, out)
+		}
+	}
+
+	if code, _, _ := runCmd(t, "validate", bad); code != exitUsage {
+		t.Errorf("missing --schema: exit %d, want %d", code, exitUsage)
+	}
+	if code, _, _ := runCmd(t, "validate", "--schema", "nope", bad); code != exitUsage {
+		t.Errorf("unknown schema: exit %d, want %d", code, exitUsage)
+	}
+}
+
+func TestLintCommand(t *testing.T) {
+	if code, out, errs := runCmd(t, "lint"); code != exitOK {
+		t.Fatalf("embedded definitions: exit %d\n%s%s", code, out, errs)
+	}
+	dir := t.TempDir()
+	def := `id: deux-erreurs
+title: Deux erreurs
+description: Un fichier avec deux fautes.
+publisher: Région Pays de la Loire
+licence: etalab-2.0
+source_licence: etalab-2.0
+source:
+  kind: file
+  url: https://example.org/x.csv
+  delimitr: ";"
+schema: lieux-mediation-numerique
+schedul: "0 4 * * *"
+`
+	if err := os.WriteFile(filepath.Join(dir, "deux-erreurs.yaml"), []byte(def), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := runCmd(t, "lint", "--defs", dir)
+	if code != exitUsage {
+		t.Fatalf("exit %d, want %d", code, exitUsage)
+	}
+	for _, want := range []string{"deux-erreurs.yaml:10:3: source.delimitr: unknown key", "deux-erreurs.yaml:12:1: schedul: unknown key"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("lint output lacks %q:\n%s", want, errs)
+		}
+	}
+}
+
+func TestConnectorsCommandAndDocs(t *testing.T) {
+	code, out, _ := runCmd(t, "connectors")
+	if code != exitOK {
+		t.Fatal(code)
+	}
+	for _, k := range all.Registry().Kinds() {
+		if !strings.Contains(out, k.Name+" — ") {
+			t.Errorf("kind %s not listed", k.Name)
+		}
+		for _, o := range k.Options {
+			if o.Help == "" {
+				t.Errorf("%s.%s has no help text", k.Name, o.Name)
+			}
+		}
+	}
+	_, md, _ := runCmd(t, "connectors", "--markdown")
+	doc, err := os.ReadFile("../../docs/connectors.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if md != string(doc) {
+		t.Error("docs/connectors.md is stale: run make docs")
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{}, {"nope"}, {"run"}, {"run", "--all", "x"}, {"run", "no-such-pipeline"}, {"run", "--bogus"}} {
+		if code, _, _ := runCmd(t, args...); code != exitUsage {
+			t.Errorf("%q: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+}
+
+func TestDemoRunsEveryPipeline(t *testing.T) {
+	store := t.TempDir()
+	code, out, errs := runCmd(t, "demo", "--no-serve", "--store", store, "--replay", "../../testdata/replay", "--json")
+	if code != exitOK {
+		t.Fatalf("demo: exit %d\n%s", code, errs)
+	}
+	var ms []struct {
+		Pipeline, Outcome string
+		Accepted          int
+	}
+	if err := json.Unmarshal([]byte(out), &ms); err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) != len(mustDefs(t)) {
+		t.Errorf("demo ran %d pipelines of %d", len(ms), len(mustDefs(t)))
+	}
+	for _, m := range ms {
+		if m.Outcome != "published" || m.Accepted == 0 {
+			t.Errorf("%s: %s with %d rows", m.Pipeline, m.Outcome, m.Accepted)
+		}
+		if _, err := os.Stat(filepath.Join(store, "public", "datasets")); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func mustDefs(t *testing.T) []string {
+	t.Helper()
+	defs, err := loadDefs("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, d := range defs {
+		ids = append(ids, d.ID)
+	}
+	return ids
+}

@@ -1,0 +1,324 @@
+package output
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ligerdata/ligerdata/schemas"
+)
+
+// License identifies the licence of a dataset.
+type License struct {
+	ID    string // as in Data Package licences: etalab-2.0, odc-odbl, cc-by-4.0 …
+	Title string // human title; filled from ID for the well-known licences when empty
+	URL   string // licence text; filled from ID for the well-known licences when empty
+}
+
+// knownLicenses fills the title and URL of the licences used by French open data.
+var knownLicenses = map[string]License{
+	"etalab-2.0": {ID: "etalab-2.0", Title: "Licence Ouverte / Open Licence version 2.0", URL: "https://www.etalab.gouv.fr/licence-ouverte-open-licence"},
+	"odc-odbl":   {ID: "odc-odbl", Title: "Open Data Commons Open Database License (ODbL)", URL: "https://opendatacommons.org/licenses/odbl/1-0/"},
+	"cc-by-4.0":  {ID: "cc-by-4.0", Title: "Creative Commons Attribution 4.0", URL: "https://creativecommons.org/licenses/by/4.0/"},
+	"cc0-1.0":    {ID: "cc0-1.0", Title: "Creative Commons Zero v1.0 Universal", URL: "https://creativecommons.org/publicdomain/zero/1.0/"},
+}
+
+// withDefaults returns l with Title and URL filled for a well-known ID.
+func (l License) withDefaults() License {
+	if k, ok := knownLicenses[strings.ToLower(l.ID)]; ok {
+		if l.Title == "" {
+			l.Title = k.Title
+		}
+		if l.URL == "" {
+			l.URL = k.URL
+		}
+	}
+	return l
+}
+
+// DatasetMeta describes a dataset. Texts are in French: they are shown to
+// data users in datapackage.json, the catalogue and the web site.
+type DatasetMeta struct {
+	ID, Title, Description  string // ID is the folder name under datasets/
+	Keywords                []string
+	License                 License
+	Publisher, ContactEmail string
+	SourceTitle, SourceURL  string
+	Pipeline, Schedule      string // pipeline id and cron schedule
+	Theme                   string // a DCAT theme URI or EU data-theme code (ENVI, TRAN …), optional
+	Spatial                 string // e.g. "Région Pays de la Loire" or a place URI, optional
+}
+
+// Quality is the quality report of a run, published as quality.json.
+// SampleErrors holds at most the first 100 errors.
+type Quality struct {
+	Dataset, Release, RunID     string
+	Read, Accepted, Rejected    int
+	ErrorsByCode, ErrorsByField map[string]int
+	HeaderErrors, SampleErrors  []schemas.Error
+}
+
+// MaxSampleErrors is the number of errors kept in quality.json.
+const MaxSampleErrors = 100
+
+type qualityJSON struct {
+	Dataset       string          `json:"dataset"`
+	Release       string          `json:"release"`
+	RunID         string          `json:"run_id"`
+	Read          int             `json:"read"`
+	Accepted      int             `json:"accepted"`
+	Rejected      int             `json:"rejected"`
+	ErrorsByCode  map[string]int  `json:"errors_by_code"`
+	ErrorsByField map[string]int  `json:"errors_by_field"`
+	HeaderErrors  []schemas.Error `json:"header_errors"`
+	SampleErrors  []schemas.Error `json:"sample_errors"`
+}
+
+func (q Quality) toJSON() qualityJSON {
+	out := qualityJSON{
+		Dataset: q.Dataset, Release: q.Release, RunID: q.RunID,
+		Read: q.Read, Accepted: q.Accepted, Rejected: q.Rejected,
+		ErrorsByCode: q.ErrorsByCode, ErrorsByField: q.ErrorsByField,
+		HeaderErrors: q.HeaderErrors, SampleErrors: q.SampleErrors,
+	}
+	if out.ErrorsByCode == nil {
+		out.ErrorsByCode = map[string]int{}
+	}
+	if out.ErrorsByField == nil {
+		out.ErrorsByField = map[string]int{}
+	}
+	if out.HeaderErrors == nil {
+		out.HeaderErrors = []schemas.Error{}
+	}
+	if out.SampleErrors == nil {
+		out.SampleErrors = []schemas.Error{}
+	}
+	if len(out.SampleErrors) > MaxSampleErrors {
+		out.SampleErrors = out.SampleErrors[:MaxSampleErrors]
+	}
+	return out
+}
+
+// Data Package descriptor, in the order of the frictionless specification.
+type dataPackage struct {
+	Profile      string       `json:"profile"`
+	Name         string       `json:"name"`
+	ID           string       `json:"id"`
+	Title        string       `json:"title,omitempty"`
+	Description  string       `json:"description,omitempty"`
+	Version      string       `json:"version"`
+	Created      string       `json:"created"`
+	Keywords     []string     `json:"keywords,omitempty"`
+	Licenses     []dpLicense  `json:"licenses,omitempty"`
+	Sources      []dpSource   `json:"sources,omitempty"`
+	Contributors []dpContrib  `json:"contributors,omitempty"`
+	Resources    []dpResource `json:"resources"`
+	Ligerdata    dpExtension  `json:"ligerdata"`
+}
+
+type dpLicense struct {
+	Name  string `json:"name"`
+	Title string `json:"title,omitempty"`
+	Path  string `json:"path,omitempty"`
+}
+
+type dpSource struct {
+	Title string `json:"title,omitempty"`
+	Path  string `json:"path,omitempty"`
+}
+
+type dpContrib struct {
+	Title string `json:"title"`
+	Role  string `json:"role"`
+	Email string `json:"email,omitempty"`
+}
+
+type dpResource struct {
+	Name      string          `json:"name"`
+	Path      string          `json:"path"`
+	Format    string          `json:"format"`
+	MediaType string          `json:"mediatype"`
+	Encoding  string          `json:"encoding,omitempty"`
+	Bytes     int64           `json:"bytes"`
+	Hash      string          `json:"hash"`
+	Schema    json.RawMessage `json:"schema,omitempty"`
+}
+
+// dpExtension is the "ligerdata" property of datapackage.json: what the
+// catalogue and the web site need beyond the Data Package specification.
+type dpExtension struct {
+	Pipeline   string `json:"pipeline,omitempty"`
+	RunID      string `json:"run_id"`
+	Rows       int    `json:"rows"`
+	Schema     string `json:"schema,omitempty"`
+	SchemaURI  string `json:"schema_uri,omitempty"`
+	Schedule   string `json:"schedule,omitempty"`
+	Theme      string `json:"theme,omitempty"`
+	Spatial    string `json:"spatial,omitempty"`
+	License    string `json:"license,omitempty"`
+	Publisher  string `json:"publisher,omitempty"`
+	ContactEml string `json:"contact_email,omitempty"`
+}
+
+func (r *Release) dataPackage(q Quality, files []File) ([]byte, error) {
+	m := r.meta
+	schema, err := publishedSchema(r.schema)
+	if err != nil {
+		return nil, err
+	}
+	lic := m.License.withDefaults()
+	dp := dataPackage{
+		Profile:     "data-package",
+		Name:        m.ID,
+		ID:          m.ID,
+		Title:       m.Title,
+		Description: m.Description,
+		Version:     r.id,
+		Created:     r.now().UTC().Truncate(time.Second).Format(time.RFC3339),
+		Keywords:    m.Keywords,
+		Ligerdata: dpExtension{
+			Pipeline: m.Pipeline, RunID: q.RunID, Rows: r.rows,
+			Schema: r.schema.Name, SchemaURI: schemaURI(r.schema),
+			Schedule: m.Schedule, Theme: m.Theme, Spatial: m.Spatial,
+			License: lic.URL, Publisher: m.Publisher, ContactEml: m.ContactEmail,
+		},
+	}
+	if lic.ID != "" {
+		dp.Licenses = []dpLicense{{Name: lic.ID, Title: lic.Title, Path: lic.URL}}
+	}
+	if m.SourceURL != "" || m.SourceTitle != "" {
+		dp.Sources = []dpSource{{Title: m.SourceTitle, Path: m.SourceURL}}
+	}
+	if m.Publisher != "" {
+		dp.Contributors = []dpContrib{{Title: m.Publisher, Role: "publisher", Email: m.ContactEmail}}
+	}
+	for _, f := range files {
+		switch f.Name {
+		case FileCSV:
+			dp.Resources = append(dp.Resources, dpResource{
+				Name: "data-csv", Path: FileCSV, Format: "csv", MediaType: MediaTypeCSV, Encoding: "utf-8",
+				Bytes: f.Bytes, Hash: "sha256:" + f.SHA256, Schema: schema,
+			})
+		case FileParquet:
+			dp.Resources = append(dp.Resources, dpResource{
+				Name: "data-parquet", Path: FileParquet, Format: "parquet", MediaType: MediaTypeParquet,
+				Bytes: f.Bytes, Hash: "sha256:" + f.SHA256,
+			})
+		}
+	}
+	b, err := marshalJSON(dp)
+	if err != nil {
+		return nil, fmt.Errorf("output: encode datapackage.json: %w", err)
+	}
+	return b, nil
+}
+
+// publishedSchema returns the Table Schema descriptor of data.csv: the
+// descriptor as declared, with the options that describe how the source
+// wrote its values replaced by the canonical encoding of data.csv (so that
+// the published CSV validates against the published schema): missing values
+// are "", dates/datetimes/times use the default format, numbers have no
+// decimalChar/groupChar, booleans use true/false. When the schema has no raw
+// descriptor, one is built from its fields.
+func publishedSchema(s *schemas.Schema) (json.RawMessage, error) {
+	var d map[string]any
+	if len(s.Raw) > 0 {
+		dec := json.NewDecoder(bytes.NewReader(s.Raw))
+		dec.UseNumber()
+		if err := dec.Decode(&d); err != nil {
+			return nil, fmt.Errorf("output: schema %q descriptor: %w", s.Name, err)
+		}
+	}
+	if d == nil {
+		d = map[string]any{}
+		if s.Name != "" {
+			d["name"] = s.Name
+		}
+		if s.Title != "" {
+			d["title"] = s.Title
+		}
+		if s.Description != "" {
+			d["description"] = s.Description
+		}
+		if s.Version != "" {
+			d["version"] = s.Version
+		}
+		fields := make([]any, len(s.Fields))
+		for i, f := range s.Fields {
+			fd := map[string]any{"name": f.Name, "type": f.Type}
+			for k, v := range map[string]string{"title": f.Title, "description": f.Description, "format": f.Format, "itemType": f.ItemType} {
+				if v != "" {
+					fd[k] = v
+				}
+			}
+			if f.Constraints.Required {
+				fd["constraints"] = map[string]any{"required": true}
+			}
+			fields[i] = fd
+		}
+		d["fields"] = fields
+		if len(s.PrimaryKey) > 0 {
+			d["primaryKey"] = s.PrimaryKey
+		}
+	}
+	d["missingValues"] = []string{""}
+	fields, _ := d["fields"].([]any)
+	for _, fv := range fields {
+		f, ok := fv.(map[string]any)
+		if !ok {
+			continue
+		}
+		typ, _ := f["type"].(string)
+		switch typ {
+		case "date", "datetime", "time":
+			delete(f, "format")
+		case "number", "integer":
+			delete(f, "decimalChar")
+			delete(f, "groupChar")
+		case "boolean":
+			delete(f, "trueValues")
+			delete(f, "falseValues")
+		case "list":
+			if it, _ := f["itemType"].(string); it == "date" || it == "datetime" || it == "time" {
+				delete(f, "format")
+			}
+		}
+	}
+	b, err := marshalJSON(d)
+	if err != nil {
+		return nil, fmt.Errorf("output: schema %q descriptor: %w", s.Name, err)
+	}
+	return json.RawMessage(bytes.TrimSpace(b)), nil
+}
+
+// schemaURI returns the URL where the schema is published, when its
+// descriptor declares one ("path", "$id" or "homepage" as an http(s) URL).
+func schemaURI(s *schemas.Schema) string {
+	if len(s.Raw) == 0 {
+		return ""
+	}
+	var d map[string]any
+	if json.Unmarshal(s.Raw, &d) != nil {
+		return ""
+	}
+	for _, k := range []string{"uri", "path", "$id", "homepage"} {
+		if u, ok := d[k].(string); ok && (strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")) {
+			return u
+		}
+	}
+	return ""
+}
+
+// marshalJSON encodes v indented, without HTML escaping, with a final newline.
+func marshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,578 @@
+package output
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/ligerdata/ligerdata/schemas"
+)
+
+// kind is the storage class of a Table Schema field in the published files.
+type kind int
+
+const (
+	kindString   kind = iota // string, any, yearmonth, duration: UTF-8 text
+	kindInt64                // integer, year
+	kindDouble               // number
+	kindBool                 // boolean
+	kindDate                 // date: parquet DATE
+	kindDatetime             // datetime: parquet TIMESTAMP(µs, UTC)
+	kindTime                 // time: parquet TIME(µs), wall clock
+	kindGeopoint             // geopoint: parquet group {lon, lat double}
+	kindJSON                 // object, array, geojson: JSON text
+	kindList                 // list: JSON array text in Parquet, delimited in CSV
+)
+
+// kindOf maps a Table Schema type to its storage class. Unknown types are
+// stored as text, which never loses information.
+func kindOf(typ string) kind {
+	switch typ {
+	case "integer", "year":
+		return kindInt64
+	case "number":
+		return kindDouble
+	case "boolean":
+		return kindBool
+	case "date":
+		return kindDate
+	case "datetime":
+		return kindDatetime
+	case "time":
+		return kindTime
+	case "geopoint":
+		return kindGeopoint
+	case "object", "array", "geojson":
+		return kindJSON
+	case "list":
+		return kindList
+	default:
+		return kindString
+	}
+}
+
+// column describes how one schema field is encoded in both files.
+type column struct {
+	name      string
+	kind      kind
+	itemKind  kind   // for lists
+	geoFormat string // geopoint format: "default", "array" or "object"
+	delimiter string // list delimiter in CSV
+	leaf      int    // parquet leaf column index (lon for geopoints)
+	leafLat   int    // parquet leaf column index of lat (geopoints only)
+}
+
+// fieldExtras holds the descriptor properties that schemas.Field does not
+// carry but that the CSV encoding needs (the list delimiter).
+type fieldExtras struct {
+	Name      string `json:"name"`
+	Delimiter string `json:"delimiter"`
+}
+
+// plan is the encoding plan of a schema: the parquet schema and, per field
+// in schema order, its column.
+type plan struct {
+	schema  *parquet.Schema
+	columns []column
+	leaves  int
+}
+
+// newPlan builds the parquet schema of a Table Schema. Every field becomes an
+// optional top-level column named after the field (required fields too, which
+// keeps the files readable if a constraint is relaxed later):
+//
+//	string, any, yearmonth, duration -> BYTE_ARRAY (STRING)
+//	integer, year                    -> INT64
+//	number                           -> DOUBLE
+//	boolean                          -> BOOLEAN
+//	date                             -> INT32 (DATE)
+//	datetime                         -> INT64 (TIMESTAMP, microseconds, adjusted to UTC)
+//	time                             -> INT64 (TIME, microseconds, local wall clock: not adjusted to UTC)
+//	geopoint                         -> group {lon DOUBLE, lat DOUBLE}
+//	object, array, geojson, list     -> BYTE_ARRAY (STRING) holding JSON text
+func newPlan(s *schemas.Schema) (*plan, error) {
+	if s == nil || len(s.Fields) == 0 {
+		return nil, fmt.Errorf("output: schema has no fields")
+	}
+	extras := map[string]fieldExtras{}
+	if len(s.Raw) > 0 {
+		var d struct {
+			Fields []fieldExtras `json:"fields"`
+		}
+		if err := json.Unmarshal(s.Raw, &d); err == nil {
+			for _, f := range d.Fields {
+				extras[f.Name] = f
+			}
+		}
+	}
+	group := parquet.Group{}
+	cols := make([]column, len(s.Fields))
+	for i, f := range s.Fields {
+		if f.Name == "" {
+			return nil, fmt.Errorf("output: schema %q: field %d has no name", s.Name, i+1)
+		}
+		if _, dup := group[f.Name]; dup {
+			return nil, fmt.Errorf("output: schema %q: duplicate field %q", s.Name, f.Name)
+		}
+		c := column{name: f.Name, kind: kindOf(f.Type)}
+		var node parquet.Node
+		switch c.kind {
+		case kindInt64:
+			node = parquet.Int(64)
+		case kindDouble:
+			node = parquet.Leaf(parquet.DoubleType)
+		case kindBool:
+			node = parquet.Leaf(parquet.BooleanType)
+		case kindDate:
+			node = parquet.Date()
+		case kindDatetime:
+			node = parquet.Timestamp(parquet.Microsecond)
+		case kindTime:
+			node = parquet.TimeAdjusted(parquet.Microsecond, false) // wall-clock time of day
+		case kindGeopoint:
+			node = parquet.Group{
+				"lon": parquet.Leaf(parquet.DoubleType),
+				"lat": parquet.Leaf(parquet.DoubleType),
+			}
+			c.geoFormat = f.Format
+		case kindList:
+			c.itemKind = kindOf(f.ItemType)
+			c.delimiter = extras[f.Name].Delimiter
+			if c.delimiter == "" {
+				c.delimiter = ","
+			}
+			node = parquet.String()
+		default:
+			node = parquet.String()
+		}
+		group[f.Name] = parquet.Optional(node)
+		cols[i] = c
+	}
+	name := s.Name
+	if name == "" {
+		name = "ligerdata"
+	}
+	ps := parquet.NewSchema(name, group)
+	for i := range cols {
+		c := &cols[i]
+		if c.kind == kindGeopoint {
+			lon, ok1 := ps.Lookup(c.name, "lon")
+			lat, ok2 := ps.Lookup(c.name, "lat")
+			if !ok1 || !ok2 {
+				return nil, fmt.Errorf("output: parquet schema: geopoint %q not found", c.name)
+			}
+			c.leaf, c.leafLat = lon.ColumnIndex, lat.ColumnIndex
+			continue
+		}
+		leaf, ok := ps.Lookup(c.name)
+		if !ok {
+			return nil, fmt.Errorf("output: parquet schema: column %q not found", c.name)
+		}
+		c.leaf = leaf.ColumnIndex
+	}
+	return &plan{schema: ps, columns: cols, leaves: len(ps.Columns())}, nil
+}
+
+// fieldError reports a value whose dynamic type does not match its field.
+func fieldError(c *column, v schemas.Value) error {
+	return fmt.Errorf("output: field %q: unexpected value of type %T", c.name, v)
+}
+
+// parquetRow fills row (len p.leaves) with the values of one record. Byte
+// array values are copied into *scratch, so that row does not reference the
+// caller's memory; row is valid until *scratch is reset.
+func (p *plan) parquetRow(row parquet.Row, values []schemas.Value, scratch *[]byte) error {
+	for i := range p.columns {
+		c := &p.columns[i]
+		v := values[i]
+		if v == nil {
+			row[c.leaf] = parquet.NullValue().Level(0, 0, c.leaf)
+			if c.kind == kindGeopoint {
+				row[c.leafLat] = parquet.NullValue().Level(0, 0, c.leafLat)
+			}
+			continue
+		}
+		var pv parquet.Value
+		switch c.kind {
+		case kindInt64:
+			n, ok := asInt64(v)
+			if !ok {
+				return fieldError(c, v)
+			}
+			pv = parquet.Int64Value(n)
+		case kindDouble:
+			switch x := v.(type) {
+			case float64:
+				pv = parquet.DoubleValue(x)
+			case int64:
+				pv = parquet.DoubleValue(float64(x))
+			default:
+				return fieldError(c, v)
+			}
+		case kindBool:
+			b, ok := v.(bool)
+			if !ok {
+				return fieldError(c, v)
+			}
+			pv = parquet.BooleanValue(b)
+		case kindDate:
+			t, ok := v.(time.Time)
+			if !ok {
+				return fieldError(c, v)
+			}
+			pv = parquet.Int32Value(int32(daysSinceEpoch(t)))
+		case kindDatetime:
+			t, ok := v.(time.Time)
+			if !ok {
+				return fieldError(c, v)
+			}
+			pv = parquet.Int64Value(t.UnixMicro())
+		case kindTime:
+			d, ok := v.(time.Duration)
+			if !ok {
+				return fieldError(c, v)
+			}
+			pv = parquet.Int64Value(d.Microseconds())
+		case kindGeopoint:
+			pt, ok := v.([2]float64)
+			if !ok {
+				return fieldError(c, v)
+			}
+			row[c.leaf] = parquet.DoubleValue(pt[0]).Level(0, 1, c.leaf)
+			row[c.leafLat] = parquet.DoubleValue(pt[1]).Level(0, 1, c.leafLat)
+			continue
+		case kindJSON, kindList:
+			start := len(*scratch)
+			b, err := appendJSON(*scratch, v)
+			if err != nil {
+				return fmt.Errorf("output: field %q: %w", c.name, err)
+			}
+			*scratch = b
+			pv = parquet.ByteArrayValue(b[start:len(b):len(b)])
+		default:
+			start := len(*scratch)
+			b := appendText(*scratch, v)
+			*scratch = b
+			pv = parquet.ByteArrayValue(b[start:len(b):len(b)])
+		}
+		row[c.leaf] = pv.Level(0, 1, c.leaf)
+	}
+	return nil
+}
+
+// csvRecord formats one record for the CSV file, into rec (len = fields).
+//
+// The CSV encoding is canonical, whatever the source looked like: integers
+// in decimal; numbers with the shortest representation that round-trips
+// ('f' format, no exponent; NaN, INF, -INF for special values); booleans
+// true/false; dates YYYY-MM-DD; datetimes RFC 3339 in UTC (fractional
+// seconds only when non-zero); times hh:mm:ss[.ffffff]; geopoints "lon,lat"
+// (or [lon,lat] / {"lon":…,"lat":…} for the array and object formats);
+// objects, arrays and geojson as compact JSON as received; lists joined with
+// the field's delimiter (default ","); missing values as the empty string.
+func (p *plan) csvRecord(rec []string, values []schemas.Value, scratch *[]byte) error {
+	for i := range p.columns {
+		c := &p.columns[i]
+		v := values[i]
+		if v == nil {
+			rec[i] = ""
+			continue
+		}
+		b := (*scratch)[:0]
+		var err error
+		switch c.kind {
+		case kindInt64:
+			n, ok := asInt64(v)
+			if !ok {
+				return fieldError(c, v)
+			}
+			b = strconv.AppendInt(b, n, 10)
+		case kindDouble:
+			switch x := v.(type) {
+			case float64:
+				b = appendFloat(b, x)
+			case int64:
+				b = strconv.AppendInt(b, x, 10)
+			default:
+				return fieldError(c, v)
+			}
+		case kindBool:
+			x, ok := v.(bool)
+			if !ok {
+				return fieldError(c, v)
+			}
+			b = strconv.AppendBool(b, x)
+		case kindDate:
+			t, ok := v.(time.Time)
+			if !ok {
+				return fieldError(c, v)
+			}
+			b = t.AppendFormat(b, time.DateOnly)
+		case kindDatetime:
+			t, ok := v.(time.Time)
+			if !ok {
+				return fieldError(c, v)
+			}
+			b = t.UTC().AppendFormat(b, time.RFC3339Nano)
+		case kindTime:
+			d, ok := v.(time.Duration)
+			if !ok {
+				return fieldError(c, v)
+			}
+			b = appendTimeOfDay(b, d)
+		case kindGeopoint:
+			pt, ok := v.([2]float64)
+			if !ok {
+				return fieldError(c, v)
+			}
+			b = appendGeopoint(b, pt, c.geoFormat)
+		case kindJSON:
+			b, err = appendJSON(b, v)
+		case kindList:
+			b, err = appendList(b, v, c.itemKind, c.delimiter)
+		default:
+			if s, ok := v.(string); ok {
+				rec[i] = s
+				continue
+			}
+			b = appendText(b, v)
+		}
+		if err != nil {
+			return fmt.Errorf("output: field %q: %w", c.name, err)
+		}
+		rec[i] = string(b)
+		*scratch = b
+	}
+	return nil
+}
+
+func asInt64(v schemas.Value) (int64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return x, true
+	case int:
+		return int64(x), true
+	case int32:
+		return int64(x), true
+	}
+	return 0, false
+}
+
+// daysSinceEpoch returns the calendar date of t (in t's location) as days
+// since 1970-01-01.
+func daysSinceEpoch(t time.Time) int64 {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
+}
+
+func appendFloat(b []byte, f float64) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(b, "NaN"...)
+	case math.IsInf(f, 1):
+		return append(b, "INF"...)
+	case math.IsInf(f, -1):
+		return append(b, "-INF"...)
+	}
+	return strconv.AppendFloat(b, f, 'f', -1, 64)
+}
+
+// appendTimeOfDay formats a time of day as hh:mm:ss, with the fractional
+// seconds (microsecond precision, trailing zeros trimmed) when non-zero.
+func appendTimeOfDay(b []byte, d time.Duration) []byte {
+	if d < 0 {
+		b = append(b, '-')
+		d = -d
+	}
+	us := int64(d / time.Microsecond)
+	sec := us / 1e6
+	frac := us % 1e6
+	b = appendPadded(b, sec/3600, 2)
+	b = append(b, ':')
+	b = appendPadded(b, sec/60%60, 2)
+	b = append(b, ':')
+	b = appendPadded(b, sec%60, 2)
+	if frac != 0 {
+		b = append(b, '.')
+		start := len(b)
+		b = appendPadded(b, frac, 6)
+		end := len(b)
+		for end > start && b[end-1] == '0' {
+			end--
+		}
+		b = b[:end]
+	}
+	return b
+}
+
+func appendPadded(b []byte, n int64, width int) []byte {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s); i < width; i++ {
+		b = append(b, '0')
+	}
+	return append(b, s...)
+}
+
+func appendGeopoint(b []byte, pt [2]float64, format string) []byte {
+	switch format {
+	case "array":
+		b = append(b, '[')
+		b = appendFloat(b, pt[0])
+		b = append(b, ',')
+		b = appendFloat(b, pt[1])
+		return append(b, ']')
+	case "object":
+		b = append(b, `{"lon":`...)
+		b = appendFloat(b, pt[0])
+		b = append(b, `,"lat":`...)
+		b = appendFloat(b, pt[1])
+		return append(b, '}')
+	}
+	b = appendFloat(b, pt[0])
+	b = append(b, ',')
+	return appendFloat(b, pt[1])
+}
+
+// appendJSON appends the JSON text of v: json.RawMessage as received,
+// anything else marshalled (time.Time as RFC 3339, durations as time of day).
+func appendJSON(b []byte, v schemas.Value) ([]byte, error) {
+	switch x := v.(type) {
+	case json.RawMessage:
+		return append(b, x...), nil
+	case []byte:
+		return append(b, x...), nil
+	case []schemas.Value:
+		b = append(b, '[')
+		for i, item := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var err error
+			if b, err = appendJSON(b, item); err != nil {
+				return b, err
+			}
+		}
+		return append(b, ']'), nil
+	case string:
+		return appendJSONString(b, x)
+	case nil:
+		return append(b, "null"...), nil
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return appendJSONString(b, string(appendFloat(nil, x)))
+		}
+		return strconv.AppendFloat(b, x, 'f', -1, 64), nil
+	case int64:
+		return strconv.AppendInt(b, x, 10), nil
+	case bool:
+		return strconv.AppendBool(b, x), nil
+	case time.Time, time.Duration, [2]float64:
+		return appendJSONString(b, string(appendText(nil, x)))
+	}
+	enc, err := json.Marshal(v)
+	if err != nil {
+		return b, err
+	}
+	return append(b, enc...), nil
+}
+
+func appendJSONString(b []byte, s string) ([]byte, error) {
+	enc, err := json.Marshal(s)
+	if err != nil {
+		return b, err
+	}
+	return append(b, enc...), nil
+}
+
+// appendList joins the items of a list value with delim, each item in the
+// canonical text of the list's item type.
+func appendList(b []byte, v schemas.Value, item kind, delim string) ([]byte, error) {
+	items, ok := v.([]schemas.Value)
+	if !ok {
+		if s, ok := v.(string); ok {
+			return append(b, s...), nil
+		}
+		return b, fmt.Errorf("unexpected list value of type %T", v)
+	}
+	for i, it := range items {
+		if i > 0 {
+			b = append(b, delim...)
+		}
+		if it == nil {
+			continue
+		}
+		switch t := it.(type) {
+		case time.Time:
+			if item == kindDate {
+				b = t.AppendFormat(b, time.DateOnly)
+			} else {
+				b = t.UTC().AppendFormat(b, time.RFC3339Nano)
+			}
+		default:
+			b = appendText(b, it)
+		}
+	}
+	return b, nil
+}
+
+// appendText appends the canonical text of a value of any dynamic type (used
+// for text columns, "any" fields and list items).
+func appendText(b []byte, v schemas.Value) []byte {
+	switch x := v.(type) {
+	case nil:
+		return b
+	case string:
+		return append(b, x...)
+	case int64:
+		return strconv.AppendInt(b, x, 10)
+	case int:
+		return strconv.AppendInt(b, int64(x), 10)
+	case float64:
+		return appendFloat(b, x)
+	case bool:
+		return strconv.AppendBool(b, x)
+	case time.Time:
+		if x.Location() == time.UTC && x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
+			return x.AppendFormat(b, time.DateOnly)
+		}
+		return x.UTC().AppendFormat(b, time.RFC3339Nano)
+	case time.Duration:
+		return appendTimeOfDay(b, x)
+	case [2]float64:
+		return appendGeopoint(b, x, "")
+	case json.RawMessage:
+		return append(b, x...)
+	case []schemas.Value:
+		out, err := appendJSON(b, x)
+		if err != nil {
+			return append(b, fmt.Sprint(x)...)
+		}
+		return out
+	case fmt.Stringer:
+		return append(b, x.String()...)
+	}
+	return append(b, strings.TrimSpace(fmt.Sprint(v))...)
+}
+
+// cloneValue returns a copy of v that shares no mutable memory with the
+// caller (byte slices and lists are copied; strings are immutable).
+func cloneValue(v schemas.Value) schemas.Value {
+	switch x := v.(type) {
+	case json.RawMessage:
+		return json.RawMessage(append([]byte(nil), x...))
+	case []byte:
+		return append([]byte(nil), x...)
+	case []schemas.Value:
+		out := make([]schemas.Value, len(x))
+		for i, it := range x {
+			out[i] = cloneValue(it)
+		}
+		return out
+	}
+	return v
+}

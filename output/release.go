@@ -1,0 +1,752 @@
+// Package output publishes validated datasets: it writes each release of a
+// dataset (Parquet, CSV, Data Package descriptor, quality report and
+// checksums) into an immutable folder of the public tree and switches the
+// dataset's `latest` symlink atomically, writes the rejected rows for data
+// stewards, and describes every dataset's latest release in a DCAT-AP
+// catalogue (JSON-LD).
+//
+// The public tree, shared with the web server:
+//
+//	<public>/catalog.jsonld
+//	<public>/datasets/<dataset>/<release>/{data.parquet,data.csv,datapackage.json,quality.json,SHA256SUMS}
+//	<public>/datasets/<dataset>/latest -> <release>
+//	<public>/datasets/<dataset>/.staging-<release>/   (build area; names starting with "." are never served)
+//
+// data.parquet (zstd, page statistics, row groups of 64Ki rows) has one
+// optional top-level column per schema field, named after it: string, any,
+// yearmonth and duration as STRING; integer and year as INT64; number as
+// DOUBLE; boolean as BOOLEAN; date as DATE; datetime as TIMESTAMP
+// (microseconds, adjusted to UTC); time as TIME (microseconds, wall clock);
+// geopoint as a group {lon DOUBLE, lat DOUBLE}; object, array, geojson and
+// list as STRING holding JSON text.
+//
+// data.csv (UTF-8, comma, RFC 4180, header = field names) is canonical,
+// whatever the source looked like: integers in decimal; numbers in the
+// shortest form that round-trips, without exponent (NaN, INF, -INF);
+// booleans true/false; dates YYYY-MM-DD; datetimes RFC 3339 in UTC
+// (fractional seconds only when non-zero); times hh:mm:ss[.ffffff];
+// geopoints "lon,lat" (or [lon,lat] / {"lon":…,"lat":…} for the array and
+// object formats); objects, arrays and geojson as JSON; lists joined with
+// the field's delimiter (default ","); missing values empty. The schema in
+// datapackage.json is the declared Table Schema with its source-format
+// options (date formats, decimalChar, trueValues, missingValues …)
+// normalised accordingly, so that data.csv validates against it.
+package output
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress/zstd"
+
+	"github.com/ligerdata/ligerdata/schemas"
+)
+
+// Names of the files of a release folder.
+const (
+	FileParquet     = "data.parquet"
+	FileCSV         = "data.csv"
+	FileDataPackage = "datapackage.json"
+	FileQuality     = "quality.json"
+	FileSums        = "SHA256SUMS"
+)
+
+// Media types of the published files.
+const (
+	MediaTypeParquet = "application/vnd.apache.parquet"
+	MediaTypeCSV     = "text/csv"
+	MediaTypeJSON    = "application/json"
+	MediaTypeText    = "text/plain"
+)
+
+const (
+	datasetsDir   = "datasets"
+	latestLink    = "latest"
+	stagingPrefix = ".staging-"
+
+	batchRows       = 1024      // rows per batch handed to the encoder goroutine
+	queuedBatches   = 4         // batches buffered between Append and the encoder
+	rowGroupRows    = 64 * 1024 // parquet rows per row group
+	fileBufferBytes = 256 << 10
+)
+
+// File describes one file of a published release.
+type File struct {
+	Name      string // file name inside the release folder
+	Bytes     int64  // size in bytes
+	SHA256    string // lowercase hex SHA-256 of the content
+	MediaType string // IANA media type
+}
+
+// Published describes a committed release.
+type Published struct {
+	Dataset string
+	Release string
+	Dir     string // absolute or publicDir-relative path of the release folder
+	Rows    int    // rows written to the data files
+	Files   []File // every file of the release, sorted by name
+}
+
+// Release builds one dataset release in a staging folder. Append rows, then
+// Commit (or Abort).
+//
+// Readers of <public> never see a half-written release: Commit renames the
+// staging folder to <release> and then switches `latest` with a symlink
+// rename, both atomic on POSIX. A crash between the two leaves a complete
+// release that `latest` does not point to yet.
+//
+// A Release is not safe for concurrent use: call Append, Commit and Abort
+// from one goroutine.
+type Release struct {
+	publicDir  string
+	meta       DatasetMeta
+	schema     *schemas.Schema
+	id         string
+	now        func() time.Time
+	datasetDir string
+	staging    string
+	final      string
+	plan       *plan
+
+	csvFile, pqFile *os.File
+	csvOut, pqOut   *hashingWriter
+	csvBuf, pqBuf   *bufio.Writer
+	csvW            *csv.Writer
+	pqW             *parquet.Writer
+
+	cur   []schemas.Value // current batch, len = rows*fields
+	queue chan []schemas.Value
+	free  chan []schemas.Value
+	done  chan struct{}
+	mu    sync.Mutex
+	err   error // first encoder error
+
+	rows     int
+	state    releaseState
+	renamed  bool
+	hookFunc func() error // test hook run just before the staging folder is renamed
+}
+
+type releaseState int
+
+const (
+	stateOpen releaseState = iota
+	stateClosed
+	stateCommitted
+	stateAborted
+)
+
+// NewRelease creates the staging folder <public>/datasets/<meta.ID>/.staging-<releaseID>
+// and opens the data files. releaseID must sort by time (a run id such as
+// 20261127T152100Z-3f9a); it must not already be published. now gives the
+// creation time recorded in datapackage.json (time.Now when nil).
+func NewRelease(publicDir string, meta DatasetMeta, schema *schemas.Schema, releaseID string, now func() time.Time) (*Release, error) {
+	if err := checkName(meta.ID); err != nil {
+		return nil, fmt.Errorf("output: dataset id: %w", err)
+	}
+	if err := checkName(releaseID); err != nil {
+		return nil, fmt.Errorf("output: release id: %w", err)
+	}
+	p, err := newPlan(schema)
+	if err != nil {
+		return nil, err
+	}
+	if now == nil {
+		now = time.Now
+	}
+	dsDir := filepath.Join(publicDir, datasetsDir, meta.ID)
+	r := &Release{
+		publicDir:  publicDir,
+		meta:       meta,
+		schema:     schema,
+		id:         releaseID,
+		now:        now,
+		datasetDir: dsDir,
+		staging:    filepath.Join(dsDir, stagingPrefix+releaseID),
+		final:      filepath.Join(dsDir, releaseID),
+		plan:       p,
+	}
+	if err := os.MkdirAll(dsDir, 0o755); err != nil {
+		return nil, fmt.Errorf("output: create dataset folder: %w", err)
+	}
+	if _, err := os.Lstat(r.final); err == nil {
+		return nil, fmt.Errorf("output: release %s/%s already published: %w", meta.ID, releaseID, fs.ErrExist)
+	}
+	if err := os.Mkdir(r.staging, 0o755); err != nil {
+		return nil, fmt.Errorf("output: create staging folder: %w", err)
+	}
+	if err := r.open(); err != nil {
+		r.closeFiles()
+		os.RemoveAll(r.staging)
+		return nil, err
+	}
+	r.queue = make(chan []schemas.Value, queuedBatches)
+	r.free = make(chan []schemas.Value, queuedBatches+2)
+	r.done = make(chan struct{})
+	go r.encode()
+	return r, nil
+}
+
+func (r *Release) open() error {
+	var err error
+	if r.csvFile, err = os.OpenFile(filepath.Join(r.staging, FileCSV), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644); err != nil {
+		return fmt.Errorf("output: create csv: %w", err)
+	}
+	if r.pqFile, err = os.OpenFile(filepath.Join(r.staging, FileParquet), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644); err != nil {
+		return fmt.Errorf("output: create parquet: %w", err)
+	}
+	r.csvOut = newHashingWriter(r.csvFile)
+	r.pqOut = newHashingWriter(r.pqFile)
+	r.csvBuf = bufio.NewWriterSize(r.csvOut, fileBufferBytes)
+	r.pqBuf = bufio.NewWriterSize(r.pqOut, fileBufferBytes)
+	r.csvW = csv.NewWriter(r.csvBuf)
+	header := make([]string, len(r.plan.columns))
+	for i, c := range r.plan.columns {
+		header[i] = c.name
+	}
+	if err := r.csvW.Write(header); err != nil {
+		return fmt.Errorf("output: write csv header: %w", err)
+	}
+	cfg, err := parquet.NewWriterConfig(
+		r.plan.schema,
+		parquet.Compression(&zstd.Codec{}),
+		parquet.DataPageStatistics(true),
+		parquet.MaxRowsPerRowGroup(rowGroupRows),
+		parquet.KeyValueMetadata("ligerdata.dataset", r.meta.ID),
+		parquet.KeyValueMetadata("ligerdata.release", r.id),
+	)
+	if err != nil {
+		return fmt.Errorf("output: parquet config: %w", err)
+	}
+	r.pqW = parquet.NewWriter(r.pqBuf, cfg)
+	return nil
+}
+
+// Append writes one accepted row (values in schema field order; not retained
+// after return: byte slices and lists are copied). Parquet and CSV encoding
+// happen on a separate goroutine so that the caller (parsing and validation)
+// and the writers use both cores; Append copies the row into a batch of
+// about 1024 rows handed over a buffered channel. An encoding error surfaces
+// on a later Append or on Commit; after an error, call Abort.
+func (r *Release) Append(values []schemas.Value) error {
+	if r.state != stateOpen {
+		return fmt.Errorf("output: append to %s/%s: release is not open", r.meta.ID, r.id)
+	}
+	n := len(r.plan.columns)
+	if len(values) != n {
+		return fmt.Errorf("output: append to %s/%s: got %d values, schema has %d fields", r.meta.ID, r.id, len(values), n)
+	}
+	if r.cur == nil {
+		select {
+		case b := <-r.free:
+			r.cur = b[:0]
+		default:
+			r.cur = make([]schemas.Value, 0, batchRows*n)
+		}
+	}
+	for _, v := range values {
+		r.cur = append(r.cur, cloneValue(v))
+	}
+	r.rows++
+	if len(r.cur) >= batchRows*n {
+		if err := r.encoderErr(); err != nil {
+			return err
+		}
+		r.queue <- r.cur
+		r.cur = nil
+	}
+	return nil
+}
+
+func (r *Release) encoderErr() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
+}
+
+// encode runs on its own goroutine: it writes every batch to both files and
+// keeps draining the queue after an error so that Append never blocks.
+func (r *Release) encode() {
+	defer close(r.done)
+	n := len(r.plan.columns)
+	leaves := r.plan.leaves
+	rec := make([]string, n)
+	rowsBuf := make([]parquet.Value, batchRows*leaves)
+	rows := make([]parquet.Row, 0, batchRows)
+	var pqScratch, csvScratch []byte
+	failed := false
+	for batch := range r.queue {
+		if !failed {
+			rows = rows[:0]
+			pqScratch = pqScratch[:0]
+			var err error
+			for off, k := 0, 0; off < len(batch); off, k = off+n, k+1 {
+				vals := batch[off : off+n]
+				row := parquet.Row(rowsBuf[k*leaves : (k+1)*leaves : (k+1)*leaves])
+				if err = r.plan.parquetRow(row, vals, &pqScratch); err != nil {
+					break
+				}
+				rows = append(rows, row)
+				if err = r.plan.csvRecord(rec, vals, &csvScratch); err != nil {
+					break
+				}
+				if err = r.csvW.Write(rec); err != nil {
+					err = fmt.Errorf("output: write csv: %w", err)
+					break
+				}
+			}
+			if err == nil {
+				if _, err = r.pqW.WriteRows(rows); err != nil {
+					err = fmt.Errorf("output: write parquet: %w", err)
+				}
+			}
+			if err != nil {
+				failed = true
+				r.mu.Lock()
+				r.err = fmt.Errorf("output: encode %s/%s: %w", r.meta.ID, r.id, err)
+				r.mu.Unlock()
+			}
+		}
+		clear(batch)
+		select {
+		case r.free <- batch[:0]:
+		default:
+		}
+	}
+}
+
+// finish hands the last batch to the encoder, stops it and closes the data
+// files (flushed and fsynced).
+func (r *Release) finish() error {
+	if r.state != stateOpen {
+		return fmt.Errorf("output: release %s/%s is not open", r.meta.ID, r.id)
+	}
+	r.state = stateClosed
+	if len(r.cur) > 0 {
+		r.queue <- r.cur
+		r.cur = nil
+	}
+	close(r.queue)
+	<-r.done
+	if err := r.encoderErr(); err != nil {
+		return err
+	}
+	r.csvW.Flush()
+	if err := r.csvW.Error(); err != nil {
+		return fmt.Errorf("output: write csv: %w", err)
+	}
+	if err := r.pqW.Close(); err != nil {
+		return fmt.Errorf("output: close parquet: %w", err)
+	}
+	for _, f := range []struct {
+		buf  *bufio.Writer
+		file *os.File
+	}{{r.csvBuf, r.csvFile}, {r.pqBuf, r.pqFile}} {
+		if err := f.buf.Flush(); err != nil {
+			return fmt.Errorf("output: write %s: %w", filepath.Base(f.file.Name()), err)
+		}
+		if err := f.file.Sync(); err != nil {
+			return fmt.Errorf("output: sync %s: %w", filepath.Base(f.file.Name()), err)
+		}
+		if err := f.file.Close(); err != nil {
+			return fmt.Errorf("output: close %s: %w", filepath.Base(f.file.Name()), err)
+		}
+	}
+	r.csvFile, r.pqFile = nil, nil
+	return nil
+}
+
+func (r *Release) closeFiles() {
+	if r.csvFile != nil {
+		r.csvFile.Close()
+		r.csvFile = nil
+	}
+	if r.pqFile != nil {
+		r.pqFile.Close()
+		r.pqFile = nil
+	}
+}
+
+// Commit closes the writers, writes datapackage.json (with the size and
+// SHA-256 of the data files), quality.json and SHA256SUMS, fsyncs them,
+// renames the staging folder to the release folder and switches `latest`
+// to it. q.Dataset, q.Release and q.RunID default to the release's; q.Accepted
+// is set to the number of appended rows, q.Read defaults to
+// Accepted+Rejected and must equal it otherwise. On error, call Abort.
+func (r *Release) Commit(q Quality) (Published, error) {
+	if err := r.finish(); err != nil {
+		return Published{}, err
+	}
+	if err := r.normalizeQuality(&q); err != nil {
+		return Published{}, err
+	}
+	files := []File{
+		{Name: FileCSV, Bytes: r.csvOut.n, SHA256: hex.EncodeToString(r.csvOut.h.Sum(nil)), MediaType: MediaTypeCSV},
+		{Name: FileParquet, Bytes: r.pqOut.n, SHA256: hex.EncodeToString(r.pqOut.h.Sum(nil)), MediaType: MediaTypeParquet},
+	}
+	dp, err := r.dataPackage(q, files)
+	if err != nil {
+		return Published{}, err
+	}
+	qj, err := marshalJSON(q.toJSON())
+	if err != nil {
+		return Published{}, fmt.Errorf("output: encode quality: %w", err)
+	}
+	for _, f := range []struct {
+		name, media string
+		data        []byte
+	}{{FileDataPackage, MediaTypeJSON, dp}, {FileQuality, MediaTypeJSON, qj}} {
+		if err := writeFileSync(filepath.Join(r.staging, f.name), f.data); err != nil {
+			return Published{}, err
+		}
+		files = append(files, fileOf(f.name, f.media, f.data))
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	var sums strings.Builder
+	for _, f := range files {
+		fmt.Fprintf(&sums, "%s  %s\n", f.SHA256, f.Name)
+	}
+	sumData := []byte(sums.String())
+	if err := writeFileSync(filepath.Join(r.staging, FileSums), sumData); err != nil {
+		return Published{}, err
+	}
+	files = append(files, fileOf(FileSums, MediaTypeText, sumData))
+	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	if err := syncDir(r.staging); err != nil {
+		return Published{}, err
+	}
+	if r.hookFunc != nil {
+		if err := r.hookFunc(); err != nil {
+			return Published{}, err
+		}
+	}
+	if err := os.Rename(r.staging, r.final); err != nil {
+		return Published{}, fmt.Errorf("output: publish release %s/%s: %w", r.meta.ID, r.id, err)
+	}
+	r.renamed = true
+	if err := syncDir(r.datasetDir); err != nil {
+		return Published{}, err
+	}
+	if err := switchLatest(r.datasetDir, r.id); err != nil {
+		return Published{}, err
+	}
+	r.state = stateCommitted
+	return Published{Dataset: r.meta.ID, Release: r.id, Dir: r.final, Rows: r.rows, Files: files}, nil
+}
+
+func (r *Release) normalizeQuality(q *Quality) error {
+	if q.Dataset == "" {
+		q.Dataset = r.meta.ID
+	}
+	if q.Release == "" {
+		q.Release = r.id
+	}
+	if q.RunID == "" {
+		q.RunID = r.id
+	}
+	q.Accepted = r.rows
+	if q.Read == 0 {
+		q.Read = q.Accepted + q.Rejected
+	}
+	if q.Read != q.Accepted+q.Rejected {
+		return fmt.Errorf("output: quality of %s/%s: read %d != accepted %d + rejected %d", r.meta.ID, r.id, q.Read, q.Accepted, q.Rejected)
+	}
+	return nil
+}
+
+// Abort removes the staging folder. It is safe after a failed Append or
+// Commit and does nothing after a successful Commit or a previous Abort.
+// If a failed Commit had already renamed the folder but could not switch
+// `latest`, the unreferenced release folder is removed too.
+func (r *Release) Abort() error {
+	switch r.state {
+	case stateCommitted, stateAborted:
+		return nil
+	case stateOpen:
+		r.state = stateClosed
+		r.cur = nil
+		close(r.queue)
+		<-r.done
+	}
+	r.state = stateAborted
+	r.closeFiles()
+	if err := os.RemoveAll(r.staging); err != nil {
+		return fmt.Errorf("output: abort %s/%s: %w", r.meta.ID, r.id, err)
+	}
+	if r.renamed {
+		if target, err := Latest(r.publicDir, r.meta.ID); err != nil || target != r.id {
+			if err := os.RemoveAll(r.final); err != nil {
+				return fmt.Errorf("output: abort %s/%s: %w", r.meta.ID, r.id, err)
+			}
+		}
+	}
+	return nil
+}
+
+// switchLatest points <datasetDir>/latest to release: the symlink is created
+// under a temporary name, then renamed over `latest` (atomic on POSIX).
+func switchLatest(datasetDir, release string) error {
+	tmp := filepath.Join(datasetDir, ".latest-"+release+".tmp")
+	os.Remove(tmp)
+	if err := os.Symlink(release, tmp); err != nil {
+		return fmt.Errorf("output: switch latest: %w", err)
+	}
+	if err := os.Rename(tmp, filepath.Join(datasetDir, latestLink)); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("output: switch latest: %w", err)
+	}
+	return syncDir(datasetDir)
+}
+
+// checkName accepts a dataset or release id usable as one path segment
+// that is served: not empty, no separator, not hidden, not "latest".
+func checkName(s string) error {
+	switch {
+	case s == "":
+		return errors.New("empty")
+	case s == latestLink || s == "." || s == "..":
+		return fmt.Errorf("%q is reserved", s)
+	case strings.HasPrefix(s, "."):
+		return fmt.Errorf("%q starts with a dot", s)
+	case strings.ContainsAny(s, `/\`+"\x00"):
+		return fmt.Errorf("%q contains a path separator", s)
+	}
+	return nil
+}
+
+// Latest returns the release id that <public>/datasets/<dataset>/latest
+// points to. The error wraps fs.ErrNotExist when the dataset has no
+// published release.
+func Latest(publicDir, dataset string) (string, error) {
+	if err := checkName(dataset); err != nil {
+		return "", fmt.Errorf("output: latest of %q: %w (%w)", dataset, err, fs.ErrNotExist)
+	}
+	target, err := os.Readlink(filepath.Join(publicDir, datasetsDir, dataset, latestLink))
+	if err != nil {
+		return "", fmt.Errorf("output: latest of %s: %w", dataset, err)
+	}
+	id := filepath.Base(target)
+	if checkName(id) != nil || filepath.Dir(target) != "." {
+		return "", fmt.Errorf("output: latest of %s: unexpected target %q", dataset, target)
+	}
+	return id, nil
+}
+
+// Releases returns the published release ids of dataset, oldest first
+// (release ids sort by time). Staging and hidden folders are excluded. The
+// error wraps fs.ErrNotExist when the dataset does not exist.
+func Releases(publicDir, dataset string) ([]string, error) {
+	if err := checkName(dataset); err != nil {
+		return nil, fmt.Errorf("output: releases of %q: %w (%w)", dataset, err, fs.ErrNotExist)
+	}
+	entries, err := os.ReadDir(filepath.Join(publicDir, datasetsDir, dataset))
+	if err != nil {
+		return nil, fmt.Errorf("output: releases of %s: %w", dataset, err)
+	}
+	var out []string
+	for _, e := range entries {
+		if !e.IsDir() || checkName(e.Name()) != nil {
+			continue
+		}
+		out = append(out, e.Name())
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// Datasets returns the ids of the datasets that have a latest release,
+// sorted. A missing public tree yields no datasets and no error.
+func Datasets(publicDir string) ([]string, error) {
+	entries, err := os.ReadDir(filepath.Join(publicDir, datasetsDir))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("output: list datasets: %w", err)
+	}
+	var out []string
+	for _, e := range entries {
+		if !e.IsDir() || checkName(e.Name()) != nil {
+			continue
+		}
+		if _, err := Latest(publicDir, e.Name()); err != nil {
+			continue
+		}
+		out = append(out, e.Name())
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// CleanStaging removes the leftover .staging-* folders (and temporary
+// `latest` links) of crashed runs that have not been modified for an hour
+// (the folder and its files), so that a run in progress is left alone.
+// Call it at run start.
+func CleanStaging(publicDir string) error {
+	return CleanStagingOlderThan(publicDir, time.Hour)
+}
+
+// CleanStagingOlderThan is CleanStaging with a chosen minimum age; 0
+// removes every staging folder (only when no run is in progress).
+func CleanStagingOlderThan(publicDir string, age time.Duration) error {
+	root := filepath.Join(publicDir, datasetsDir)
+	dsets, err := os.ReadDir(root)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("output: clean staging: %w", err)
+	}
+	cutoff := time.Now().Add(-age)
+	var errs []error
+	for _, d := range dsets {
+		if !d.IsDir() {
+			continue
+		}
+		dir := filepath.Join(root, d.Name())
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("output: clean staging: %w", err))
+			continue
+		}
+		for _, e := range entries {
+			name := e.Name()
+			isTmpLink := strings.HasPrefix(name, ".latest-") && strings.HasSuffix(name, ".tmp")
+			if !strings.HasPrefix(name, stagingPrefix) && !isTmpLink {
+				continue
+			}
+			if age > 0 && newestModTime(filepath.Join(dir, name)).After(cutoff) {
+				continue
+			}
+			if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+				errs = append(errs, fmt.Errorf("output: clean staging: %w", err))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// newestModTime returns the latest modification time of path and, for a
+// folder, of its entries: the data files of a long run keep changing while
+// the folder's own time stays that of their creation.
+func newestModTime(path string) time.Time {
+	info, err := os.Lstat(path)
+	if err != nil {
+		return time.Time{}
+	}
+	newest := info.ModTime()
+	if !info.IsDir() {
+		return newest
+	}
+	entries, _ := os.ReadDir(path)
+	for _, e := range entries {
+		if fi, err := e.Info(); err == nil && fi.ModTime().After(newest) {
+			newest = fi.ModTime()
+		}
+	}
+	return newest
+}
+
+// hashingWriter counts and hashes what goes through to the file.
+type hashingWriter struct {
+	w io.Writer
+	h hash.Hash
+	n int64
+}
+
+func newHashingWriter(w io.Writer) *hashingWriter {
+	return &hashingWriter{w: w, h: sha256.New()}
+}
+
+func (hw *hashingWriter) Write(p []byte) (int, error) {
+	n, err := hw.w.Write(p)
+	hw.h.Write(p[:n])
+	hw.n += int64(n)
+	return n, err
+}
+
+func fileOf(name, media string, data []byte) File {
+	sum := sha256.Sum256(data)
+	return File{Name: name, Bytes: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), MediaType: media}
+}
+
+// writeFileSync creates path with data and fsyncs it.
+func writeFileSync(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return fmt.Errorf("output: create %s: %w", filepath.Base(path), err)
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("output: write %s: %w", filepath.Base(path), err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("output: sync %s: %w", filepath.Base(path), err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("output: close %s: %w", filepath.Base(path), err)
+	}
+	return nil
+}
+
+// writeFileAtomic replaces path with data: written to a hidden temporary
+// file of the same folder, fsynced, then renamed.
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("output: create %s: %w", filepath.Base(path), err)
+	}
+	tmp := f.Name()
+	fail := func(err error) error {
+		f.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("output: write %s: %w", filepath.Base(path), err)
+	}
+	if _, err := f.Write(data); err != nil {
+		return fail(err)
+	}
+	if err := f.Chmod(0o644); err != nil {
+		return fail(err)
+	}
+	if err := f.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("output: write %s: %w", filepath.Base(path), err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("output: write %s: %w", filepath.Base(path), err)
+	}
+	return syncDir(dir)
+}
+
+// syncDir fsyncs a folder so that renames and creations in it are durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("output: sync %s: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("output: sync %s: %w", dir, err)
+	}
+	return nil
+}

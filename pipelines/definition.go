@@ -1,0 +1,408 @@
+// Package pipelines loads pipeline definitions (strict YAML, embedded by
+// default) and runs them: harvest through a connector, map and validate
+// every record against the dataset's Table Schema, then publish a release
+// with its rejected rows, quality report and run manifest.
+package pipelines
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	"gopkg.in/yaml.v3"
+
+	"github.com/ligerdata/ligerdata/connectors"
+	"github.com/ligerdata/ligerdata/schemas"
+)
+
+// Embedded holds the default pipeline definitions and the files they refer
+// to (complement tables); `ligerdata run` uses them unless --defs is given.
+//
+//go:embed *.yaml *.csv
+var Embedded embed.FS
+
+// Definition is one pipeline file: where the data comes from, which schema
+// it is normalised to, and how it is published.
+type Definition struct {
+	ID           string   `yaml:"id,required"`
+	Dataset      string   `yaml:"dataset"`
+	Title        string   `yaml:"title,required"`
+	Description  string   `yaml:"description,required"`
+	Keywords     []string `yaml:"keywords"`
+	Publisher    string   `yaml:"publisher,required"`
+	ContactEmail string   `yaml:"contact_email"`
+	// Licence is the licence the dataset is republished under; it must be
+	// compatible with SourceLicence.
+	Licence       string        `yaml:"licence,required"`
+	SourceLicence string        `yaml:"source_licence,required"`
+	SourceTitle   string        `yaml:"source_title"`
+	Spatial       string        `yaml:"spatial"`
+	Schedule      string        `yaml:"schedule"`
+	Timeout       time.Duration `yaml:"timeout"`
+	// AllowPrivateNetwork lets the source live on a private or loopback
+	// address (an intranet GeoServer, a test server).
+	AllowPrivateNetwork bool                `yaml:"allow_private_network"`
+	Source              yaml.Node           `yaml:"source,required"`
+	Schema              string              `yaml:"schema,required"`
+	Join                []JoinSpec          `yaml:"join"`
+	Fields              map[string]FieldMap `yaml:"fields"`
+	Communes            *CommuneSpec        `yaml:"communes"`
+	Gates               Gates               `yaml:"gates"`
+
+	// Resolved at load time.
+	File         string            `yaml:"-"`
+	Kind         connectors.Kind   `yaml:"-"`
+	SourceConfig connectors.Config `yaml:"-"`
+	SourceURL    string            `yaml:"-"`
+	TableSchema  *schemas.Schema   `yaml:"-"`
+	FS           fs.FS             `yaml:"-"` // where File and join files are read from
+	Digest       string            `yaml:"-"` // sha256 of the file and its schema
+	Cron         cron.Schedule     `yaml:"-"`
+	Order        []string          `yaml:"-"` // mapped schema fields, in schema order
+	joins        []map[string]joinRow
+}
+
+// JoinSpec adds the columns of a steward-maintained CSV table to each
+// record whose Key field equals the table's Key column.
+type JoinSpec struct {
+	File string `yaml:"file,required"`
+	Key  string `yaml:"key,required"`
+}
+
+// FieldMap says how one schema field is filled from a source record.
+// Steps run in this order: from (first non-empty), join of lists, regex,
+// transforms, map, prefix, default. Value replaces from altogether.
+type FieldMap struct {
+	From      []string          `yaml:"from"`
+	Value     string            `yaml:"value"`
+	Separator string            `yaml:"separator"`
+	Regex     string            `yaml:"regex"`
+	Transform []string          `yaml:"transform"`
+	Map       map[string]string `yaml:"map"`
+	Otherwise *string           `yaml:"otherwise"`
+	Prefix    string            `yaml:"prefix"`
+	Default   string            `yaml:"default"`
+
+	re    *regexp.Regexp
+	steps []transform
+}
+
+// CommuneSpec names the schema fields used to resolve the INSEE code of a
+// commune from its postal code and name against the region's reference
+// table, when the source gives none.
+type CommuneSpec struct {
+	PostalCode string `yaml:"postal_code,required"`
+	Name       string `yaml:"name,required"`
+	INSEE      string `yaml:"insee,required"`
+}
+
+// Gates are the checks a run must pass before its release is published.
+type Gates struct {
+	// MaxRejectedShare blocks a release when more than this share of the
+	// rows read is rejected (0 to 1; default 0.5).
+	MaxRejectedShare *float64 `yaml:"max_rejected_share"`
+	// AllowEmpty lets a release with no accepted row be published.
+	AllowEmpty bool `yaml:"allow_empty"`
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Loader reads definitions from a folder and checks them against the
+// known connector kinds and schemas.
+type Loader struct {
+	Registry *connectors.Registry
+	// LookupEnv resolves ${VAR}; nil means the process environment.
+	LookupEnv func(string) (string, bool)
+}
+
+// LoadAll reads every *.yaml file at the top of fsys. It returns the
+// definitions sorted by id, or DefErrors listing every problem of every
+// file at once.
+func (l *Loader) LoadAll(fsys fs.FS) ([]*Definition, error) {
+	names, err := fs.Glob(fsys, "*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	more, _ := fs.Glob(fsys, "*.yml")
+	names = append(names, more...)
+	sort.Strings(names)
+	if len(names) == 0 {
+		return nil, errors.New("no pipeline definition (*.yaml) found")
+	}
+	var defs []*Definition
+	var all DefErrors
+	byDataset := map[string]string{}
+	for _, name := range names {
+		def, err := l.Load(fsys, name)
+		var des DefErrors
+		if errors.As(err, &des) {
+			all = append(all, des...)
+			continue
+		} else if err != nil {
+			all = append(all, &DefError{File: name, Msg: err.Error()})
+			continue
+		}
+		if other, dup := byDataset[def.Dataset]; dup {
+			all = append(all, &DefError{File: name, Path: "dataset", Msg: fmt.Sprintf("dataset %q is already published by %s", def.Dataset, other)})
+			continue
+		}
+		byDataset[def.Dataset] = name
+		defs = append(defs, def)
+	}
+	if len(all) > 0 {
+		all.sort()
+		return nil, all
+	}
+	sort.Slice(defs, func(i, j int) bool { return defs[i].ID < defs[j].ID })
+	return defs, nil
+}
+
+// Load reads and checks one definition file of fsys.
+func (l *Loader) Load(fsys fs.FS, name string) (*Definition, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	root, err := parseYAML(name, data)
+	if err != nil {
+		return nil, err
+	}
+	d := &decoder{file: name, lookupEnv: l.LookupEnv}
+	def := &Definition{File: name, FS: fsys}
+	d.decode(root, "", reflectValue(def))
+	l.check(d, def, root, data)
+	if len(d.errs) > 0 {
+		d.errs.sort()
+		return nil, d.errs
+	}
+	return def, nil
+}
+
+// check validates a decoded definition and resolves its references.
+func (l *Loader) check(d *decoder, def *Definition, root *yaml.Node, data []byte) {
+	top := root
+	if top.Kind == yaml.DocumentNode && len(top.Content) > 0 {
+		top = top.Content[0]
+	}
+	at := func(key string) *yaml.Node { return valueNode(top, key) }
+
+	base := strings.TrimSuffix(strings.TrimSuffix(path.Base(def.File), ".yaml"), ".yml")
+	if def.ID != "" && def.ID != base {
+		d.errorf(at("id"), "id", "must equal the file name %q", base)
+	} else if def.ID != "" && !idPattern.MatchString(def.ID) {
+		d.errorf(at("id"), "id", "must be kebab-case (lowercase letters, digits and hyphens)")
+	}
+	if def.Dataset == "" {
+		def.Dataset = def.ID
+	} else if !idPattern.MatchString(def.Dataset) {
+		d.errorf(at("dataset"), "dataset", "must be kebab-case (lowercase letters, digits and hyphens)")
+	}
+	if def.ContactEmail != "" && !strings.Contains(def.ContactEmail, "@") {
+		d.errorf(at("contact_email"), "contact_email", "%q is not an email address", def.ContactEmail)
+	}
+	checkLicences(d, def, at)
+	if def.Schedule != "" {
+		sched, err := cron.ParseStandard(def.Schedule)
+		if err != nil {
+			d.errorf(at("schedule"), "schedule", "invalid cron expression %q: %v", def.Schedule, err)
+		}
+		def.Cron = sched
+	}
+	if def.Timeout == 0 {
+		def.Timeout = 30 * time.Minute
+	}
+	if g := def.Gates.MaxRejectedShare; g != nil && (*g < 0 || *g > 1) {
+		d.errorf(valueNode(at("gates"), "max_rejected_share"), "gates.max_rejected_share", "must be between 0 and 1 (got %v)", *g)
+	}
+
+	l.checkSource(d, def, at("source"))
+
+	if def.Schema != "" {
+		s, err := schemas.Load(def.Schema)
+		if err != nil {
+			d.errorf(at("schema"), "schema", "%v (embedded schemas: %s)", err, strings.Join(schemas.Names(), ", "))
+		} else {
+			def.TableSchema = s
+			sum := sha256.New()
+			sum.Write(data)
+			sum.Write(s.Raw)
+			def.Digest = hex.EncodeToString(sum.Sum(nil))
+		}
+	}
+	for i, j := range def.Join {
+		p := fmt.Sprintf("join[%d]", i)
+		rows, err := loadJoin(def.FS, j)
+		if err != nil {
+			d.errorf(seqItem(at("join"), i), p+".file", "%v", err)
+			continue
+		}
+		def.joins = append(def.joins, rows)
+	}
+	if def.TableSchema == nil {
+		return
+	}
+	fieldsNode := at("fields")
+	for name := range def.Fields {
+		if def.TableSchema.FieldIndex(name) < 0 {
+			d.errorf(keyNode(fieldsNode, name), "fields."+name, "no such field in schema %s%s", def.Schema, suggest(name, fieldNames(def.TableSchema)))
+		}
+	}
+	identity := len(def.Fields) == 0
+	for _, f := range def.TableSchema.Fields {
+		fm, ok := def.Fields[f.Name]
+		if !identity && !ok {
+			continue
+		}
+		if !ok {
+			fm = FieldMap{From: []string{f.Name}}
+		}
+		p := "fields." + f.Name
+		fmNode := valueNode(fieldsNode, f.Name)
+		if fm.Value == "" && len(fm.From) == 0 && fm.Default == "" {
+			d.errorf(fmNode, p, "give from, value or default")
+		}
+		if fm.Value != "" && len(fm.From) > 0 {
+			d.errorf(fmNode, p, "from and value exclude each other")
+		}
+		if fm.Regex != "" {
+			re, err := regexp.Compile(fm.Regex)
+			if err != nil {
+				d.errorf(valueNode(fmNode, "regex"), p+".regex", "invalid regular expression: %v", err)
+			}
+			fm.re = re
+		}
+		for i, t := range fm.Transform {
+			step, err := parseTransform(t)
+			if err != nil {
+				d.errorf(seqItem(valueNode(fmNode, "transform"), i), fmt.Sprintf("%s.transform[%d]", p, i), "%v", err)
+				continue
+			}
+			fm.steps = append(fm.steps, step)
+		}
+		if def.Fields == nil {
+			def.Fields = map[string]FieldMap{}
+		}
+		def.Fields[f.Name] = fm
+		def.Order = append(def.Order, f.Name)
+	}
+	if c := def.Communes; c != nil {
+		cn := at("communes")
+		for key, field := range map[string]string{"postal_code": c.PostalCode, "name": c.Name, "insee": c.INSEE} {
+			if field != "" && def.TableSchema.FieldIndex(field) < 0 {
+				d.errorf(valueNode(cn, key), "communes."+key, "no such field in schema %s", def.Schema)
+			}
+		}
+	}
+}
+
+func (l *Loader) checkSource(d *decoder, def *Definition, src *yaml.Node) {
+	if src == nil || src.Kind != yaml.MappingNode {
+		return
+	}
+	kindNode := valueNode(src, "kind")
+	if kindNode == nil {
+		d.errorf(src, "source.kind", "required key is missing (one of: %s)", strings.Join(l.Registry.Names(), ", "))
+		return
+	}
+	kind, err := l.Registry.Lookup(kindNode.Value)
+	if err != nil {
+		d.errorf(kindNode, "source.kind", "%v", err)
+		return
+	}
+	def.Kind = kind
+	// Decode everything but `kind` into the kind's own configuration.
+	rest := &yaml.Node{Kind: yaml.MappingNode, Line: src.Line, Column: src.Column}
+	for i := 0; i+1 < len(src.Content); i += 2 {
+		if src.Content[i].Value != "kind" {
+			rest.Content = append(rest.Content, src.Content[i], src.Content[i+1])
+		}
+	}
+	cfg := kind.NewConfig()
+	before := len(d.errs)
+	d.decode(rest, "source", reflectValue(cfg))
+	if len(d.errs) > before {
+		return
+	}
+	if err := cfg.Validate(); err != nil {
+		for _, e := range flatten(err) {
+			var fe *connectors.FieldError
+			if errors.As(e, &fe) {
+				n := valueNode(src, strings.SplitN(fe.Path, ".", 2)[0])
+				if n == nil {
+					n = src
+				}
+				d.errorf(n, "source."+fe.Path, "%s", fe.Msg)
+			} else {
+				d.errorf(src, "source", "%v", e)
+			}
+		}
+		return
+	}
+	def.SourceConfig = cfg
+	if u := valueNode(src, "url"); u != nil {
+		def.SourceURL = d.expand(u, "source.url", u.Value)
+	} else if p := valueNode(src, "path"); p != nil {
+		def.SourceURL = d.expand(p, "source.path", p.Value)
+	}
+}
+
+func flatten(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+func fieldNames(s *schemas.Schema) []string {
+	names := make([]string, len(s.Fields))
+	for i, f := range s.Fields {
+		names[i] = f.Name
+	}
+	return names
+}
+
+// valueNode returns the value of key in mapping n, or nil.
+func valueNode(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// keyNode returns the key node of key in mapping n, or nil.
+func keyNode(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i]
+		}
+	}
+	return nil
+}
+
+func seqItem(n *yaml.Node, i int) *yaml.Node {
+	if n == nil || n.Kind != yaml.SequenceNode || i >= len(n.Content) {
+		return n
+	}
+	return n.Content[i]
+}

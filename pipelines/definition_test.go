@@ -1,0 +1,192 @@
+package pipelines
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/ligerdata/ligerdata/connectors"
+	"github.com/ligerdata/ligerdata/connectors/file"
+)
+
+func testLoader(env map[string]string) *Loader {
+	return &Loader{
+		Registry: connectors.NewRegistry(file.Kind),
+		LookupEnv: func(k string) (string, bool) {
+			v, ok := env[k]
+			return v, ok
+		},
+	}
+}
+
+const goodDef = `id: good
+title: Lieux
+description: Des lieux.
+publisher: Région Pays de la Loire
+licence: etalab-2.0
+source_licence: etalab-2.0
+schedule: "30 4 * * *"
+source:
+  kind: file
+  url: ${SRC_URL:-https://example.org/lieux.csv}
+schema: lieux-mediation-numerique
+`
+
+func TestLoadGood(t *testing.T) {
+	fsys := fstest.MapFS{"good.yaml": {Data: []byte(goodDef)}}
+	def, err := testLoader(nil).Load(fsys, "good.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if def.Dataset != "good" {
+		t.Errorf("dataset defaults to the id, got %q", def.Dataset)
+	}
+	if def.SourceURL != "https://example.org/lieux.csv" {
+		t.Errorf("default of ${SRC_URL:-…} not applied: %q", def.SourceURL)
+	}
+	if cfg := def.SourceConfig.(*file.Config); cfg.Format != "csv" || cfg.URL != def.SourceURL {
+		t.Errorf("source config not decoded with its defaults: %+v", cfg)
+	}
+	if len(def.Order) != len(def.TableSchema.Fields) {
+		t.Errorf("without fields:, every schema field maps from its own name; got %d of %d", len(def.Order), len(def.TableSchema.Fields))
+	}
+	if def.Cron == nil || def.Digest == "" {
+		t.Error("schedule and digest not resolved")
+	}
+
+	def, err = testLoader(map[string]string{"SRC_URL": "https://other.example/x.csv"}).Load(fsys, "good.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if def.SourceURL != "https://other.example/x.csv" {
+		t.Errorf("environment not expanded: %q", def.SourceURL)
+	}
+}
+
+func TestLoadReportsEveryProblemWithPosition(t *testing.T) {
+	tests := []struct {
+		name string
+		file string
+		text string
+		want []string // each must appear, in this order
+	}{{
+		name: "two unknown keys",
+		file: "two.yaml",
+		text: strings.Replace(strings.Replace(goodDef, "id: good", "id: two", 1), "  url:", "  ulr:", 1) + "shedule: daily\n",
+		want: []string{
+			"two.yaml:10:3: source.ulr: unknown key (did you mean \"url\"?)",
+			"two.yaml:12:1: shedule: unknown key (did you mean \"schedule\"?)",
+		},
+	}, {
+		name: "bad values",
+		file: "vals.yaml",
+		text: `id: Vals
+title: x
+description: y
+publisher: p
+licence: etalab-2.0
+source_licence: cc-by-nc-sa-4.0
+schedule: "every day"
+timeout: soon
+source:
+  kind: ftp
+schema: no-such-schema
+`,
+		want: []string{
+			"vals.yaml:1:5: id: must equal the file name \"vals\"",
+			"vals.yaml:5:10: licence: the source is under cc-by-nc-sa-4.0 (share-alike)",
+			"vals.yaml:7:11: schedule: invalid cron expression",
+			"vals.yaml:8:10: timeout: invalid duration \"soon\"",
+			"vals.yaml:10:9: source.kind: unknown connector kind \"ftp\" (known: file)",
+			"vals.yaml:11:9: schema:",
+		},
+	}, {
+		name: "missing required keys and unset variable",
+		file: "req.yaml",
+		text: "id: req\ntitle: x\nsource:\n  kind: file\n  url: ${NOPE}\n",
+		want: []string{
+			"req.yaml:1:1: description: required key is missing",
+			"req.yaml:5:8: source.url: environment variable NOPE is not set",
+		},
+	}, {
+		name: "connector validation",
+		file: "conn.yaml",
+		text: strings.Replace(strings.Replace(goodDef, "id: good", "id: conn", 1), "  url: ${SRC_URL:-https://example.org/lieux.csv}", "  url: ftp://x\n  format: xml", 1),
+		want: []string{
+			"conn.yaml:10:8: source.url: \"ftp://x\" is not an http(s) URL",
+			"conn.yaml:11:11: source.format: must be csv or json",
+		},
+	}, {
+		name: "mapping errors",
+		file: "maps.yaml",
+		text: strings.Replace(goodDef, "id: good", "id: maps", 1) + `fields:
+  nom: {from: titre, transform: [strip_html, shout]}
+  pas_un_champ: {from: x}
+  commune: {regex: "(", from: c}
+`,
+		want: []string{
+			"maps.yaml:13:46: fields.nom.transform[1]: unknown transform \"shout\"",
+			"maps.yaml:14:3: fields.pas_un_champ: no such field in schema",
+			"maps.yaml:15:20: fields.commune.regex: invalid regular expression",
+		},
+	}, {
+		name: "invalid yaml",
+		file: "syn.yaml",
+		text: "id: syn\ntitle: [unclosed\n",
+		want: []string{"syn.yaml:"},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{tt.file: {Data: []byte(tt.text)}}
+			_, err := testLoader(nil).Load(fsys, tt.file)
+			var des DefErrors
+			if !errors.As(err, &des) {
+				t.Fatalf("want DefErrors, got %v", err)
+			}
+			got := des.Error()
+			pos := 0
+			for _, w := range tt.want {
+				i := strings.Index(got[pos:], w)
+				if i < 0 {
+					t.Fatalf("missing or out of order %q in:\n%s", w, got)
+				}
+				pos += i + len(w)
+			}
+		})
+	}
+}
+
+func TestLoadAllCollectsAcrossFiles(t *testing.T) {
+	fsys := fstest.MapFS{
+		"a.yaml": {Data: []byte(strings.Replace(goodDef, "id: good", "id: a", 1) + "bogus: 1\n")},
+		"b.yaml": {Data: []byte(strings.Replace(goodDef, "id: good", "id: b", 1) + "other: 2\n")},
+		"c.yaml": {Data: []byte(strings.Replace(goodDef, "id: good", "id: c", 1))},
+	}
+	_, err := testLoader(nil).LoadAll(fsys)
+	var des DefErrors
+	if !errors.As(err, &des) || len(des) != 2 {
+		t.Fatalf("want 2 errors from 2 files, got %v", err)
+	}
+	if des[0].File != "a.yaml" || des[1].File != "b.yaml" {
+		t.Errorf("errors not sorted by file: %v", des)
+	}
+
+	fsys["d.yaml"] = &fstest.MapFile{Data: []byte(strings.Replace(goodDef, "id: good", "id: d\ndataset: c", 1))}
+	delete(fsys, "a.yaml")
+	delete(fsys, "b.yaml")
+	if _, err := testLoader(nil).LoadAll(fsys); err == nil || !strings.Contains(err.Error(), `dataset "c" is already published by c.yaml`) {
+		t.Errorf("two pipelines publishing one dataset: got %v", err)
+	}
+}
+
+func TestEmbeddedDefinitionsLoad(t *testing.T) {
+	l := &Loader{Registry: registryForTests()}
+	defs, err := l.LoadAll(Embedded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(defs) == 0 {
+		t.Fatal("no embedded definition")
+	}
+}

@@ -1,0 +1,456 @@
+package pipelines
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ligerdata/ligerdata/connectors"
+	"github.com/ligerdata/ligerdata/internal/fetch"
+	"github.com/ligerdata/ligerdata/internal/store"
+	"github.com/ligerdata/ligerdata/output"
+	"github.com/ligerdata/ligerdata/schemas"
+)
+
+// Outcomes of a run, as written in its manifest.
+const (
+	OutcomePublished = "published"
+	OutcomeUnchanged = "unchanged"
+	OutcomeBlocked   = "blocked"
+	OutcomeFailed    = "failed"
+)
+
+// ErrBlocked is returned (wrapped, with the gate's reason) when a gate
+// stopped a release; the previous release stays published.
+var ErrBlocked = errors.New("release blocked by a gate")
+
+// sampleErrors is how many errors quality.json and the manifest keep.
+const sampleErrors = 100
+
+// Manifest is the record of one run, kept in the store under
+// runs/<pipeline>/<run-id>.json.
+type Manifest struct {
+	Pipeline   string          `json:"pipeline"`
+	RunID      string          `json:"run_id"`
+	Dataset    string          `json:"dataset"`
+	Started    time.Time       `json:"started"`
+	Finished   time.Time       `json:"finished"`
+	DurationMS int64           `json:"duration_ms"`
+	Outcome    string          `json:"outcome"`
+	Error      string          `json:"error,omitempty"`
+	Definition string          `json:"definition_sha256"`
+	Source     ManifestSource  `json:"source"`
+	Fetches    []ManifestFetch `json:"fetches"`
+	Read       int             `json:"read"`
+	Accepted   int             `json:"accepted"`
+	Rejected   int             `json:"rejected"`
+	ErrorsBy   map[string]int  `json:"errors_by_code"`
+	Communes   *communeStats   `json:"communes,omitempty"`
+	Gates      []GateResult    `json:"gates"`
+	Release    string          `json:"release,omitempty"`
+	Files      []output.File   `json:"files,omitempty"`
+	Rejects    string          `json:"rejected_file,omitempty"`
+}
+
+// ManifestSource says where the data came from.
+type ManifestSource struct {
+	Kind string `json:"kind"`
+	URL  string `json:"url,omitempty"`
+}
+
+// ManifestFetch is one HTTP exchange of the run; its body is in the raw store.
+type ManifestFetch struct {
+	Seq     int    `json:"seq"`
+	Method  string `json:"method"`
+	URL     string `json:"url"`
+	Status  int    `json:"status"`
+	Bytes   int    `json:"bytes"`
+	SHA256  string `json:"sha256"`
+	Outcome string `json:"outcome"`
+}
+
+// GateResult is the verdict of one publish gate.
+type GateResult struct {
+	Gate   string `json:"gate"`
+	Passed bool   `json:"passed"`
+	Detail string `json:"detail"`
+}
+
+// Runner runs pipelines against a store.
+type Runner struct {
+	Store  *store.Store
+	Logger *slog.Logger
+	// DefsDir is the folder of the definitions on disk, for relative file
+	// paths; empty for the embedded definitions (paths are then relative to
+	// the working folder).
+	DefsDir string
+	// ReplayDir serves recorded responses instead of the network; RecordDir
+	// keeps a copy of every response in the same format.
+	ReplayDir, RecordDir string
+	// AllowLoopback lets every source live on a loopback address (tests).
+	AllowLoopback bool
+	// Full ignores "unchanged" detection and processes the source again.
+	Full      bool
+	Catalog   output.CatalogMeta
+	Transport http.RoundTripper
+	Now       func() time.Time
+	// beforeCommit, when set, is called just before a release is switched
+	// in; tests use it to stop a run at the worst moment.
+	beforeCommit func() error
+}
+
+func (r *Runner) now() time.Time {
+	if r.Now != nil {
+		return r.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// Run runs one pipeline: harvest, normalise, gate, publish. It always
+// writes a manifest, returns it, and returns an error when the run failed
+// (ErrBlocked, wrapped, when a gate stopped the release). A failed or
+// blocked run leaves the previous release published.
+func (r *Runner) Run(ctx context.Context, def *Definition) (*Manifest, error) {
+	unlock, err := r.Store.Lock(def.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+
+	started := r.now()
+	m := &Manifest{
+		Pipeline:   def.ID,
+		RunID:      store.NewRunID(started),
+		Dataset:    def.Dataset,
+		Started:    started,
+		Definition: def.Digest,
+		Source:     ManifestSource{Kind: def.Kind.Name, URL: def.SourceURL},
+		ErrorsBy:   map[string]int{},
+		Gates:      []GateResult{},
+		Fetches:    []ManifestFetch{},
+	}
+	log := r.Logger.With("pipeline", def.ID, "run", m.RunID)
+	log.Info("run started", "kind", def.Kind.Name, "source", def.SourceURL)
+
+	ctx, cancel := context.WithTimeout(ctx, def.Timeout)
+	defer cancel()
+	runErr := r.run(ctx, def, m, log)
+
+	m.Finished = r.now()
+	m.DurationMS = m.Finished.Sub(m.Started).Milliseconds()
+	switch {
+	case runErr == nil:
+	case errors.Is(runErr, ErrBlocked):
+		m.Outcome, m.Error = OutcomeBlocked, runErr.Error()
+	default:
+		m.Outcome, m.Error = OutcomeFailed, runErr.Error()
+	}
+	if err := r.Store.SaveRun(def.ID, m.RunID, m); err != nil {
+		return m, errors.Join(runErr, fmt.Errorf("saving run manifest: %w", err))
+	}
+	log.Info("run finished", "outcome", m.Outcome, "read", m.Read, "accepted", m.Accepted, "rejected", m.Rejected, "duration", m.Finished.Sub(m.Started).Round(time.Millisecond))
+	return m, runErr
+}
+
+// lastGood returns the manifest of the pipeline's last published or
+// unchanged run, or nil.
+func (r *Runner) lastGood(id string) *Manifest {
+	runs, err := r.Store.ListRuns(id)
+	if err != nil {
+		return nil
+	}
+	for i := len(runs) - 1; i >= 0; i-- {
+		var m Manifest
+		if err := r.Store.LoadRun(id, runs[i], &m); err != nil {
+			continue
+		}
+		if m.Outcome == OutcomePublished || m.Outcome == OutcomeUnchanged {
+			return &m
+		}
+	}
+	return nil
+}
+
+func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slog.Logger) error {
+	public := r.Store.PublicDir()
+	if err := output.CleanStaging(public); err != nil {
+		log.Warn("cleaning staging folders", "error", err)
+	}
+
+	// Conditional requests only make sense when the last good run used the
+	// same definition and schema and its release is still there.
+	var prev map[string]store.Validators
+	if last := r.lastGood(def.ID); !r.Full && last != nil && last.Definition == def.Digest {
+		if _, err := output.Latest(public, def.Dataset); err == nil {
+			prev, _ = r.Store.LoadValidators(def.ID)
+		}
+	}
+	seen := map[string]store.Validators{}
+	var mu sync.Mutex
+	var rawErr error
+	client, err := fetch.New(fetch.Options{
+		ReplayDir: r.ReplayDir,
+		RecordDir: r.RecordDir,
+		Egress: fetch.Egress{
+			AllowLoopback: r.AllowLoopback || def.AllowPrivateNetwork,
+			AllowPrivate:  def.AllowPrivateNetwork,
+		},
+		Logger:    log,
+		Transport: r.Transport,
+		Now:       r.Now,
+		Observe: func(resp *fetch.Response) {
+			mu.Lock()
+			defer mu.Unlock()
+			seq := len(m.Fetches) + 1
+			outcome := "fetched"
+			switch {
+			case resp.Unchanged:
+				outcome = "unchanged"
+			case resp.Replayed:
+				outcome = "replayed"
+			}
+			key := fetch.RequestKey(resp.Method, resp.URL, nil)
+			m.Fetches = append(m.Fetches, ManifestFetch{Seq: seq, Method: resp.Method, URL: resp.URL, Status: resp.Status, Bytes: len(resp.Body), SHA256: resp.SHA256, Outcome: outcome})
+			v := store.Validators{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified"), SHA256: resp.SHA256, RunID: m.RunID}
+			if resp.Status == http.StatusNotModified {
+				v = prev[key]
+			}
+			seen[key] = v
+			meta := store.RawMeta{Seq: seq, Method: resp.Method, URL: resp.URL, Status: resp.Status, Header: resp.Header, FetchedAt: resp.FetchedAt, SHA256: resp.SHA256, Bytes: int64(len(resp.Body)), Outcome: outcome}
+			if err := r.Store.SaveRaw(def.ID, m.RunID, meta, resp.Body); err != nil && rawErr == nil {
+				rawErr = err
+			}
+		},
+	})
+	if err != nil {
+		return err
+	}
+	env := connectors.Env{
+		HTTP:   client,
+		Dir:    r.DefsDir,
+		Logger: log,
+		Prev: func(key string) *fetch.Validators {
+			v, ok := prev[key]
+			if !ok {
+				return nil
+			}
+			return &fetch.Validators{ETag: v.ETag, LastModified: v.LastModified, SHA256: v.SHA256}
+		},
+	}
+	src, err := def.Kind.Open(def.SourceConfig, env)
+	if err != nil {
+		return err
+	}
+
+	meta := def.datasetMeta()
+	rel, err := output.NewRelease(public, meta, def.TableSchema, m.RunID, r.Now)
+	if err != nil {
+		return err
+	}
+	released := false
+	defer func() {
+		if !released {
+			if err := rel.Abort(); err != nil {
+				log.Warn("removing staging release", "error", err)
+			}
+		}
+	}()
+	rejectPath := r.Store.RejectedPath(def.Dataset, m.RunID)
+	rejects, err := output.NewRejectWriter(rejectPath)
+	if err != nil {
+		return err
+	}
+	rejectsDone := false
+	defer func() {
+		if !rejectsDone {
+			_ = rejects.Abort()
+		}
+	}()
+
+	n := newNormaliser(def, r.now().Format("2006-01-02"))
+	q := output.Quality{Dataset: def.Dataset, Release: m.RunID, RunID: m.RunID, ErrorsByCode: map[string]int{}, ErrorsByField: map[string]int{}, HeaderErrors: []schemas.Error{}, SampleErrors: []schemas.Error{}}
+	err = src.Fetch(ctx, func(page []connectors.Record) error {
+		for _, rec := range page {
+			values, errs := n.record(rec)
+			q.Read++
+			if len(errs) > 0 {
+				q.Rejected++
+				for _, e := range errs {
+					q.ErrorsByCode[e.Code]++
+					if e.Field != "" {
+						q.ErrorsByField[e.Field]++
+					}
+					if len(q.SampleErrors) < sampleErrors {
+						q.SampleErrors = append(q.SampleErrors, e)
+					}
+				}
+				if err := rejects.Write(errs, rec.Fields); err != nil {
+					return fmt.Errorf("writing rejected rows: %w", err)
+				}
+				continue
+			}
+			if err := rel.Append(values); err != nil {
+				return fmt.Errorf("writing release: %w", err)
+			}
+			q.Accepted++
+		}
+		log.Debug("page normalised", "rows", len(page), "read", q.Read)
+		return nil
+	})
+	m.Read, m.Accepted, m.Rejected, m.ErrorsBy = q.Read, q.Accepted, q.Rejected, q.ErrorsByCode
+	if def.Communes != nil {
+		m.Communes = &n.communes
+	}
+	if rawErr != nil {
+		return fmt.Errorf("keeping raw responses: %w", rawErr)
+	}
+	if errors.Is(err, connectors.ErrUnchanged) {
+		m.Outcome = OutcomeUnchanged
+		if last := r.lastGood(def.ID); last != nil {
+			m.Release = last.Release
+		}
+		log.Info("source unchanged, nothing to publish")
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", def.Kind.Name, err)
+	}
+
+	// Rejected rows are kept even when a gate blocks the release: they are
+	// what the steward needs to fix the source.
+	if err := rejects.Close(); err != nil {
+		return fmt.Errorf("writing rejected rows: %w", err)
+	}
+	rejectsDone = true
+	if q.Rejected > 0 {
+		m.Rejects = rejectPath
+	}
+
+	m.Gates = def.gates(q)
+	for _, g := range m.Gates {
+		if !g.Passed {
+			return fmt.Errorf("%w: %s: %s", ErrBlocked, g.Gate, g.Detail)
+		}
+	}
+	if r.beforeCommit != nil {
+		if err := r.beforeCommit(); err != nil {
+			return err
+		}
+	}
+	pub, err := rel.Commit(q)
+	if err != nil {
+		return fmt.Errorf("publishing: %w", err)
+	}
+	released = true
+	m.Outcome, m.Release, m.Files = OutcomePublished, pub.Release, pub.Files
+	// Validators are saved only once the release is out, so that a failed
+	// run never makes the next one believe nothing changed.
+	if err := r.Store.SaveValidators(def.ID, seen); err != nil {
+		log.Warn("saving validators", "error", err)
+	}
+	if err := output.WriteCatalog(public, r.Catalog); err != nil {
+		return fmt.Errorf("writing catalogue: %w", err)
+	}
+	return nil
+}
+
+// gates checks a finished harvest before publication.
+func (def *Definition) gates(q output.Quality) []GateResult {
+	share := 0.5
+	if def.Gates.MaxRejectedShare != nil {
+		share = *def.Gates.MaxRejectedShare
+	}
+	var out []GateResult
+	empty := GateResult{Gate: "empty", Passed: true, Detail: fmt.Sprintf("%d rows accepted", q.Accepted)}
+	if q.Accepted == 0 && !def.Gates.AllowEmpty {
+		empty.Passed = false
+		empty.Detail = fmt.Sprintf("no row accepted out of %d read (set gates.allow_empty to publish an empty dataset)", q.Read)
+	}
+	out = append(out, empty)
+	rej := GateResult{Gate: "rejected_share", Passed: true}
+	got := 0.0
+	if q.Read > 0 {
+		got = float64(q.Rejected) / float64(q.Read)
+	}
+	rej.Detail = fmt.Sprintf("%d of %d rows rejected (%.1f%%, limit %.1f%%)", q.Rejected, q.Read, 100*got, 100*share)
+	if got > share {
+		rej.Passed = false
+	}
+	return append(out, rej)
+}
+
+func (def *Definition) datasetMeta() output.DatasetMeta {
+	lic, _ := lookupLicence(def.Licence)
+	title := def.SourceTitle
+	if title == "" {
+		title = def.Publisher
+	}
+	return output.DatasetMeta{
+		ID:           def.Dataset,
+		Title:        def.Title,
+		Description:  strings.TrimSpace(def.Description),
+		Keywords:     def.Keywords,
+		License:      lic.License,
+		Publisher:    def.Publisher,
+		ContactEmail: def.ContactEmail,
+		SourceTitle:  title,
+		SourceURL:    def.SourceURL,
+		Pipeline:     def.ID,
+		Schedule:     def.Schedule,
+		Spatial:      def.Spatial,
+	}
+}
+
+// normaliser turns source records into schema rows.
+type normaliser struct {
+	def      *Definition
+	table    *schemas.Table
+	cells    []string
+	runDate  string
+	n        int
+	communes communeStats
+}
+
+func newNormaliser(def *Definition, runDate string) *normaliser {
+	t, _ := def.TableSchema.NewTable(nil)
+	return &normaliser{def: def, table: t, cells: make([]string, len(def.TableSchema.Fields)), runDate: runDate}
+}
+
+// record maps and validates one record. Its row number is its position in
+// the source plus one, so that the first record is row 2 as in a CSV with
+// a header; errors also carry the record's line in the fetched body.
+func (n *normaliser) record(rec connectors.Record) ([]schemas.Value, []schemas.Error) {
+	n.n++
+	row := n.n + 1
+	if msg, bad := rec.Fields[connectors.ErrorField]; bad {
+		return nil, []schemas.Error{{Code: "source-error", Row: row, Line: rec.Line, Message: fmt.Sprintf("Ligne %d illisible : %s.", rec.Line, stringOf(msg, "|"))}}
+	}
+	var extra []schemas.Error
+	for k, v := range rec.Fields {
+		if strings.HasPrefix(k, connectors.ExtraFieldPrefix) {
+			extra = append(extra, schemas.Error{Code: "extra-cell", Row: row, Line: rec.Line, Value: stringOf(v, "|"), Message: fmt.Sprintf("Ligne %d : cellule en trop (colonne %s) sans en-tête.", rec.Line, strings.TrimPrefix(k, connectors.ExtraFieldPrefix))})
+		}
+	}
+	n.def.enrich(rec)
+	ts := n.def.TableSchema
+	for i := range n.cells {
+		n.cells[i] = ""
+	}
+	for _, name := range n.def.Order {
+		fm := n.def.Fields[name]
+		n.cells[ts.FieldIndex(name)] = fm.apply(rec.Fields, n.runDate)
+	}
+	n.def.resolveCommune(n.cells, &n.communes)
+	values, errs := n.table.Row(row, rec.Line, n.cells)
+	if len(extra) > 0 {
+		sort.Slice(extra, func(i, j int) bool { return extra[i].Message < extra[j].Message })
+		errs = append(errs, extra...)
+	}
+	return values, errs
+}

@@ -1,0 +1,109 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+const chromiumPath = "/usr/bin/chromium"
+
+// TestBrowserHomeToDataset drives headless Chromium through the site: home
+// page, click on a dataset, schema table and quality sentence. It is skipped
+// when Chromium is absent, unless LIGERDATA_BROWSER_TESTS=1 (CI), where the
+// absence is a failure.
+func TestBrowserHomeToDataset(t *testing.T) {
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("LIGERDATA_BROWSER_TESTS") == "1" {
+			t.Fatalf("LIGERDATA_BROWSER_TESTS=1 but Chromium is unavailable: %v", err)
+		}
+		t.Skipf("Chromium not installed at %s", chromiumPath)
+	}
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	fx := writeFixture(t)
+	h, _ := newTestSite(t, fx, "")
+	srv := httptest.NewServer(h) // listens on 127.0.0.1
+	defer srv.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	defer cancelAlloc()
+	bctx, cancelBrowser := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
+	defer cancelBrowser()
+
+	const title = "Équipements sportifs"
+	cardLink := chromedp.CSS(`#jeu-equipements-sportifs h2 a`)
+	must := func(step string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("browser: %s: %v", step, err)
+		}
+	}
+	must("open home", chromedp.Do(bctx,
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(cardLink),
+	))
+	homeTitle, err := chromedp.Run(bctx, chromedp.Title())
+	must("read title", err)
+	lang, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.documentElement.lang`))
+	must("read lang", err)
+	cardTitle, err := chromedp.Run(bctx, chromedp.Text(cardLink, chromedp.NodeVisible))
+	must("read card title", err)
+	must("click to dataset page", chromedp.Do(bctx,
+		chromedp.Click(cardLink, chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.ID("champs")),
+	))
+	location, err := chromedp.Run(bctx, chromedp.Location())
+	must("read location", err)
+	h1, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS("h1"), chromedp.NodeVisible))
+	must("read h1", err)
+	fieldRows, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll('#champs tbody tr').length`))
+	must("count schema rows", err)
+	qualityText, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(".quality-summary"), chromedp.NodeVisible))
+	must("read quality sentence", err)
+
+	if homeTitle != "Données ouvertes des Pays de la Loire" {
+		t.Errorf("home <title> = %q", homeTitle)
+	}
+	if lang != "fr" {
+		t.Errorf("document language = %q, want fr", lang)
+	}
+	if strings.TrimSpace(cardTitle) != title {
+		t.Errorf("visible card title = %q, want %q", cardTitle, title)
+	}
+	if want := srv.URL + "/jeux-de-donnees/" + sportDataset; location != want {
+		t.Errorf("after click, location = %q, want %q", location, want)
+	}
+	if strings.TrimSpace(h1) != title {
+		t.Errorf("dataset page <h1> = %q, want %q", h1, title)
+	}
+	if fieldRows != len(sportFields) {
+		t.Errorf("schema table has %d rows, want %d", fieldRows, len(sportFields))
+	}
+	r := fixtureDatasets()[0].Releases[1]
+	wantQuality := fmt.Sprintf("%d lignes lues, %d acceptées, %d rejetées.", r.Read, r.Accepted, r.Rejected)
+	if strings.TrimSpace(qualityText) != wantQuality {
+		t.Errorf("quality sentence = %q, want %q", qualityText, wantQuality)
+	}
+}
