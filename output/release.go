@@ -617,24 +617,43 @@ func CleanStagingOlderThan(publicDir string, age time.Duration) error {
 		if !d.IsDir() {
 			continue
 		}
-		dir := filepath.Join(root, d.Name())
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("output: clean staging: %w", err))
+		if err := cleanDataset(filepath.Join(root, d.Name()), age, cutoff); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// CleanDatasetStaging removes every leftover staging folder of one
+// dataset, whatever its age. The caller must be the only writer of that
+// dataset (it holds the run lock of the pipeline that publishes it).
+func CleanDatasetStaging(publicDir, dataset string) error {
+	if err := checkName(dataset); err != nil {
+		return err
+	}
+	return cleanDataset(filepath.Join(publicDir, datasetsDir, dataset), 0, time.Now())
+}
+
+func cleanDataset(dir string, age time.Duration, cutoff time.Time) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("output: clean staging: %w", err)
+	}
+	var errs []error
+	for _, e := range entries {
+		name := e.Name()
+		isTmpLink := strings.HasPrefix(name, ".latest-") && strings.HasSuffix(name, ".tmp")
+		if !strings.HasPrefix(name, stagingPrefix) && !isTmpLink {
 			continue
 		}
-		for _, e := range entries {
-			name := e.Name()
-			isTmpLink := strings.HasPrefix(name, ".latest-") && strings.HasSuffix(name, ".tmp")
-			if !strings.HasPrefix(name, stagingPrefix) && !isTmpLink {
-				continue
-			}
-			if age > 0 && newestModTime(filepath.Join(dir, name)).After(cutoff) {
-				continue
-			}
-			if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
-				errs = append(errs, fmt.Errorf("output: clean staging: %w", err))
-			}
+		if age > 0 && newestModTime(filepath.Join(dir, name)).After(cutoff) {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+			errs = append(errs, fmt.Errorf("output: clean staging: %w", err))
 		}
 	}
 	return errors.Join(errs...)

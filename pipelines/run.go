@@ -179,7 +179,9 @@ func (r *Runner) lastGood(id string) *Manifest {
 
 func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slog.Logger) error {
 	public := r.Store.PublicDir()
-	if err := output.CleanStaging(public); err != nil {
+	// This run holds the pipeline's lock, so any staging folder of its
+	// dataset is a crashed run's; others' are removed once they are old.
+	if err := errors.Join(output.CleanDatasetStaging(public, def.Dataset), output.CleanStaging(public)); err != nil {
 		log.Warn("cleaning staging folders", "error", err)
 	}
 
