@@ -23,6 +23,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -40,6 +41,7 @@ func main() {
 	dir := flag.String("dir", filepath.Join("bench", "out"), "work folder (generated file and outputs)")
 	mode := flag.String("mode", "", "internal: run one contender (duckdb or ligerdata) in this process")
 	threads := flag.Int("duckdb-threads", 0, "DuckDB threads (0: DuckDB's default, all cores)")
+	cpuprofile := flag.String("cpuprofile", "", "internal: write a CPU profile of the contender run in this process")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -49,6 +51,12 @@ func main() {
 		check(runDuckDB(input, filepath.Join(*dir, "duckdb.parquet"), *threads))
 		return
 	case "ligerdata":
+		if *cpuprofile != "" {
+			f, err := os.Create(*cpuprofile)
+			check(err)
+			check(pprof.StartCPUProfile(f))
+			defer pprof.StopCPUProfile()
+		}
 		check(runLigerdata(input, filepath.Join(*dir, "public")))
 		return
 	}

@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	_ "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/ligerdata/ligerdata/connectors/all"
 )
@@ -180,8 +184,8 @@ func TestDemoRunsEveryPipeline(t *testing.T) {
 		t.Fatalf("demo: exit %d\n%s", code, errs)
 	}
 	var ms []struct {
-		Pipeline, Outcome string
-		Accepted          int
+		Pipeline, Dataset, Outcome string
+		Accepted                   int
 	}
 	if err := json.Unmarshal([]byte(out), &ms); err != nil {
 		t.Fatal(err)
@@ -189,12 +193,26 @@ func TestDemoRunsEveryPipeline(t *testing.T) {
 	if len(ms) != len(mustDefs(t)) {
 		t.Errorf("demo ran %d pipelines of %d", len(ms), len(mustDefs(t)))
 	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
 	for _, m := range ms {
 		if m.Outcome != "published" || m.Accepted == 0 {
 			t.Errorf("%s: %s with %d rows", m.Pipeline, m.Outcome, m.Accepted)
+			continue
 		}
-		if _, err := os.Stat(filepath.Join(store, "public", "datasets")); err != nil {
-			t.Error(err)
+		// The Parquet file reads in DuckDB with the schema's types.
+		file := filepath.Join(store, "public", "datasets", m.Dataset, "latest", "data.parquet")
+		var n int
+		var lat, date, cp string
+		q := fmt.Sprintf("SELECT count(*), any_value(typeof(latitude)), any_value(typeof(date_maj)), any_value(typeof(code_postal)) FROM read_parquet('%s')", file)
+		if err := db.QueryRow(q).Scan(&n, &lat, &date, &cp); err != nil {
+			t.Fatalf("%s: DuckDB cannot read %s: %v", m.Pipeline, file, err)
+		}
+		if n != m.Accepted || lat != "DOUBLE" || date != "DATE" || cp != "VARCHAR" {
+			t.Errorf("%s: DuckDB reads %d rows (want %d), latitude %s, date_maj %s, code_postal %s", m.Pipeline, n, m.Accepted, lat, date, cp)
 		}
 	}
 }
