@@ -283,72 +283,81 @@ func (p *plan) csvRecord(rec []string, values []schemas.Value, scratch *[]byte) 
 			rec[i] = ""
 			continue
 		}
-		b := (*scratch)[:0]
-		var err error
-		switch c.kind {
-		case kindInt64:
-			n, ok := asInt64(v)
-			if !ok {
-				return fieldError(c, v)
-			}
-			b = strconv.AppendInt(b, n, 10)
-		case kindDouble:
-			switch x := v.(type) {
-			case float64:
-				b = appendFloat(b, x)
-			case int64:
-				b = strconv.AppendInt(b, x, 10)
-			default:
-				return fieldError(c, v)
-			}
-		case kindBool:
-			x, ok := v.(bool)
-			if !ok {
-				return fieldError(c, v)
-			}
-			b = strconv.AppendBool(b, x)
-		case kindDate:
-			t, ok := v.(time.Time)
-			if !ok {
-				return fieldError(c, v)
-			}
-			b = t.AppendFormat(b, time.DateOnly)
-		case kindDatetime:
-			t, ok := v.(time.Time)
-			if !ok {
-				return fieldError(c, v)
-			}
-			b = t.UTC().AppendFormat(b, time.RFC3339Nano)
-		case kindTime:
-			d, ok := v.(time.Duration)
-			if !ok {
-				return fieldError(c, v)
-			}
-			b = appendTimeOfDay(b, d)
-		case kindGeopoint:
-			pt, ok := v.([2]float64)
-			if !ok {
-				return fieldError(c, v)
-			}
-			b = appendGeopoint(b, pt, c.geoFormat)
-		case kindJSON:
-			b, err = appendJSON(b, v)
-		case kindList:
-			b, err = appendList(b, v, c.itemKind, c.delimiter)
-		default:
-			if s, ok := v.(string); ok {
-				rec[i] = s
-				continue
-			}
-			b = appendText(b, v)
+		if s, ok := v.(string); ok && c.kind == kindString {
+			rec[i] = s
+			continue
 		}
+		b, err := p.csvText((*scratch)[:0], c, v)
 		if err != nil {
-			return fmt.Errorf("output: field %q: %w", c.name, err)
+			return err
 		}
 		rec[i] = string(b)
 		*scratch = b
 	}
 	return nil
+}
+
+// csvText appends the canonical CSV text of v (not nil), a value of column
+// c, to b, unquoted.
+func (p *plan) csvText(b []byte, c *column, v schemas.Value) ([]byte, error) {
+	var err error
+	switch c.kind {
+	case kindInt64:
+		n, ok := asInt64(v)
+		if !ok {
+			return b, fieldError(c, v)
+		}
+		b = strconv.AppendInt(b, n, 10)
+	case kindDouble:
+		switch x := v.(type) {
+		case float64:
+			b = appendFloat(b, x)
+		case int64:
+			b = strconv.AppendInt(b, x, 10)
+		default:
+			return b, fieldError(c, v)
+		}
+	case kindBool:
+		x, ok := v.(bool)
+		if !ok {
+			return b, fieldError(c, v)
+		}
+		b = strconv.AppendBool(b, x)
+	case kindDate:
+		t, ok := v.(time.Time)
+		if !ok {
+			return b, fieldError(c, v)
+		}
+		b = t.AppendFormat(b, time.DateOnly)
+	case kindDatetime:
+		t, ok := v.(time.Time)
+		if !ok {
+			return b, fieldError(c, v)
+		}
+		b = t.UTC().AppendFormat(b, time.RFC3339Nano)
+	case kindTime:
+		d, ok := v.(time.Duration)
+		if !ok {
+			return b, fieldError(c, v)
+		}
+		b = appendTimeOfDay(b, d)
+	case kindGeopoint:
+		pt, ok := v.([2]float64)
+		if !ok {
+			return b, fieldError(c, v)
+		}
+		b = appendGeopoint(b, pt, c.geoFormat)
+	case kindJSON:
+		b, err = appendJSON(b, v)
+	case kindList:
+		b, err = appendList(b, v, c.itemKind, c.delimiter)
+	default:
+		b = appendText(b, v)
+	}
+	if err != nil {
+		return b, fmt.Errorf("output: field %q: %w", c.name, err)
+	}
+	return b, nil
 }
 
 func asInt64(v schemas.Value) (int64, bool) {

@@ -36,7 +36,6 @@ package output
 import (
 	"bufio"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -48,6 +47,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -78,11 +78,24 @@ const (
 	latestLink    = "latest"
 	stagingPrefix = ".staging-"
 
-	batchRows       = 1024      // rows per batch handed to the encoder goroutine
-	queuedBatches   = 4         // batches buffered between Append and the encoder
+	batchRows       = 1024      // rows per batch handed to the encoder goroutines
+	queuedBatches   = 4         // batches buffered between Append and each encoder
 	rowGroupRows    = 64 * 1024 // parquet rows per row group
 	fileBufferBytes = 256 << 10
+	csvFlushBytes   = 512 << 10 // the CSV encoder writes out its buffer past this size
 )
+
+// parquetLevel is the zstd level of data.parquet: the fastest, as the
+// files are written once per run on a small machine and read by tools that
+// decompress any level equally fast.
+const parquetLevel = zstd.SpeedFastest
+
+// batch is a run of appended rows (values back to back) shared, read-only,
+// by the Parquet and the CSV encoders; the last one done recycles it.
+type batch struct {
+	vals []schemas.Value
+	left atomic.Int32 // encoders that have not finished with it
+}
 
 // File describes one file of a published release.
 type File struct {
@@ -124,16 +137,17 @@ type Release struct {
 
 	csvFile, pqFile *os.File
 	csvOut, pqOut   *hashingWriter
-	csvBuf, pqBuf   *bufio.Writer
-	csvW            *csv.Writer
+	pqBuf           *bufio.Writer
+	csvLine         []byte // CSV text not yet written to csvOut
 	pqW             *parquet.Writer
 
-	cur   []schemas.Value // current batch, len = rows*fields
-	queue chan []schemas.Value
-	free  chan []schemas.Value
-	done  chan struct{}
-	mu    sync.Mutex
-	err   error // first encoder error
+	cur      *batch // current batch, len(vals) = rows*fields
+	pqQueue  chan *batch
+	csvQueue chan *batch
+	free     chan *batch
+	encoders sync.WaitGroup
+	mu       sync.Mutex
+	err      error // first encoder error
 
 	rows     int
 	state    releaseState
@@ -194,10 +208,12 @@ func NewRelease(publicDir string, meta DatasetMeta, schema *schemas.Schema, rele
 		os.RemoveAll(r.staging)
 		return nil, err
 	}
-	r.queue = make(chan []schemas.Value, queuedBatches)
-	r.free = make(chan []schemas.Value, queuedBatches+2)
-	r.done = make(chan struct{})
-	go r.encode()
+	r.pqQueue = make(chan *batch, queuedBatches)
+	r.csvQueue = make(chan *batch, queuedBatches)
+	r.free = make(chan *batch, 2*queuedBatches+3)
+	r.encoders.Add(2)
+	go r.encodeParquet()
+	go r.encodeCSV()
 	return r, nil
 }
 
@@ -211,19 +227,15 @@ func (r *Release) open() error {
 	}
 	r.csvOut = newHashingWriter(r.csvFile)
 	r.pqOut = newHashingWriter(r.pqFile)
-	r.csvBuf = bufio.NewWriterSize(r.csvOut, fileBufferBytes)
 	r.pqBuf = bufio.NewWriterSize(r.pqOut, fileBufferBytes)
-	r.csvW = csv.NewWriter(r.csvBuf)
 	header := make([]string, len(r.plan.columns))
 	for i, c := range r.plan.columns {
 		header[i] = c.name
 	}
-	if err := r.csvW.Write(header); err != nil {
-		return fmt.Errorf("output: write csv header: %w", err)
-	}
+	r.csvLine = appendCSVRecord(make([]byte, 0, csvFlushBytes+fileBufferBytes), header)
 	cfg, err := parquet.NewWriterConfig(
 		r.plan.schema,
-		parquet.Compression(&zstd.Codec{}),
+		parquet.Compression(&zstd.Codec{Level: parquetLevel}),
 		parquet.DataPageStatistics(true),
 		parquet.MaxRowsPerRowGroup(rowGroupRows),
 		parquet.KeyValueMetadata("ligerdata.dataset", r.meta.ID),
@@ -238,10 +250,11 @@ func (r *Release) open() error {
 
 // Append writes one accepted row (values in schema field order; not retained
 // after return: byte slices and lists are copied). Parquet and CSV encoding
-// happen on a separate goroutine so that the caller (parsing and validation)
-// and the writers use both cores; Append copies the row into a batch of
-// about 1024 rows handed over a buffered channel. An encoding error surfaces
-// on a later Append or on Commit; after an error, call Abort.
+// happen on two goroutines of their own so that the caller (parsing and
+// validation) and the writers share the cores; Append copies the row into a
+// batch of about 1024 rows handed to both over buffered channels. An
+// encoding error surfaces on a later Append or on Commit; after an error,
+// call Abort.
 func (r *Release) Append(values []schemas.Value) error {
 	if r.state != stateOpen {
 		return fmt.Errorf("output: append to %s/%s: release is not open", r.meta.ID, r.id)
@@ -253,23 +266,55 @@ func (r *Release) Append(values []schemas.Value) error {
 	if r.cur == nil {
 		select {
 		case b := <-r.free:
-			r.cur = b[:0]
+			r.cur = b
 		default:
-			r.cur = make([]schemas.Value, 0, batchRows*n)
+			r.cur = &batch{vals: make([]schemas.Value, 0, batchRows*n)}
 		}
 	}
+	b := r.cur
 	for _, v := range values {
-		r.cur = append(r.cur, cloneValue(v))
+		b.vals = append(b.vals, cloneValue(v))
 	}
 	r.rows++
-	if len(r.cur) >= batchRows*n {
+	if len(b.vals) >= batchRows*n {
 		if err := r.encoderErr(); err != nil {
 			return err
 		}
-		r.queue <- r.cur
-		r.cur = nil
+		r.send()
 	}
 	return nil
+}
+
+// send hands the current batch to both encoders.
+func (r *Release) send() {
+	b := r.cur
+	r.cur = nil
+	b.left.Store(2)
+	r.pqQueue <- b
+	r.csvQueue <- b
+}
+
+// release is called by each encoder when done with b; the last one clears
+// it (dropping the references to the row values) and recycles it.
+func (r *Release) release(b *batch) {
+	if b.left.Add(-1) != 0 {
+		return
+	}
+	clear(b.vals)
+	b.vals = b.vals[:0]
+	select {
+	case r.free <- b:
+	default:
+	}
+}
+
+// fail records the first encoder error.
+func (r *Release) fail(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.err == nil {
+		r.err = fmt.Errorf("output: encode %s/%s: %w", r.meta.ID, r.id, err)
+	}
 }
 
 func (r *Release) encoderErr() error {
@@ -278,37 +323,20 @@ func (r *Release) encoderErr() error {
 	return r.err
 }
 
-// encode runs on its own goroutine: it writes every batch to both files and
-// keeps draining the queue after an error so that Append never blocks.
-func (r *Release) encode() {
-	defer close(r.done)
-	n := len(r.plan.columns)
-	leaves := r.plan.leaves
-	rec := make([]string, n)
-	rowsBuf := make([]parquet.Value, batchRows*leaves)
+// encodeParquet runs on its own goroutine: it writes every batch to
+// data.parquet and keeps draining its queue after an error so that Append
+// never blocks.
+func (r *Release) encodeParquet() {
+	defer r.encoders.Done()
+	buf := make([]parquet.Value, batchRows*r.plan.leaves)
 	rows := make([]parquet.Row, 0, batchRows)
-	var pqScratch, csvScratch []byte
+	var scratch []byte
 	failed := false
-	for batch := range r.queue {
+	for b := range r.pqQueue {
 		if !failed {
-			rows = rows[:0]
-			pqScratch = pqScratch[:0]
 			var err error
-			for off, k := 0, 0; off < len(batch); off, k = off+n, k+1 {
-				vals := batch[off : off+n]
-				row := parquet.Row(rowsBuf[k*leaves : (k+1)*leaves : (k+1)*leaves])
-				if err = r.plan.parquetRow(row, vals, &pqScratch); err != nil {
-					break
-				}
-				rows = append(rows, row)
-				if err = r.plan.csvRecord(rec, vals, &csvScratch); err != nil {
-					break
-				}
-				if err = r.csvW.Write(rec); err != nil {
-					err = fmt.Errorf("output: write csv: %w", err)
-					break
-				}
-			}
+			scratch = scratch[:0]
+			rows, err = r.plan.parquetRows(rows[:0], buf, b.vals, &scratch)
 			if err == nil {
 				if _, err = r.pqW.WriteRows(rows); err != nil {
 					err = fmt.Errorf("output: write parquet: %w", err)
@@ -316,17 +344,55 @@ func (r *Release) encode() {
 			}
 			if err != nil {
 				failed = true
-				r.mu.Lock()
-				r.err = fmt.Errorf("output: encode %s/%s: %w", r.meta.ID, r.id, err)
-				r.mu.Unlock()
+				r.fail(err)
 			}
 		}
-		clear(batch)
-		select {
-		case r.free <- batch[:0]:
-		default:
+		r.release(b)
+	}
+}
+
+// encodeCSV runs on its own goroutine: it writes every batch to data.csv
+// (through r.csvLine) and keeps draining its queue after an error so that
+// Append never blocks.
+func (r *Release) encodeCSV() {
+	defer r.encoders.Done()
+	var scratch []byte
+	failed := false
+	for b := range r.csvQueue {
+		if !failed {
+			err := r.csvBatch(b.vals, &scratch)
+			if err != nil {
+				failed = true
+				r.fail(err)
+			}
+		}
+		r.release(b)
+	}
+}
+
+func (r *Release) csvBatch(vals []schemas.Value, scratch *[]byte) error {
+	n := len(r.plan.columns)
+	for off := 0; off < len(vals); off += n {
+		var err error
+		if r.csvLine, err = r.plan.appendCSVValues(r.csvLine, vals[off:off+n], scratch); err != nil {
+			return err
+		}
+		if len(r.csvLine) >= csvFlushBytes {
+			if err := r.flushCSV(); err != nil {
+				return err
+			}
 		}
 	}
+	return nil
+}
+
+// flushCSV writes the buffered CSV text to the file.
+func (r *Release) flushCSV() error {
+	if _, err := r.csvOut.Write(r.csvLine); err != nil {
+		return fmt.Errorf("output: write csv: %w", err)
+	}
+	r.csvLine = r.csvLine[:0]
+	return nil
 }
 
 // finish hands the last batch to the encoder, stops it and closes the data
@@ -336,38 +402,40 @@ func (r *Release) finish() error {
 		return fmt.Errorf("output: release %s/%s is not open", r.meta.ID, r.id)
 	}
 	r.state = stateClosed
-	if len(r.cur) > 0 {
-		r.queue <- r.cur
-		r.cur = nil
+	if r.cur != nil && len(r.cur.vals) > 0 {
+		r.send()
 	}
-	close(r.queue)
-	<-r.done
+	r.stopEncoders()
 	if err := r.encoderErr(); err != nil {
 		return err
 	}
-	r.csvW.Flush()
-	if err := r.csvW.Error(); err != nil {
-		return fmt.Errorf("output: write csv: %w", err)
+	if err := r.flushCSV(); err != nil {
+		return err
 	}
 	if err := r.pqW.Close(); err != nil {
 		return fmt.Errorf("output: close parquet: %w", err)
 	}
-	for _, f := range []struct {
-		buf  *bufio.Writer
-		file *os.File
-	}{{r.csvBuf, r.csvFile}, {r.pqBuf, r.pqFile}} {
-		if err := f.buf.Flush(); err != nil {
-			return fmt.Errorf("output: write %s: %w", filepath.Base(f.file.Name()), err)
+	if err := r.pqBuf.Flush(); err != nil {
+		return fmt.Errorf("output: write %s: %w", FileParquet, err)
+	}
+	for _, f := range []*os.File{r.csvFile, r.pqFile} {
+		if err := f.Sync(); err != nil {
+			return fmt.Errorf("output: sync %s: %w", filepath.Base(f.Name()), err)
 		}
-		if err := f.file.Sync(); err != nil {
-			return fmt.Errorf("output: sync %s: %w", filepath.Base(f.file.Name()), err)
-		}
-		if err := f.file.Close(); err != nil {
-			return fmt.Errorf("output: close %s: %w", filepath.Base(f.file.Name()), err)
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("output: close %s: %w", filepath.Base(f.Name()), err)
 		}
 	}
 	r.csvFile, r.pqFile = nil, nil
 	return nil
+}
+
+// stopEncoders closes the queues and waits for both encoders to finish.
+func (r *Release) stopEncoders() {
+	r.cur = nil
+	close(r.pqQueue)
+	close(r.csvQueue)
+	r.encoders.Wait()
 }
 
 func (r *Release) closeFiles() {
@@ -478,9 +546,7 @@ func (r *Release) Abort() error {
 		return nil
 	case stateOpen:
 		r.state = stateClosed
-		r.cur = nil
-		close(r.queue)
-		<-r.done
+		r.stopEncoders()
 	}
 	r.state = stateAborted
 	r.closeFiles()

@@ -36,6 +36,9 @@ type castSpec struct {
 	// dt is the compiled strptime pattern for date, time and datetime with a
 	// pattern format (nil otherwise).
 	dt *dtPattern
+	// identity is set when cast always accepts and returns the cell itself
+	// as a string (castString): Table.Row then boxes the cell directly.
+	identity bool
 }
 
 var knownTypes = map[string]bool{
@@ -76,7 +79,7 @@ func buildCaster(f *Field) (castSpec, []string) {
 	var spec castSpec
 	switch typ {
 	case "string":
-		spec = castSpec{cast: castString, what: "une chaîne de caractères valide"}
+		spec = castSpec{cast: castString, what: "une chaîne de caractères valide", identity: true}
 		switch f.Format {
 		case "", "default":
 		case "email":
@@ -91,7 +94,7 @@ func buildCaster(f *Field) (castSpec, []string) {
 			badFormat()
 		}
 	case "any":
-		spec = castSpec{cast: castString, what: "une valeur valide"}
+		spec = castSpec{cast: castString, what: "une valeur valide", identity: true}
 	case "number", "integer":
 		if !isDefault(f.Format) {
 			badFormat()

@@ -231,9 +231,12 @@ func (r *csvReader) parseLine(l []byte) (open bool, why string) {
 			continue
 		}
 		// Copy the run of plain bytes up to the next delimiter or quote.
-		j := i + 1
-		for j < len(l) && l[j] != d0 && l[j] != '"' {
-			j++
+		j := len(l)
+		if k := bytes.IndexByte(l[i+1:], d0); k >= 0 {
+			j = i + 1 + k
+		}
+		if k := bytes.IndexByte(l[i+1:j], '"'); k >= 0 {
+			j = i + 1 + k
 		}
 		field = append(field, l[i:j]...)
 		fieldStart = false

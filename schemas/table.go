@@ -7,10 +7,29 @@ import (
 
 // patternCacheSize bounds the per-field memo of pattern results; the memo
 // is cleared when full. Cells longer than patternCacheMaxLen are not memoised.
+//
+// The memo adapts to each field: it is judged over windows of
+// patternMemoWindow lookups, and a field whose memo answered fewer than half
+// of a window's lookups (a field of unique values: identifiers, telephones,
+// e-mails) runs its regexp directly for the next patternMemoPause cells,
+// since hashing a short unique string into a churning map costs more than
+// matching it. The memo is then tried again, so a file whose values change
+// character part-way is still served well.
 const (
 	patternCacheSize   = 4096
 	patternCacheMaxLen = 256
+	patternMemoWindow  = 1024
+	patternMemoPause   = 16 * patternMemoWindow
 )
+
+// patternMemo remembers the pattern results of one field's cells while it
+// pays off (see patternCacheSize).
+type patternMemo struct {
+	m      map[string]bool
+	n      int // lookups in the current window (memo on) or cells left to skip (memo off)
+	hits   int // memo hits in the current window
+	paused bool
+}
 
 // hashKey is a 128-bit digest of a unique or primary-key value: the tables
 // keep digests, not the values, so that their memory stays small and fixed
@@ -28,12 +47,17 @@ type Table struct {
 	width    int   // number of header columns
 
 	values   []Value
-	patterns []map[string]bool
+	patterns []patternMemo
 	uniques  []map[hashKey]int // field index -> digest -> first row (nil when not unique)
 	pk       map[hashKey]int
 	pkOK     bool // every primary-key field has a column
+	// pkUnique is set when the primary key is one field that is also
+	// unique: both checks then see the same rows and the same digests, so
+	// the unique table serves the primary-key check too (pk is nil).
+	pkUnique bool
 	seeds    [2]maphash.Seed
 	key      []byte
+	boxes    stringBoxer // boxes the values of plain string fields
 }
 
 // cleanLabel trims a UTF-8 BOM, surrounding spaces and surrounding double
@@ -65,19 +89,21 @@ func (s *Schema) NewTable(header []string) (*Table, []Error) {
 		s:        s,
 		fieldCol: make([]int, n),
 		values:   make([]Value, n),
-		patterns: make([]map[string]bool, n),
+		patterns: make([]patternMemo, n),
 		uniques:  make([]map[hashKey]int, n),
 		seeds:    [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
 	}
 	for i, cf := range s.compiled {
 		if cf.pattern != nil {
-			t.patterns[i] = make(map[string]bool)
+			t.patterns[i].m = make(map[string]bool)
 		}
 		if cf.unique {
 			t.uniques[i] = make(map[hashKey]int)
 		}
 	}
-	if len(s.pkIdx) > 0 {
+	if len(s.pkIdx) == 1 && s.compiled[s.pkIdx[0]].unique {
+		t.pkUnique = true
+	} else if len(s.pkIdx) > 0 {
 		t.pk = make(map[hashKey]int)
 	}
 	var errs []Error
@@ -160,15 +186,33 @@ func (t *Table) matchPattern(fi int, cf *compiledField, cell string) bool {
 	if len(cell) > patternCacheMaxLen {
 		return cf.pattern.MatchString(cell)
 	}
-	memo := t.patterns[fi]
-	if r, ok := memo[cell]; ok {
+	pm := &t.patterns[fi]
+	if pm.paused {
+		pm.n--
+		if pm.n <= 0 {
+			pm.paused, pm.n, pm.hits = false, 0, 0
+		}
+		return cf.pattern.MatchString(cell)
+	}
+	pm.n++
+	if pm.n >= patternMemoWindow {
+		if pm.hits < patternMemoWindow/2 {
+			// Mostly distinct values: stop memoising for a while.
+			pm.paused, pm.n = true, patternMemoPause
+			clear(pm.m)
+			return cf.pattern.MatchString(cell)
+		}
+		pm.n, pm.hits = 0, 0
+	}
+	if r, ok := pm.m[cell]; ok {
+		pm.hits++
 		return r
 	}
 	r := cf.pattern.MatchString(cell)
-	if len(memo) >= patternCacheSize {
-		clear(memo)
+	if len(pm.m) >= patternCacheSize {
+		clear(pm.m)
 	}
-	memo[strings.Clone(cell)] = r
+	pm.m[strings.Clone(cell)] = r
 	return r
 }
 
@@ -197,6 +241,7 @@ func (t *Table) Row(row, line int, cells []string) (values []Value, errs []Error
 			Message: msgExtraCell(cells[col], col+1)})
 	}
 	pkComplete := t.pkOK
+	pkFirst, pkDup := 0, false // unique-table verdict for the primary key when pkUnique
 	for fi, cf := range t.s.compiled {
 		col := t.fieldCol[fi]
 		if col < 0 {
@@ -217,7 +262,13 @@ func (t *Table) Row(row, line int, cells []string) (values []Value, errs []Error
 			pkComplete = pkComplete && !cf.inPK
 			continue
 		}
-		v, ok := cf.spec.cast(cell)
+		var v Value
+		ok := true
+		if cf.spec.identity {
+			v = t.boxes.box(cell)
+		} else {
+			v, ok = cf.spec.cast(cell)
+		}
 		if !ok {
 			errs = append(errs, Error{Code: CodeTypeError, Row: row, Line: line, Field: cf.name, FieldNumber: col + 1,
 				Value: cell, Message: msgType(cf, cell)})
@@ -229,21 +280,31 @@ func (t *Table) Row(row, line int, cells []string) (values []Value, errs []Error
 		if cf.unique {
 			t.key = appendKey(t.key[:0], v)
 			d := t.digest()
-			if first, dup := t.uniques[fi][d]; dup {
+			first, dup := t.uniques[fi][d]
+			if dup {
 				errs = append(errs, Error{Code: CodeUniqueError, Row: row, Line: line, Field: cf.name, FieldNumber: col + 1,
 					Value: cell, Constraint: "unique", Message: msgUnique(cf.name, cell, first)})
 			} else {
 				t.uniques[fi][d] = row
 			}
+			if cf.inPK {
+				pkFirst, pkDup = first, dup
+			}
 		}
 	}
 	if pkComplete {
-		t.key = t.key[:0]
-		for _, fi := range t.s.pkIdx {
-			t.key = appendKey(t.key, t.values[fi])
+		first, dup := pkFirst, pkDup
+		if !t.pkUnique {
+			t.key = t.key[:0]
+			for _, fi := range t.s.pkIdx {
+				t.key = appendKey(t.key, t.values[fi])
+			}
+			d := t.digest()
+			if first, dup = t.pk[d]; !dup {
+				t.pk[d] = row
+			}
 		}
-		d := t.digest()
-		if first, dup := t.pk[d]; dup {
+		if dup {
 			parts := make([]string, len(t.s.pkIdx))
 			for i, fi := range t.s.pkIdx {
 				parts[i] = cells[t.fieldCol[fi]]
@@ -252,8 +313,6 @@ func (t *Table) Row(row, line int, cells []string) (values []Value, errs []Error
 			first0 := t.s.pkIdx[0]
 			errs = append(errs, Error{Code: CodePrimaryKey, Row: row, Line: line, Field: t.s.Fields[first0].Name,
 				FieldNumber: t.fieldCol[first0] + 1, Value: shown, Message: msgPrimaryKey(t.s.PrimaryKey, shown, first)})
-		} else {
-			t.pk[d] = row
 		}
 	}
 	return t.values, errs

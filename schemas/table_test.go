@@ -1,6 +1,7 @@
 package schemas
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -86,7 +87,7 @@ func TestPatternCacheBounded(t *testing.T) {
 		if (len(errs) > 0) != wantBad {
 			t.Fatalf("row %d cell %q: errs %v", i, cell, errs)
 		}
-		if n := len(tab.patterns[0]); n > patternCacheSize {
+		if n := len(tab.patterns[0].m); n > patternCacheSize {
 			t.Fatalf("pattern memo has %d entries", n)
 		}
 	}
@@ -239,6 +240,22 @@ func TestUniqueAndPrimaryKey(t *testing.T) {
 			{[]string{"4410", "92023", "e"}, nil}, // no ambiguity from concatenation
 			{[]string{"44109", "", "f"}, []string{CodeConstraintError}},
 		}},
+		// One table of digests serves both checks when the key is one unique field.
+		{"unique primary key", `{"fields":[{"name":"id","type":"integer","constraints":{"unique":true}},{"name":"v"}],"primaryKey":"id"}`, []step{
+			{[]string{"1", "a"}, nil},
+			{[]string{"1", "b"}, []string{CodeUniqueError, CodePrimaryKey}},
+			{[]string{"x", "c"}, []string{CodeTypeError}},
+			{[]string{"x", "c"}, []string{CodeTypeError}},
+			{[]string{"", "d"}, []string{CodeConstraintError}},
+			{[]string{"2", "e"}, nil},
+			{[]string{"+1", "f"}, []string{CodeUniqueError, CodePrimaryKey}},
+		}},
+		{"unique field in a composite key", `{"fields":[{"name":"a","constraints":{"unique":true}},{"name":"b"}],"primaryKey":["a","b"]}`, []step{
+			{[]string{"x", "1"}, nil},
+			{[]string{"x", "2"}, []string{CodeUniqueError}},
+			{[]string{"y", "1"}, nil},
+			{[]string{"x", "1"}, []string{CodeUniqueError, CodePrimaryKey}},
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -285,6 +302,62 @@ func TestErrorString(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := tc.err.Error(); got != tc.want {
 				t.Errorf("Error() = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestPatternMemoAdapts(t *testing.T) {
+	s := oneField(t, `{"name":"f","constraints":{"pattern":"[a-z]+[0-9]*"}}`)
+	tab, _ := s.NewTable(nil)
+	row := 2
+	check := func(cell string) {
+		t.Helper()
+		_, errs := tab.Row(row, row, []string{cell})
+		row++
+		wantBad := strings.ContainsAny(cell, "ABC-")
+		if (len(errs) > 0) != wantBad {
+			t.Fatalf("row %d cell %q: errors %v, want invalid=%v", row-1, cell, errs, wantBad)
+		}
+	}
+	pm := &tab.patterns[0]
+	cases := []struct {
+		name       string
+		cells      int
+		cell       func(i int) string
+		wantPaused bool
+	}{
+		// Distinct values: after one window the memo steps aside.
+		{"unique values pause the memo", patternMemoWindow + 10, func(i int) string {
+			if i%5 == 0 {
+				return fmt.Sprintf("A%d", i)
+			}
+			return fmt.Sprintf("x%d", i)
+		}, true},
+		{"results stay right while paused", patternMemoPause / 2, func(i int) string {
+			if i%3 == 0 {
+				return fmt.Sprintf("y-%d", i)
+			}
+			return fmt.Sprintf("y%d", i)
+		}, true},
+		// After the pause the memo is tried again and kept for repeated values.
+		{"repeated values bring it back", patternMemoPause/2 + 3*patternMemoWindow, func(i int) string {
+			return []string{"abc", "ABC", "def1", "ghi22"}[i%4]
+		}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for i := 0; i < tc.cells; i++ {
+				check(tc.cell(i))
+			}
+			if pm.paused != tc.wantPaused {
+				t.Fatalf("memo paused = %v, want %v (n %d, hits %d, entries %d)", pm.paused, tc.wantPaused, pm.n, pm.hits, len(pm.m))
+			}
+			if pm.paused && len(pm.m) != 0 {
+				t.Errorf("paused memo keeps %d entries", len(pm.m))
+			}
+			if !pm.paused && len(pm.m) == 0 {
+				t.Errorf("active memo on repeated values is empty")
 			}
 		})
 	}

@@ -159,6 +159,9 @@ func (s *source) Fetch(ctx context.Context, emit func([]connectors.Record) error
 		}
 		body = b
 	}
+	// The byte-order mark is skipped before decoding: read as a single-byte
+	// encoding it would become "ï»¿" glued to the first column name.
+	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
 	dec, _ := decoderFor(s.cfg.Encoding)
 	if dec != nil {
 		b, err := dec(body)
@@ -167,7 +170,6 @@ func (s *source) Fetch(ctx context.Context, emit func([]connectors.Record) error
 		}
 		body = b
 	}
-	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
 	var err error
 	if s.cfg.Format == "json" {
 		err = s.emitJSON(ctx, body, emit)
@@ -260,7 +262,11 @@ func (s *source) emitCSV(ctx context.Context, body []byte, emit func([]connector
 			}
 		}
 	}
-	return flush()
+	if err := flush(); err != nil {
+		return err
+	}
+	// A run cancelled while the consumer held the last page is not a success.
+	return ctx.Err()
 }
 
 func (s *source) emitJSON(ctx context.Context, body []byte, emit func([]connectors.Record) error) error {
@@ -303,5 +309,5 @@ func (s *source) emitJSON(ctx context.Context, body []byte, emit func([]connecto
 			page = page[:0]
 		}
 	}
-	return nil
+	return ctx.Err()
 }

@@ -167,6 +167,10 @@ func (s *Source) Fetch(ctx context.Context, emit func(page []connectors.Record) 
 	if err := emit(page); err != nil {
 		return fmt.Errorf("ping: emit page of %s: %w", u, err)
 	}
+	// A run cancelled while the consumer held the page is not a success.
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("ping: GET %s: %w", u, err)
+	}
 	return nil
 }
 
