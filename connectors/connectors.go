@@ -92,6 +92,21 @@ type Env struct {
 	// resolved against (the folder of the pipeline definition).
 	Dir    string
 	Logger *slog.Logger
+	// Since is the high-water mark an Incremental source returned at the
+	// end of the last good run; empty asks for a full harvest (first run,
+	// changed definition, or `ligerdata run --full`).
+	Since string
+}
+
+// Incremental is an optional Source capability: a source that can harvest
+// only what changed after a high-water mark (HAL's modifiedDate_tdate).
+// The pipeline then merges the records with the previous release by
+// primary key.
+type Incremental interface {
+	// Watermark returns, after Fetch returned nil, the mark to hand back as
+	// Env.Since on the next run. It returns "" when nothing was harvested
+	// and the previous mark should be kept.
+	Watermark() string
 }
 
 // PrevFor returns the previous validators for a request, or nil.

@@ -48,6 +48,9 @@ type Definition struct {
 	Spatial       string        `yaml:"spatial"`
 	Schedule      string        `yaml:"schedule"`
 	Timeout       time.Duration `yaml:"timeout"`
+	// Incremental asks an Incremental source for what changed since the
+	// last good run and merges it with the previous release by primary key.
+	Incremental bool `yaml:"incremental"`
 	// AllowPrivateNetwork lets the source live on a private or loopback
 	// address (an intranet GeoServer, a test server).
 	AllowPrivateNetwork bool                `yaml:"allow_private_network"`

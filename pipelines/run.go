@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -196,6 +197,7 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 	seen := map[string]store.Validators{}
 	var mu sync.Mutex
 	var rawErr error
+	changed := false // a response differed from the last good run's
 	client, err := fetch.New(fetch.Options{
 		ReplayDir: r.ReplayDir,
 		RecordDir: r.RecordDir,
@@ -217,13 +219,14 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 			case resp.Replayed:
 				outcome = "replayed"
 			}
-			key := fetch.RequestKey(resp.Method, resp.URL, nil)
+			key := resp.Key
 			m.Fetches = append(m.Fetches, ManifestFetch{Seq: seq, Method: resp.Method, URL: resp.URL, Status: resp.Status, Bytes: len(resp.Body), SHA256: resp.SHA256, Outcome: outcome})
-			v := store.Validators{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified"), SHA256: resp.SHA256, RunID: m.RunID}
-			if resp.Status == http.StatusNotModified {
-				v = prev[key]
-			}
+			rv := resp.Validators()
+			v := store.Validators{ETag: rv.ETag, LastModified: rv.LastModified, SHA256: rv.SHA256, RunID: m.RunID}
 			seen[key] = v
+			if !resp.Unchanged {
+				changed = true
+			}
 			meta := store.RawMeta{Seq: seq, Method: resp.Method, URL: resp.URL, Status: resp.Status, Header: resp.Header, FetchedAt: resp.FetchedAt, SHA256: resp.SHA256, Bytes: int64(len(resp.Body)), Outcome: outcome}
 			if err := r.Store.SaveRaw(def.ID, m.RunID, meta, resp.Body); err != nil && rawErr == nil {
 				rawErr = err
@@ -277,7 +280,7 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 
 	n := newNormaliser(def, r.now().Format("2006-01-02"))
 	q := output.Quality{Dataset: def.Dataset, Release: m.RunID, RunID: m.RunID, ErrorsByCode: map[string]int{}, ErrorsByField: map[string]int{}, HeaderErrors: []schemas.Error{}, SampleErrors: []schemas.Error{}}
-	err = src.Fetch(ctx, func(page []connectors.Record) error {
+	process := func(page []connectors.Record) error {
 		for _, rec := range page {
 			values, errs := n.record(rec)
 			q.Read++
@@ -304,7 +307,43 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 		}
 		log.Debug("page normalised", "rows", len(page), "read", q.Read)
 		return nil
+	}
+
+	// With validators from the last good run, the source may not have
+	// changed: keep the pages aside until a response differs, so that an
+	// unchanged source is never normalised again.
+	decided := len(prev) == 0
+	var sp *spool
+	if !decided {
+		if sp, err = newSpool(filepath.Join(r.Store.Root, "tmp")); err != nil {
+			return err
+		}
+		defer sp.close()
+	}
+	anyChanged := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return changed
+	}
+	err = src.Fetch(ctx, func(page []connectors.Record) error {
+		if !decided {
+			if !anyChanged() {
+				return sp.add(page)
+			}
+			decided = true
+			if err := sp.replay(process); err != nil {
+				return err
+			}
+		}
+		return process(page)
 	})
+	if err == nil && !decided {
+		if anyChanged() || !sameKeys(seen, prev) {
+			err = sp.replay(process)
+		} else {
+			err = connectors.ErrUnchanged
+		}
+	}
 	m.Read, m.Accepted, m.Rejected, m.ErrorsBy = q.Read, q.Accepted, q.Rejected, q.ErrorsByCode
 	if def.Communes != nil {
 		m.Communes = &n.communes
@@ -360,6 +399,21 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 		return fmt.Errorf("writing catalogue: %w", err)
 	}
 	return nil
+}
+
+// sameKeys reports whether a run made exactly the requests of the last
+// good run: a source that now has fewer pages has changed even if every
+// page it still serves is identical.
+func sameKeys(seen, prev map[string]store.Validators) bool {
+	if len(seen) != len(prev) {
+		return false
+	}
+	for k := range seen {
+		if _, ok := prev[k]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // gates checks a finished harvest before publication.

@@ -136,6 +136,9 @@ type Response struct {
 	Replayed bool
 	// Attempts is the number of attempts made (1 when replayed).
 	Attempts int
+	// Key is RequestKey of the request (method, URL and body hash): the
+	// key under which to remember this response's validators.
+	Key string
 
 	prev *Validators
 }
@@ -350,6 +353,7 @@ func (c *Client) finish(req Request, status int, header http.Header, body []byte
 	r := &Response{
 		Method: req.Method, URL: req.URL, Status: status, Header: header, Body: body,
 		FetchedAt: c.opts.Now().UTC(), Replayed: replayed, Attempts: attempts, prev: req.Prev,
+		Key: RequestKey(req.Method, req.URL, req.Body),
 	}
 	if status == http.StatusNotModified {
 		r.Body = nil

@@ -883,3 +883,26 @@ func TestErrorsNameMethodAndURL(t *testing.T) {
 		t.Error("snippet does not keep the first 512 bytes")
 	}
 }
+
+func TestResponseKeyNamesTheRequestBody(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("<ok/>")) }))
+	defer srv.Close()
+	c, err := New(Options{Egress: Egress{AllowLoopback: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]bool{}
+	for _, body := range []string{"<page start='1'/>", "<page start='51'/>"} {
+		resp, err := c.Do(t.Context(), Request{Method: "POST", URL: srv.URL + "/csw", Body: []byte(body)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.Key != RequestKey("POST", srv.URL+"/csw", []byte(body)) {
+			t.Errorf("Key %q is not the request's key", resp.Key)
+		}
+		keys[resp.Key] = true
+	}
+	if len(keys) != 2 {
+		t.Error("two POSTs to one URL with different bodies share a key")
+	}
+}

@@ -1,0 +1,157 @@
+package pipelines
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	"github.com/ligerdata/ligerdata/connectors"
+	"github.com/ligerdata/ligerdata/internal/fetch"
+	"github.com/ligerdata/ligerdata/output"
+)
+
+// pagesConfig configures a test source that reads numbered JSON pages.
+type pagesConfig struct {
+	URL   string `yaml:"url"`
+	Pages int    `yaml:"pages"`
+}
+
+func (c *pagesConfig) Validate() error {
+	if c.URL == "" {
+		return &connectors.FieldError{Path: "url", Msg: "required"}
+	}
+	return nil
+}
+
+type pagesSource struct {
+	cfg pagesConfig
+	env connectors.Env
+}
+
+func (s *pagesSource) Fetch(ctx context.Context, emit func([]connectors.Record) error) error {
+	for i := 1; i <= s.cfg.Pages; i++ {
+		u := s.cfg.URL + "?page=" + strconv.Itoa(i)
+		resp, err := s.env.HTTP.Do(ctx, fetch.Request{URL: u, Prev: s.env.PrevFor("GET", u, nil)})
+		if err != nil {
+			return err
+		}
+		var rows []map[string]any
+		if err := json.Unmarshal(resp.Body, &rows); err != nil {
+			return fmt.Errorf("page %d: %w", i, err)
+		}
+		page := make([]connectors.Record, len(rows))
+		for j, r := range rows {
+			page[j] = connectors.Record{Line: j + 1, Fields: r}
+		}
+		if err := emit(page); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var pagesKind = connectors.Kind{
+	Name:      "pages",
+	Summary:   "numbered JSON pages (tests)",
+	NewConfig: func() connectors.Config { return &pagesConfig{Pages: 3} },
+	Open: func(cfg connectors.Config, env connectors.Env) (connectors.Source, error) {
+		return &pagesSource{cfg: *cfg.(*pagesConfig), env: env}, nil
+	},
+}
+
+const pagesSchema = `{"name": "test-pages", "fields": [
+  {"name": "id", "type": "string", "constraints": {"required": true}},
+  {"name": "nom", "type": "string"}], "primaryKey": "id"}`
+
+// TestRunUnchangedAcrossPages checks that a paged source whose every page
+// is identical to the last good run's is not normalised again, and that a
+// change on any page, or a page fewer, is.
+func TestRunUnchangedAcrossPages(t *testing.T) {
+	var mu sync.Mutex
+	version := map[int]string{1: "a", 2: "a", 3: "a"}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		mu.Lock()
+		v, ok := version[n]
+		mu.Unlock()
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		var rows []map[string]string
+		for i := 0; i < 10; i++ {
+			rows = append(rows, map[string]string{"id": fmt.Sprintf("p%d-%d", n, i), "nom": "lieu " + v})
+		}
+		json.NewEncoder(w).Encode(rows)
+	}))
+	defer srv.Close()
+
+	dir := t.TempDir()
+	schemaPath := filepath.Join(dir, "pages.json")
+	if err := os.WriteFile(schemaPath, []byte(pagesSchema), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	def := fmt.Sprintf(`id: pages
+title: Pages
+description: Pages de test.
+publisher: Test
+licence: etalab-2.0
+source_licence: etalab-2.0
+source:
+  kind: pages
+  url: %s/data
+schema: %s
+`, srv.URL, schemaPath)
+	l := &Loader{Registry: connectors.NewRegistry(pagesKind)}
+	d, err := l.Load(fstest.MapFS{"pages.yaml": {Data: []byte(def)}}, "pages.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newTestRunner(t, filepath.Join(dir, "store"))
+	r.ReplayDir = ""
+	r.AllowLoopback = true
+
+	run := func(wantOutcome string, wantRead int) *Manifest {
+		t.Helper()
+		m, err := r.Run(context.Background(), d)
+		if err != nil && !errors.Is(err, ErrBlocked) {
+			t.Fatal(err)
+		}
+		if m.Outcome != wantOutcome || m.Read != wantRead {
+			t.Fatalf("outcome %s with %d rows read, want %s with %d", m.Outcome, m.Read, wantOutcome, wantRead)
+		}
+		return m
+	}
+	first := run(OutcomePublished, 30)
+	second := run(OutcomeUnchanged, 0)
+	if second.Release != first.Release || len(second.Fetches) != 3 {
+		t.Errorf("unchanged run: release %s (want %s), %d fetches", second.Release, first.Release, len(second.Fetches))
+	}
+
+	mu.Lock()
+	version[3] = "b"
+	mu.Unlock()
+	third := run(OutcomePublished, 30)
+	if third.Release == first.Release {
+		t.Error("a changed last page did not make a new release")
+	}
+	if latest, _ := output.Latest(r.Store.PublicDir(), "pages"); latest != third.Release {
+		t.Errorf("latest = %s, want %s", latest, third.Release)
+	}
+	run(OutcomeUnchanged, 0)
+
+	mu.Lock()
+	delete(version, 3)
+	mu.Unlock()
+	d.SourceConfig.(*pagesConfig).Pages = 2
+	run(OutcomePublished, 20)
+}
