@@ -52,10 +52,14 @@ type DatasetMeta struct {
 }
 
 // Quality is the quality report of a run, published as quality.json.
-// SampleErrors holds at most the first 100 errors.
+// SampleErrors holds at most the first 100 errors. Read = Accepted +
+// Rejected counts what the run harvested; Kept counts the rows an
+// incremental run carried over from the previous release, so the release
+// holds Accepted + Kept rows.
 type Quality struct {
 	Dataset, Release, RunID     string
 	Read, Accepted, Rejected    int
+	Kept                        int
 	ErrorsByCode, ErrorsByField map[string]int
 	HeaderErrors, SampleErrors  []schemas.Error
 }
@@ -70,6 +74,7 @@ type qualityJSON struct {
 	Read          int             `json:"read"`
 	Accepted      int             `json:"accepted"`
 	Rejected      int             `json:"rejected"`
+	Kept          int             `json:"kept,omitempty"`
 	ErrorsByCode  map[string]int  `json:"errors_by_code"`
 	ErrorsByField map[string]int  `json:"errors_by_field"`
 	HeaderErrors  []schemas.Error `json:"header_errors"`
@@ -79,7 +84,7 @@ type qualityJSON struct {
 func (q Quality) toJSON() qualityJSON {
 	out := qualityJSON{
 		Dataset: q.Dataset, Release: q.Release, RunID: q.RunID,
-		Read: q.Read, Accepted: q.Accepted, Rejected: q.Rejected,
+		Read: q.Read, Accepted: q.Accepted, Rejected: q.Rejected, Kept: q.Kept,
 		ErrorsByCode: q.ErrorsByCode, ErrorsByField: q.ErrorsByField,
 		HeaderErrors: q.HeaderErrors, SampleErrors: q.SampleErrors,
 	}

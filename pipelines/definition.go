@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -259,6 +260,9 @@ func (l *Loader) check(d *decoder, def *Definition, root *yaml.Node, data []byte
 			d.errorf(keyNode(fieldsNode, name), "fields."+name, "no such field in schema %s%s", def.Schema, suggest(name, fieldNames(def.TableSchema)))
 		}
 	}
+	if def.Incremental && len(def.TableSchema.PrimaryKey) == 0 {
+		d.errorf(at("incremental"), "incremental", "schema %s has no primaryKey: an incremental run cannot merge with the previous release", def.Schema)
+	}
 	identity := len(def.Fields) == 0
 	for _, f := range def.TableSchema.Fields {
 		fm, ok := def.Fields[f.Name]
@@ -330,6 +334,10 @@ func (l *Loader) checkSource(d *decoder, def *Definition, src *yaml.Node) {
 		}
 	}
 	cfg := kind.NewConfig()
+	if rv := reflect.ValueOf(cfg); rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
+		d.errorf(kindNode, "source.kind", "connector %s: its configuration is not a pointer to a struct (%T)", kind.Name, cfg)
+		return
+	}
 	before := len(d.errs)
 	d.decode(rest, "source", reflectValue(cfg))
 	if len(d.errs) > before {

@@ -57,6 +57,12 @@ type Manifest struct {
 	Release    string          `json:"release,omitempty"`
 	Files      []output.File   `json:"files,omitempty"`
 	Rejects    string          `json:"rejected_file,omitempty"`
+	// Since and Watermark are the high-water marks of an incremental run:
+	// the one it harvested after, and the one the next run will use. Kept
+	// counts the rows carried over from the previous release.
+	Since     string `json:"since,omitempty"`
+	Watermark string `json:"watermark,omitempty"`
+	Kept      int    `json:"kept,omitempty"`
 }
 
 // ManifestSource says where the data came from.
@@ -188,10 +194,18 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 
 	// Conditional requests only make sense when the last good run used the
 	// same definition and schema and its release is still there.
+	// An incremental run harvests only what changed after the last good
+	// run's watermark, on the same conditions, and merges the rest from
+	// the release that run published.
 	var prev map[string]store.Validators
-	if last := r.lastGood(def.ID); !r.Full && last != nil && last.Definition == def.Digest {
-		if _, err := output.Latest(public, def.Dataset); err == nil {
+	var base string // release an incremental run merges with
+	last := r.lastGood(def.ID)
+	if !r.Full && last != nil && last.Definition == def.Digest {
+		if latest, err := output.Latest(public, def.Dataset); err == nil {
 			prev, _ = r.Store.LoadValidators(def.ID)
+			if def.Incremental && last.Watermark != "" {
+				m.Since, base = last.Watermark, latest
+			}
 		}
 	}
 	seen := map[string]store.Validators{}
@@ -240,6 +254,7 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 		HTTP:   client,
 		Dir:    r.DefsDir,
 		Logger: log,
+		Since:  m.Since,
 		Prev: func(key string) *fetch.Validators {
 			v, ok := prev[key]
 			if !ok {
@@ -251,6 +266,10 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 	src, err := def.Kind.Open(def.SourceConfig, env)
 	if err != nil {
 		return err
+	}
+	inc, isInc := src.(connectors.Incremental)
+	if def.Incremental && !isInc {
+		return fmt.Errorf("connector %s cannot harvest incrementally: remove incremental from the definition", def.Kind.Name)
 	}
 
 	meta := def.datasetMeta()
@@ -280,6 +299,7 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 
 	n := newNormaliser(def, r.now().Format("2006-01-02"))
 	q := output.Quality{Dataset: def.Dataset, Release: m.RunID, RunID: m.RunID, ErrorsByCode: map[string]int{}, ErrorsByField: map[string]int{}, HeaderErrors: []schemas.Error{}, SampleErrors: []schemas.Error{}}
+	harvested := map[string]bool{} // primary keys harvested by an incremental run
 	process := func(page []connectors.Record) error {
 		for _, rec := range page {
 			values, errs := n.record(rec)
@@ -299,6 +319,9 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 					return fmt.Errorf("writing rejected rows: %w", err)
 				}
 				continue
+			}
+			if base != "" {
+				harvested[def.keyOf(values)] = true
 			}
 			if err := rel.Append(values); err != nil {
 				return fmt.Errorf("writing release: %w", err)
@@ -351,16 +374,40 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 	if rawErr != nil {
 		return fmt.Errorf("keeping raw responses: %w", rawErr)
 	}
+	if err == nil && base != "" && q.Read == 0 {
+		err = connectors.ErrUnchanged // nothing modified since the watermark
+	}
 	if errors.Is(err, connectors.ErrUnchanged) {
 		m.Outcome = OutcomeUnchanged
-		if last := r.lastGood(def.ID); last != nil {
-			m.Release = last.Release
+		if last != nil {
+			m.Release, m.Watermark = last.Release, last.Watermark
 		}
 		log.Info("source unchanged, nothing to publish")
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", def.Kind.Name, err)
+	}
+	if isInc {
+		m.Watermark = inc.Watermark()
+		if m.Watermark == "" {
+			m.Watermark = m.Since
+		}
+	}
+	if base != "" {
+		// Rows of the previous release that were not harvested again are
+		// carried over as they were published.
+		err := output.ReadRows(public, def.Dataset, base, def.TableSchema, func(values []schemas.Value) error {
+			if harvested[def.keyOf(values)] {
+				return nil
+			}
+			q.Kept++
+			return rel.Append(values)
+		})
+		if err != nil {
+			return fmt.Errorf("merging with release %s: %w", base, err)
+		}
+		m.Kept = q.Kept
 	}
 
 	// Rejected rows are kept even when a gate blocks the release: they are
@@ -423,8 +470,8 @@ func (def *Definition) gates(q output.Quality) []GateResult {
 		share = *def.Gates.MaxRejectedShare
 	}
 	var out []GateResult
-	empty := GateResult{Gate: "empty", Passed: true, Detail: fmt.Sprintf("%d rows accepted", q.Accepted)}
-	if q.Accepted == 0 && !def.Gates.AllowEmpty {
+	empty := GateResult{Gate: "empty", Passed: true, Detail: fmt.Sprintf("%d rows in the release", q.Accepted+q.Kept)}
+	if q.Accepted+q.Kept == 0 && !def.Gates.AllowEmpty {
 		empty.Passed = false
 		empty.Detail = fmt.Sprintf("no row accepted out of %d read (set gates.allow_empty to publish an empty dataset)", q.Read)
 	}
@@ -461,6 +508,20 @@ func (def *Definition) datasetMeta() output.DatasetMeta {
 		Schedule:     def.Schedule,
 		Spatial:      def.Spatial,
 	}
+}
+
+// keyOf renders the primary key of a row (all fields when the schema has
+// none) as one comparable string.
+func (def *Definition) keyOf(values []schemas.Value) string {
+	var b strings.Builder
+	ts := def.TableSchema
+	for i, name := range ts.PrimaryKey {
+		if i > 0 {
+			b.WriteByte(0x1f)
+		}
+		fmt.Fprint(&b, values[ts.FieldIndex(name)])
+	}
+	return b.String()
 }
 
 // normaliser turns source records into schema rows.

@@ -20,7 +20,6 @@ package store
 
 import (
 	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -69,14 +68,17 @@ func Open(root string) (*Store, error) {
 // ids sort lexically in time order.
 const runIDLayout = "20060102T150405Z"
 
-// NewRunID returns a new run id such as "20261127T152100Z-3f9a": the UTC
-// time of now to the second, a dash and 4 random hexadecimal digits. Run ids
-// sort lexically by time; the random suffix separates runs started in the
-// same second.
+// NewRunID returns a new run id such as "20261127T152100Z-1273": the UTC
+// time of now to the second, a dash, the milliseconds as three digits and
+// one random hexadecimal digit. Run ids sort lexically by time to the
+// millisecond, so that runs of one pipeline (which never overlap) sort in
+// the order they started; the random digit separates runs of different
+// pipelines started in the same millisecond.
 func NewRunID(now time.Time) string {
-	var b [2]byte
+	var b [1]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
-	return now.UTC().Format(runIDLayout) + "-" + hex.EncodeToString(b[:])
+	now = now.UTC()
+	return fmt.Sprintf("%s-%03d%x", now.Format(runIDLayout), now.Nanosecond()/1e6, b[0]&0xf)
 }
 
 // PublicDir returns the folder that holds what reusers see.

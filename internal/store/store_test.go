@@ -515,3 +515,18 @@ func TestLockExcludes(t *testing.T) {
 	}
 	unlock2()
 }
+
+func TestRunIDsSortToTheMillisecond(t *testing.T) {
+	base := time.Date(2026, 11, 27, 15, 21, 0, 0, time.UTC)
+	prev := ""
+	for _, ms := range []int{0, 1, 9, 10, 99, 100, 998, 999, 1000, 1001} {
+		id := NewRunID(base.Add(time.Duration(ms) * time.Millisecond))
+		if id <= prev {
+			t.Errorf("%s (at +%d ms) does not sort after %s", id, ms, prev)
+		}
+		prev = id
+	}
+	if got := NewRunID(base.Add(1273 * time.Millisecond)); !strings.HasPrefix(got, "20261127T152101Z-273") || len(got) != len("20261127T152101Z-273a") {
+		t.Errorf("NewRunID = %q", got)
+	}
+}
