@@ -185,7 +185,7 @@ func TestDemoRunsEveryPipeline(t *testing.T) {
 	}
 	var ms []struct {
 		Pipeline, Dataset, Outcome string
-		Accepted                   int
+		Accepted, Kept             int
 	}
 	if err := json.Unmarshal([]byte(out), &ms); err != nil {
 		t.Fatal(err)
@@ -204,15 +204,43 @@ func TestDemoRunsEveryPipeline(t *testing.T) {
 			continue
 		}
 		// The Parquet file reads in DuckDB with the schema's types.
-		file := filepath.Join(store, "public", "datasets", m.Dataset, "latest", "data.parquet")
-		var n int
-		var lat, date, cp string
-		q := fmt.Sprintf("SELECT count(*), any_value(typeof(latitude)), any_value(typeof(date_maj)), any_value(typeof(code_postal)) FROM read_parquet('%s')", file)
-		if err := db.QueryRow(q).Scan(&n, &lat, &date, &cp); err != nil {
-			t.Fatalf("%s: DuckDB cannot read %s: %v", m.Pipeline, file, err)
+		dir := filepath.Join(store, "public", "datasets", m.Dataset, "latest")
+		var dp struct {
+			Resources []struct {
+				Schema *struct {
+					Fields []struct{ Name, Type string }
+				}
+			}
 		}
-		if n != m.Accepted || lat != "DOUBLE" || date != "DATE" || cp != "VARCHAR" {
-			t.Errorf("%s: DuckDB reads %d rows (want %d), latitude %s, date_maj %s, code_postal %s", m.Pipeline, n, m.Accepted, lat, date, cp)
+		b, err := os.ReadFile(filepath.Join(dir, "datapackage.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &dp); err != nil || len(dp.Resources) == 0 || dp.Resources[0].Schema == nil {
+			t.Fatalf("%s: datapackage.json: %v", m.Pipeline, err)
+		}
+		duckType := map[string]string{"string": "VARCHAR", "integer": "BIGINT", "year": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE", "datetime": "TIMESTAMP WITH TIME ZONE", "geojson": "VARCHAR", "list": "VARCHAR", "object": "VARCHAR", "array": "VARCHAR"}
+		var n int
+		if err := db.QueryRow(fmt.Sprintf("SELECT count(*) FROM read_parquet('%s')", filepath.Join(dir, "data.parquet"))).Scan(&n); err != nil || n != m.Accepted+m.Kept {
+			t.Errorf("%s: DuckDB reads %d rows (%v), want %d", m.Pipeline, n, err, m.Accepted+m.Kept)
+		}
+		rows, err := db.Query(fmt.Sprintf("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('%s'))", filepath.Join(dir, "data.parquet")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for rows.Next() {
+			var name, typ string
+			if err := rows.Scan(&name, &typ); err != nil {
+				t.Fatal(err)
+			}
+			got[name] = typ
+		}
+		rows.Close()
+		for _, f := range dp.Resources[0].Schema.Fields {
+			if want, ok := duckType[f.Type]; ok && got[f.Name] != want {
+				t.Errorf("%s: column %s (%s) reads as %s in DuckDB, want %s", m.Pipeline, f.Name, f.Type, got[f.Name], want)
+			}
 		}
 	}
 }
