@@ -83,6 +83,7 @@ const (
 	rowGroupRows    = 64 * 1024 // parquet rows per row group
 	fileBufferBytes = 256 << 10
 	csvFlushBytes   = 512 << 10 // the CSV encoder writes out its buffer past this size
+	pqChunkRows     = 128       // rows built and handed to the parquet writer at a time
 )
 
 // parquetLevel is the zstd level of data.parquet: the fastest, as the
@@ -328,15 +329,18 @@ func (r *Release) encoderErr() error {
 // never blocks.
 func (r *Release) encodeParquet() {
 	defer r.encoders.Done()
-	buf := make([]parquet.Value, batchRows*r.plan.leaves)
-	rows := make([]parquet.Row, 0, batchRows)
+	n := len(r.plan.columns)
+	// Rows are built and written pqChunkRows at a time, so that the row
+	// buffer stays in the CPU caches.
+	buf := make([]parquet.Value, pqChunkRows*r.plan.leaves)
+	rows := make([]parquet.Row, 0, pqChunkRows)
 	var scratch []byte
 	failed := false
 	for b := range r.pqQueue {
-		if !failed {
+		for off := 0; off < len(b.vals) && !failed; off += pqChunkRows * n {
 			var err error
 			scratch = scratch[:0]
-			rows, err = r.plan.parquetRows(rows[:0], buf, b.vals, &scratch)
+			rows, err = r.plan.parquetRows(rows[:0], buf, b.vals[off:min(off+pqChunkRows*n, len(b.vals))], &scratch)
 			if err == nil {
 				if _, err = r.pqW.WriteRows(rows); err != nil {
 					err = fmt.Errorf("output: write parquet: %w", err)
@@ -526,7 +530,10 @@ func (r *Release) normalizeQuality(q *Quality) error {
 	if q.RunID == "" {
 		q.RunID = r.id
 	}
-	q.Accepted = r.rows
+	if q.Kept < 0 || q.Kept > r.rows {
+		return fmt.Errorf("output: quality of %s/%s: %d rows kept out of %d written", r.meta.ID, r.id, q.Kept, r.rows)
+	}
+	q.Accepted = r.rows - q.Kept
 	if q.Read == 0 {
 		q.Read = q.Accepted + q.Rejected
 	}

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"math"
@@ -541,6 +542,30 @@ func TestCrashSafety(t *testing.T) {
 			}
 			if _, err := r.Commit(Quality{}); err == nil {
 				return errors.New("commit should fail on a string in an integer field")
+			}
+			return r.Abort()
+		}},
+		{"encoding error surfaces on a later append", func(r *Release) error {
+			bad := allTypesRows()[0]
+			bad[2] = "not an integer"
+			if err := r.Append(bad); err != nil {
+				return err
+			}
+			// Both encoders keep draining after the failure: Append never
+			// blocks, and reports the error once a batch is handed over
+			// after the encoder has failed.
+			var appendErr error
+			for i := 0; i < 20*batchRows && appendErr == nil; i++ {
+				appendErr = r.Append(allTypesRows()[0])
+			}
+			if appendErr == nil {
+				return errors.New("append should report the encoding error")
+			}
+			if !strings.Contains(appendErr.Error(), "unexpected value of type string") {
+				return fmt.Errorf("append error %q does not name the cause", appendErr)
+			}
+			if _, err := r.Commit(Quality{}); err == nil {
+				return errors.New("commit after a failed append should fail")
 			}
 			return r.Abort()
 		}},

@@ -69,3 +69,28 @@ func TestStringBoxerSurvivesGC(t *testing.T) {
 		t.Errorf("boxed values as map keys: %d entries, valeur-42 -> %d", len(m), m[Value("valeur-42")])
 	}
 }
+
+// TestRowStringValuesOutliveTheRow keeps the string values of many rows, as
+// the release writer does, and checks each against its cell.
+func TestRowStringValuesOutliveTheRow(t *testing.T) {
+	s, err := Parse([]byte(`{"fields":[{"name":"nom"},{"name":"n","type":"integer"},{"name":"a","type":"any"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, _ := s.NewTable(nil)
+	const rows = 3*boxSlabLen + 5
+	kept := make([][]Value, 0, rows)
+	for i := range rows {
+		vals, errs := tab.Row(i+2, i+2, []string{fmt.Sprintf("lieu %d", i), fmt.Sprint(i), fmt.Sprintf("x%d", i)})
+		if len(errs) > 0 {
+			t.Fatalf("row %d: %v", i, errs)
+		}
+		kept = append(kept, append([]Value(nil), vals...))
+	}
+	runtime.GC()
+	for i, vals := range kept {
+		if vals[0] != Value(fmt.Sprintf("lieu %d", i)) || vals[1] != Value(int64(i)) || vals[2] != Value(fmt.Sprintf("x%d", i)) {
+			t.Fatalf("row %d kept %#v", i, vals)
+		}
+	}
+}
