@@ -1,8 +1,13 @@
 package output
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,126 +16,230 @@ import (
 )
 
 // CatalogMeta describes the catalogue itself. BaseURL is the public root of
-// the site without a trailing slash (e.g. https://ligerdata.fr). Language is
-// a language code ("fr") or an EU language authority URI; it defaults to French.
+// the site without a trailing slash (e.g. https://ligerdata.fr); without
+// it the catalogue's IRIs are relative to the site root (they resolve
+// against the catalogue's own address). Language is a language code ("fr")
+// or an EU language authority URI; it defaults to French.
 type CatalogMeta struct {
 	Title, Description, Publisher, PublisherURL, Homepage, BaseURL, Language string
+	// PublisherType is the ADMS publisher type of the catalogue's publisher
+	// (e.g. "RegionalAuthority"), optional.
+	PublisherType string
+	// License is the licence of the catalogue's metadata (a licence id such
+	// as etalab-2.0, or a URL), optional.
+	License string
+	// PageSize is the number of datasets per JSON-LD page; zero means
+	// DefaultCatalogPageSize.
+	PageSize int
 }
 
-// FileCatalog is the name of the catalogue in the public tree.
-const FileCatalog = "catalog.jsonld"
-
-// catalogContext is the JSON-LD @context of the catalogue.
-var catalogContext = map[string]any{
-	"dcat":   "http://www.w3.org/ns/dcat#",
-	"dct":    "http://purl.org/dc/terms/",
-	"foaf":   "http://xmlns.com/foaf/0.1/",
-	"vcard":  "http://www.w3.org/2006/vcard/ns#",
-	"spdx":   "http://spdx.org/rdf/terms#",
-	"xsd":    "http://www.w3.org/2001/XMLSchema#",
-	"skos":   "http://www.w3.org/2004/02/skos/core#",
-	"locn":   "http://www.w3.org/ns/locn#",
-	"dcatap": "http://data.europa.eu/r5r/",
-	"rdfs":   "http://www.w3.org/2000/01/rdf-schema#",
-}
-
+// Names of the catalogue files in the public tree, and their media types
+// (TurtleMediaType is what the web server must answer for catalog.ttl).
 const (
-	euFileType  = "http://publications.europa.eu/resource/authority/file-type/"
-	euLanguage  = "http://publications.europa.eu/resource/authority/language/"
-	euDataTheme = "http://publications.europa.eu/resource/authority/data-theme/"
-	ianaMedia   = "https://www.iana.org/assignments/media-types/"
+	FileCatalog          = "catalog.jsonld"
+	FileCatalogTurtle    = "catalog.ttl"
+	JSONLDMediaType      = "application/ld+json"
+	TurtleMediaType      = "text/turtle"
+	catalogPagePrefix    = "catalog-"
+	catalogPageSuffix    = ".jsonld"
+	catalogFragment      = "#catalog"
+	distributionFragment = "#distribution"
 )
 
-// WriteCatalog writes <public>/catalog.jsonld (atomically) describing every
-// dataset's latest release, as read from its datapackage.json.
+// DefaultCatalogPageSize is the number of datasets per JSON-LD page when
+// CatalogMeta.PageSize is zero.
+const DefaultCatalogPageSize = 100
+
+// CatalogPageFile returns the file name of JSON-LD page n (from 1):
+// catalog.jsonld, catalog-2.jsonld, catalog-3.jsonld …
+func CatalogPageFile(n int) string {
+	if n <= 1 {
+		return FileCatalog
+	}
+	return catalogPagePrefix + strconv.Itoa(n) + catalogPageSuffix
+}
+
+// WriteCatalog writes the DCAT-AP 3.0.1 catalogue of the public tree, each
+// dataset described by its latest release: catalog.jsonld (JSON-LD, split
+// into pages of meta.PageSize datasets linked by a Hydra
+// PartialCollectionView — catalog.jsonld, catalog-2.jsonld … — when there
+// is more than one page) and catalog.ttl (Turtle, the same triples without
+// the paging, in one file). Every file is first written and fsynced under a
+// temporary name, then all are renamed, catalog.jsonld last; pages left
+// over from a larger catalogue are removed.
 //
-// The catalogue is a dcat:Catalog (dct:title, dct:description, dct:publisher
-// as foaf:Agent with foaf:name — the DCAT-AP 3.0.1 mandatory properties —
-// plus dct:language, foaf:homepage and dct:modified, the most recent
-// dataset modification) with, per dataset, a dcat:Dataset (dct:identifier,
-// dct:title and dct:description in French, dct:publisher,
-// dcat:contactPoint as vcard:Organization with vcard:hasEmail, dct:license,
-// dcat:keyword, dct:modified (the release creation, never in the future),
-// dcat:landingPage BaseURL+"/jeux-de-donnees/<id>", dct:conformsTo the
-// schema URI when known, dcat:version, dcat:theme and dct:spatial when
-// known) and a dcat:Distribution per data file (dcat:accessURL and
-// dcat:downloadURL BaseURL+"/datasets/<id>/<release>/<file>", dcat:mediaType
-// as an IANA URI, dcat:byteSize as xsd:nonNegativeInteger, spdx:checksum
-// with spdx:checksumAlgorithm_sha256, dct:format from the EU file-type
-// authority, dct:license).
+// The graph: a dcat:Catalog (dct:title, dct:description, dct:publisher
+// foaf:Agent with foaf:name and dct:type, foaf:homepage, dct:language,
+// dct:modified, dct:license, dct:spatial, dcat:themeTaxonomy,
+// dcat:dataset); per dataset a dcat:Dataset (dct:identifier, dct:title and
+// dct:description in French, dct:publisher, dcat:contactPoint
+// vcard:Organization, dcat:keyword, dcat:theme skos:Concept, dct:spatial
+// dct:Location, dct:temporal dct:PeriodOfTime when the release declares
+// one, dct:accrualPeriodicity from the cron schedule (FrequencyOf),
+// dct:modified (release time, never in the future), dct:issued (first
+// release kept), dcat:landingPage, dct:conformsTo the schema, dcat:version
+// (the release id), adms:versionNotes (from changes.json), dct:license
+// (LicenseFor), dct:language, dct:accessRights, dcat:distribution); per
+// data file of the release (data.csv, data-fr.csv, data.parquet,
+// data.geojson) a dcat:Distribution (dct:title, dct:description,
+// dcat:accessURL = dcat:downloadURL, dcat:mediaType IANA, dct:format EU
+// file type, dcat:byteSize, spdx:checksum sha256, dct:license,
+// dct:modified, dcatap:availability, dct:conformsTo for data.csv).
 //
-// The output is deterministic for the same public tree: datasets are sorted
-// and every JSON object has sorted keys.
+// The output is deterministic: the same public tree gives the same bytes
+// (datasets sorted by id, keys and predicates sorted, no clock reading
+// except to cap dates in the future).
 func WriteCatalog(publicDir string, meta CatalogMeta) error {
+	return writeCatalog(publicDir, meta, time.Now().UTC())
+}
+
+func writeCatalog(publicDir string, meta CatalogMeta, now time.Time) error {
 	ids, err := Datasets(publicDir)
 	if err != nil {
 		return fmt.Errorf("output: catalog: %w", err)
 	}
 	base := strings.TrimRight(meta.BaseURL, "/")
-	now := time.Now().UTC()
-	var datasets []any
+	var datasets []*rdfNode
 	var modified time.Time
 	for _, id := range ids {
-		rel, err := Latest(publicDir, id)
-		if err != nil {
-			return fmt.Errorf("output: catalog: %w", err)
-		}
-		raw, err := os.ReadFile(filepath.Join(publicDir, datasetsDir, id, rel, FileDataPackage))
+		node, mod, err := datasetGraph(publicDir, base, id, meta, now)
 		if err != nil {
 			return fmt.Errorf("output: catalog: dataset %s: %w", id, err)
 		}
-		var dp dataPackage
-		if err := json.Unmarshal(raw, &dp); err != nil {
-			return fmt.Errorf("output: catalog: dataset %s: %s: %w", id, FileDataPackage, err)
-		}
-		node, mod := datasetNode(base, id, rel, dp, meta, now)
 		if mod.After(modified) {
 			modified = mod
 		}
 		datasets = append(datasets, node)
 	}
-	if datasets == nil {
-		datasets = []any{}
+	size := meta.PageSize
+	if size <= 0 {
+		size = DefaultCatalogPageSize
 	}
-	catalog := map[string]any{
-		"@id":             base + "/" + FileCatalog,
-		"@type":           "dcat:Catalog",
-		"dct:title":       frText(meta.Title),
-		"dct:description": frText(meta.Description),
-		"dct:publisher":   agent(meta.Publisher, meta.PublisherURL),
-		"dct:language":    ref(languageURI(meta.Language)),
-		"dcat:dataset":    datasets,
+	pages := max(1, (len(datasets)+size-1)/size)
+
+	var files []namedFile
+	for p := 1; p <= pages; p++ {
+		cat := catalogGraph(base, meta, modified)
+		for _, ds := range datasets[min((p-1)*size, len(datasets)):min(p*size, len(datasets))] {
+			cat.add(nsDCAT+"dataset", nodeObj(ds))
+		}
+		if pages > 1 {
+			addHydraView(cat, base, p, pages, len(datasets))
+		}
+		b, err := marshalJSON(map[string]any{
+			"@context": jsonldContext(),
+			"@graph":   []any{cat.jsonld()},
+		})
+		if err != nil {
+			return fmt.Errorf("output: catalog: %w", err)
+		}
+		files = append(files, namedFile{CatalogPageFile(p), b})
 	}
-	if meta.Homepage != "" {
-		catalog["foaf:homepage"] = ref(meta.Homepage)
+	cat := catalogGraph(base, meta, modified)
+	for _, ds := range datasets {
+		cat.add(nsDCAT+"dataset", nodeObj(ds))
 	}
-	if !modified.IsZero() {
-		catalog["dct:modified"] = typed(modified.Format(time.RFC3339), "xsd:dateTime")
-	}
-	doc := map[string]any{
-		"@context": catalogContext,
-		"@graph":   []any{catalog},
-	}
-	b, err := marshalJSON(doc)
-	if err != nil {
-		return fmt.Errorf("output: catalog: %w", err)
-	}
+	// catalog.jsonld (page 1), the entry point, is renamed last.
+	files = append(files[1:], namedFile{FileCatalogTurtle, writeTurtle(cat)}, files[0])
 	if err := os.MkdirAll(publicDir, 0o755); err != nil {
 		return fmt.Errorf("output: catalog: %w", err)
 	}
-	return writeFileAtomic(filepath.Join(publicDir, FileCatalog), b)
+	if err := writeFilesAtomic(publicDir, files); err != nil {
+		return fmt.Errorf("output: catalog: %w", err)
+	}
+	return removeStalePages(publicDir, pages)
 }
 
-// datasetNode describes one dataset's latest release; it returns the node
-// and its modification time.
-func datasetNode(base, id, rel string, dp dataPackage, meta CatalogMeta, now time.Time) (map[string]any, time.Time) {
-	ext := dp.Ligerdata
-	modified, err := time.Parse(time.RFC3339, dp.Created)
-	if err != nil || modified.After(now) {
-		modified = now.Truncate(time.Second)
+// catalogGraph returns the dcat:Catalog node without its datasets.
+func catalogGraph(base string, meta CatalogMeta, modified time.Time) *rdfNode {
+	cat := newNode(base+"/"+FileCatalog+catalogFragment, nsDCAT+"Catalog")
+	cat.add(nsDCT+"title", frLit(meta.Title))
+	cat.add(nsDCT+"description", frLit(firstNonEmpty(meta.Description, meta.Title)))
+	pub := newNode(cleanIRI(meta.PublisherURL), nsFOAF+"Agent")
+	if pub.id == "" {
+		// The publisher is on every page: an IRI keeps it one node.
+		pub.id = base + "/" + FileCatalog + "#publisher"
 	}
-	modified = modified.UTC()
-	landing := base + "/jeux-de-donnees/" + id
+	pub.add(nsFOAF+"name", frLit(meta.Publisher))
+	if meta.PublisherType != "" {
+		pub.add(nsDCT+"type", iriObj(admsPubTyp+meta.PublisherType))
+	}
+	cat.add(nsDCT+"publisher", nodeObj(pub))
+	if meta.Homepage != "" {
+		cat.add(nsFOAF+"homepage", nodeObj(newNode(cleanIRI(meta.Homepage), nsFOAF+"Document")))
+	}
+	cat.add(nsDCT+"language", nodeObj(newNode(languageURI(meta.Language), nsDCT+"LinguisticSystem")))
+	if !modified.IsZero() {
+		cat.add(nsDCT+"modified", typedLit(modified.Format(time.RFC3339), nsXSD+"dateTime"))
+	}
+	if l, ok := LicenseFor(meta.License); ok {
+		cat.add(nsDCT+"license", nodeObj(licenseNode(l)))
+	}
+	cat.add(nsDCT+"spatial", nodeObj(regionNode()))
+	scheme := newNode(strings.TrimSuffix(euTheme, "/"), nsSKOS+"ConceptScheme")
+	scheme.add(nsDCT+"title", frLit("Thèmes de données (Union européenne)"))
+	cat.add(nsDCAT+"themeTaxonomy", nodeObj(scheme))
+	return cat
+}
+
+// addHydraView makes the catalogue page p of pages a hydra:Collection with
+// a hydra:PartialCollectionView, as udata writes and reads them.
+func addHydraView(cat *rdfNode, base string, p, pages, total int) {
+	cat.types = append(cat.types, nsHydra+"Collection")
+	cat.add(nsHydra+"totalItems", typedLit(strconv.Itoa(total), nsXSD+"integer"))
+	page := func(n int) string { return base + "/" + CatalogPageFile(n) }
+	view := newNode(page(p), nsHydra+"PartialCollectionView")
+	view.add(nsHydra+"first", iriObj(page(1)))
+	view.add(nsHydra+"last", iriObj(page(pages)))
+	if p > 1 {
+		view.add(nsHydra+"previous", iriObj(page(p-1)))
+	}
+	if p < pages {
+		view.add(nsHydra+"next", iriObj(page(p+1)))
+	}
+	cat.add(nsHydra+"view", nodeObj(view))
+}
+
+// catalogPackage is what the catalogue reads of a datapackage.json beyond
+// dataPackage: the optional temporal coverage of the release
+// ("ligerdata": {"temporal": {"start": "2024-01-01", "end": "2024-12-31"}},
+// dates as YYYY, YYYY-MM-DD or RFC 3339).
+type catalogPackage struct {
+	Ligerdata struct {
+		Temporal *struct {
+			Start string `json:"start"`
+			End   string `json:"end"`
+		} `json:"temporal"`
+	} `json:"ligerdata"`
+}
+
+// datasetGraph describes the latest release of a dataset; it returns the
+// node and its modification time.
+func datasetGraph(publicDir, base, id string, meta CatalogMeta, now time.Time) (*rdfNode, time.Time, error) {
+	rel, err := Latest(publicDir, id)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	relDir := filepath.Join(publicDir, datasetsDir, id, rel)
+	raw, err := os.ReadFile(filepath.Join(relDir, FileDataPackage))
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	var dp dataPackage
+	var extra catalogPackage
+	if err := json.Unmarshal(raw, &dp); err != nil {
+		return nil, time.Time{}, fmt.Errorf("%s: %w", FileDataPackage, err)
+	}
+	_ = json.Unmarshal(raw, &extra) // same document: cannot fail where dp did not
+	ext := dp.Ligerdata
+	modified := releaseTime(dp.Created, rel, now)
+
+	dsURL := base + "/" + datasetsDir + "/" + url.PathEscape(id)
+	ds := newNode(dsURL, nsDCAT+"Dataset")
+	ds.add(nsDCT+"identifier", strLit(id))
+	ds.add(nsDCT+"title", frLit(firstNonEmpty(dp.Title, id)))
+	ds.add(nsDCT+"description", frLit(firstNonEmpty(dp.Description, dp.Title, id)))
+
 	publisher := ext.Publisher
 	if publisher == "" {
 		for _, c := range dp.Contributors {
@@ -140,152 +249,343 @@ func datasetNode(base, id, rel string, dp dataPackage, meta CatalogMeta, now tim
 			}
 		}
 	}
-	if publisher == "" {
-		publisher = meta.Publisher
+	publisher = firstNonEmpty(publisher, meta.Publisher)
+	if publisher != "" {
+		agent := newNode("", nsFOAF+"Agent").add(nsFOAF+"name", frLit(publisher))
+		ds.add(nsDCT+"publisher", nodeObj(agent))
 	}
-	licenseURL := ext.License
-	if licenseURL == "" && len(dp.Licenses) > 0 {
-		licenseURL = dp.Licenses[0].Path
+	if email := strings.TrimSpace(ext.ContactEml); email != "" {
+		cp := newNode("", nsVCard+"Organization")
+		cp.add(nsVCard+"fn", frLit(firstNonEmpty(publisher, email)))
+		cp.add(nsVCard+"hasEmail", iriObj("mailto:"+email))
+		ds.add(nsDCAT+"contactPoint", nodeObj(cp))
 	}
-	node := map[string]any{
-		"@id":             base + "/datasets/" + id,
-		"@type":           "dcat:Dataset",
-		"dct:identifier":  id,
-		"dct:title":       frText(dp.Title),
-		"dct:description": frText(dp.Description),
-		"dct:publisher":   agent(publisher, ""),
-		"dct:modified":    typed(modified.Format(time.RFC3339), "xsd:dateTime"),
-		"dcat:landingPage": map[string]any{
-			"@id":   landing,
-			"@type": "foaf:Document",
-		},
-		"dcat:version": rel,
-	}
-	if ext.ContactEml != "" {
-		node["dcat:contactPoint"] = map[string]any{
-			"@type":          "vcard:Organization",
-			"vcard:fn":       publisher,
-			"vcard:hasEmail": ref("mailto:" + ext.ContactEml),
-		}
-	}
-	if licenseURL != "" {
-		node["dct:license"] = license(licenseURL)
-	}
-	if len(dp.Keywords) > 0 {
-		kw := make([]any, len(dp.Keywords))
-		for i, k := range dp.Keywords {
-			kw[i] = frText(k)
-		}
-		node["dcat:keyword"] = kw
-	}
-	if ext.SchemaURI != "" {
-		node["dct:conformsTo"] = map[string]any{"@id": ext.SchemaURI, "@type": "dct:Standard"}
+	for _, k := range dp.Keywords {
+		ds.add(nsDCAT+"keyword", frLit(k))
 	}
 	if ext.Theme != "" {
-		node["dcat:theme"] = ref(themeURI(ext.Theme))
-	}
-	if ext.Spatial != "" {
-		if isURI(ext.Spatial) {
-			node["dct:spatial"] = ref(ext.Spatial)
+		iri, label := themeConcept(ext.Theme)
+		concept := newNode(iri, nsSKOS+"Concept")
+		if label != "" {
+			concept.add(nsSKOS+"prefLabel", frLit(label))
+			concept.add(nsSKOS+"inScheme", iriObj(strings.TrimSuffix(euTheme, "/")))
 		} else {
-			node["dct:spatial"] = map[string]any{
-				"@type":          "dct:Location",
-				"skos:prefLabel": frText(ext.Spatial),
-			}
+			concept.types = nil // an unknown concept: a reference only
+		}
+		ds.add(nsDCAT+"theme", nodeObj(concept))
+	}
+	ds.add(nsDCT+"spatial", nodeObj(spatialNode(ext.Spatial)))
+	if t := extra.Ligerdata.Temporal; t != nil {
+		if period := periodNode(t.Start, t.End); period != nil {
+			ds.add(nsDCT+"temporal", nodeObj(period))
 		}
 	}
+	ds.add(nsDCT+"accrualPeriodicity", nodeObj(newNode(euFreq+FrequencyOf(ext.Schedule), nsDCT+"Frequency")))
+	ds.add(nsDCT+"modified", typedLit(modified.Format(time.RFC3339), nsXSD+"dateTime"))
+	if issued, ok := firstRelease(publicDir, id, now); ok {
+		ds.add(nsDCT+"issued", typedLit(issued.Format(time.RFC3339), nsXSD+"dateTime"))
+	}
+	ds.add(nsDCAT+"landingPage", nodeObj(newNode(base+"/jeux-de-donnees/"+url.PathEscape(id), nsFOAF+"Document")))
+	var schema *rdfNode
+	if ext.SchemaURI != "" {
+		schema = newNode(cleanIRI(ext.SchemaURI), nsDCT+"Standard")
+		ds.add(nsDCT+"conformsTo", nodeObj(schema))
+	}
+	ds.add(nsDCAT+"version", strLit(rel))
+	if notes := versionNotes(publicDir, id, rel); notes != "" {
+		ds.add(nsADMS+"versionNotes", frLit(notes))
+	}
+	licenseText := ""
+	if len(dp.Licenses) > 0 {
+		licenseText = firstNonEmpty(dp.Licenses[0].Name, dp.Licenses[0].Path)
+	}
+	licenseText = firstNonEmpty(licenseText, ext.License)
+	lic, hasLicense := LicenseFor(licenseText)
+	if hasLicense {
+		ds.add(nsDCT+"license", nodeObj(licenseNode(lic)))
+	}
+	ds.add(nsDCT+"language", nodeObj(newNode(languageURI("fr"), nsDCT+"LinguisticSystem")))
+	ds.add(nsDCT+"accessRights", nodeObj(newNode(euAccess+"PUBLIC", nsDCT+"RightsStatement")))
 	if len(dp.Sources) > 0 && isURI(dp.Sources[0].Path) {
-		node["dct:source"] = ref(dp.Sources[0].Path)
+		ds.add(nsDCT+"source", iriObj(dp.Sources[0].Path))
 	}
-	var dists []any
-	for _, res := range dp.Resources {
-		url := base + "/datasets/" + id + "/" + rel + "/" + res.Path
-		d := map[string]any{
-			"@id":              url + "#distribution",
-			"@type":            "dcat:Distribution",
-			"dct:title":        frText(distributionTitle(res.Format)),
-			"dcat:accessURL":   ref(url),
-			"dcat:downloadURL": ref(url),
-			"dcat:mediaType":   ref(ianaMedia + res.MediaType),
-			"dcat:byteSize":    typed(strconv.FormatInt(res.Bytes, 10), "xsd:nonNegativeInteger"),
-			"dct:format":       ref(euFileType + strings.ToUpper(res.Format)),
-			"dct:modified":     typed(modified.Format(time.RFC3339), "xsd:dateTime"),
-		}
-		if sum, ok := strings.CutPrefix(res.Hash, "sha256:"); ok {
-			d["spdx:checksum"] = map[string]any{
-				"@type":              "spdx:Checksum",
-				"spdx:algorithm":     ref("spdx:checksumAlgorithm_sha256"),
-				"spdx:checksumValue": typed(sum, "xsd:hexBinary"),
-			}
-		}
-		if licenseURL != "" {
-			d["dct:license"] = license(licenseURL)
-		}
-		if res.Format == "csv" && ext.SchemaURI != "" {
-			d["dct:conformsTo"] = map[string]any{"@id": ext.SchemaURI, "@type": "dct:Standard"}
-		}
-		dists = append(dists, d)
+
+	files, err := releaseFiles(relDir, dp)
+	if err != nil {
+		return nil, time.Time{}, err
 	}
-	if dists != nil {
-		node["dcat:distribution"] = dists
+	for _, f := range distributionFormats {
+		file, ok := files[f.name]
+		if !ok {
+			continue
+		}
+		u := dsURL + "/" + url.PathEscape(rel) + "/" + f.name
+		d := newNode(u+distributionFragment, nsDCAT+"Distribution")
+		d.add(nsDCT+"title", frLit(f.title))
+		d.add(nsDCT+"description", frLit(f.description))
+		d.add(nsDCAT+"accessURL", iriObj(u))
+		d.add(nsDCAT+"downloadURL", iriObj(u))
+		d.add(nsDCAT+"mediaType", nodeObj(newNode(ianaMedia+f.mediaType, nsDCT+"MediaType")))
+		d.add(nsDCT+"format", nodeObj(newNode(euFileType+f.fileType, nsDCT+"MediaTypeOrExtent")))
+		d.add(nsDCAT+"byteSize", typedLit(strconv.FormatInt(file.Bytes, 10), nsXSD+"nonNegativeInteger"))
+		if file.SHA256 != "" {
+			sum := newNode("", nsSPDX+"Checksum")
+			sum.add(nsSPDX+"algorithm", iriObj(nsSPDX+"checksumAlgorithm_sha256"))
+			sum.add(nsSPDX+"checksumValue", typedLit(file.SHA256, nsXSD+"hexBinary"))
+			d.add(nsSPDX+"checksum", nodeObj(sum))
+		}
+		if hasLicense {
+			d.add(nsDCT+"license", nodeObj(licenseNode(lic)))
+		}
+		d.add(nsDCT+"modified", typedLit(modified.Format(time.RFC3339), nsXSD+"dateTime"))
+		d.add(nsDCATAP+"availability", iriObj(euPlanned+"STABLE"))
+		if f.conformsSchema && schema != nil {
+			d.add(nsDCT+"conformsTo", nodeObj(schema))
+		}
+		ds.add(nsDCAT+"distribution", nodeObj(d))
 	}
-	return node, modified
+	return ds, modified, nil
 }
 
-func distributionTitle(format string) string {
-	switch format {
-	case "csv":
-		return "Données au format CSV"
-	case "parquet":
-		return "Données au format Parquet"
+// releaseTime is the time of a release: its datapackage.json "created",
+// else the time in its id, capped to now (a catalogue never claims a
+// modification in the future: udata refuses it).
+func releaseTime(created, release string, now time.Time) time.Time {
+	t, err := time.Parse(time.RFC3339, created)
+	if err != nil {
+		t, err = releaseIDTime(release)
 	}
-	return "Données au format " + format
-}
-
-func frText(s string) map[string]any {
-	return map[string]any{"@value": s, "@language": "fr"}
-}
-
-func ref(uri string) map[string]any { return map[string]any{"@id": uri} }
-
-func typed(v, typ string) map[string]any { return map[string]any{"@value": v, "@type": typ} }
-
-func agent(name, uri string) map[string]any {
-	a := map[string]any{"@type": "foaf:Agent", "foaf:name": frText(name)}
-	if uri != "" {
-		a["@id"] = uri
+	if err != nil || t.After(now) {
+		t = now
 	}
-	return a
+	return t.UTC().Truncate(time.Second)
 }
 
-func license(uri string) map[string]any {
-	return map[string]any{"@id": uri, "@type": "dct:LicenseDocument"}
+// releaseIDTime reads the time of a release id (20261127T152100Z-…).
+func releaseIDTime(release string) (time.Time, error) {
+	stamp, _, _ := strings.Cut(release, "-")
+	return time.Parse("20060102T150405Z", stamp)
+}
+
+// firstRelease returns the time of the oldest release of a dataset still
+// published.
+func firstRelease(publicDir, id string, now time.Time) (time.Time, bool) {
+	rels, err := Releases(publicDir, id)
+	if err != nil || len(rels) == 0 {
+		return time.Time{}, false
+	}
+	var dp struct {
+		Created string `json:"created"`
+	}
+	raw, err := os.ReadFile(filepath.Join(publicDir, datasetsDir, id, rels[0], FileDataPackage))
+	if err == nil {
+		_ = json.Unmarshal(raw, &dp)
+	}
+	return releaseTime(dp.Created, rels[0], now), true
+}
+
+// releaseFile is a data file of a release with its size and checksum.
+type releaseFile struct {
+	Bytes  int64
+	SHA256 string
+}
+
+// releaseFiles lists the data files of a release folder: the names and
+// checksums of SHA256SUMS (the datapackage.json resources when it is
+// missing), with their sizes on disk.
+func releaseFiles(relDir string, dp dataPackage) (map[string]releaseFile, error) {
+	out := map[string]releaseFile{}
+	sums, err := os.ReadFile(filepath.Join(relDir, FileSums))
+	switch {
+	case err == nil:
+		for name, sum := range parseSums(sums) {
+			out[name] = releaseFile{SHA256: sum}
+		}
+	case errors.Is(err, fs.ErrNotExist):
+		for _, r := range dp.Resources {
+			sum, _ := strings.CutPrefix(r.Hash, "sha256:")
+			out[r.Path] = releaseFile{SHA256: sum, Bytes: r.Bytes}
+		}
+	default:
+		return nil, err
+	}
+	for _, f := range distributionFormats {
+		rf, ok := out[f.name]
+		if !ok {
+			continue
+		}
+		st, err := os.Stat(filepath.Join(relDir, f.name))
+		if err != nil {
+			return nil, err
+		}
+		rf.Bytes = st.Size()
+		out[f.name] = rf
+	}
+	return out, nil
+}
+
+// parseSums reads a SHA256SUMS file ("<hex>  <name>" lines, as sha256sum
+// writes them; a "*" before the name marks binary mode). Lines that are not
+// a 64-digit lowercase hex sum and a plain file name are skipped.
+func parseSums(b []byte) map[string]string {
+	out := map[string]string{}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		line := strings.TrimRight(sc.Text(), "\r")
+		sum, name, ok := strings.Cut(line, " ")
+		if !ok || len(sum) != 64 || strings.Trim(sum, "0123456789abcdef") != "" {
+			continue
+		}
+		name = strings.TrimPrefix(strings.TrimPrefix(name, " "), "*")
+		if name == "" || strings.ContainsAny(name, "/\\") || checkName(name) != nil {
+			continue
+		}
+		out[name] = sum
+	}
+	return out
+}
+
+func licenseNode(l CatalogLicense) *rdfNode {
+	n := newNode(l.URI, nsDCT+"LicenseDocument")
+	if l.Label != "" {
+		n.add(nsRDFS+"label", strLit(l.Label))
+	}
+	return n
+}
+
+// regionNode is Pays de la Loire as a dct:Location.
+func regionNode() *rdfNode {
+	n := newNode(regionURI, nsDCT+"Location")
+	n.add(nsSKOS+"prefLabel", frLit(regionLabel))
+	n.add(nsDCAT+"bbox", typedLit(regionBBox, geoJSONLiteral))
+	return n
+}
+
+// spatialNode is the dct:spatial of a dataset: the region when Spatial is
+// empty or names it, the place URI it gives, or a place with its name.
+func spatialNode(spatial string) *rdfNode {
+	switch {
+	case isRegion(spatial):
+		return regionNode()
+	case isURI(spatial):
+		return newNode(cleanIRI(spatial), nsDCT+"Location")
+	default:
+		return newNode("", nsDCT+"Location").add(nsSKOS+"prefLabel", frLit(spatial))
+	}
+}
+
+// periodNode is a dct:PeriodOfTime; nil when neither date is valid.
+func periodNode(start, end string) *rdfNode {
+	n := newNode("", nsDCT+"PeriodOfTime")
+	if lit, ok := dateLiteral(start); ok {
+		n.add(nsDCAT+"startDate", lit)
+	}
+	if lit, ok := dateLiteral(end); ok {
+		n.add(nsDCAT+"endDate", lit)
+	}
+	if len(n.props) == 0 {
+		return nil
+	}
+	return n
+}
+
+// dateLiteral types a date as xsd:gYear, xsd:date or xsd:dateTime.
+func dateLiteral(s string) (rdfObj, bool) {
+	s = strings.TrimSpace(s)
+	if _, err := time.Parse("2006", s); err == nil && len(s) == 4 {
+		return typedLit(s, nsXSD+"gYear"), true
+	}
+	if _, err := time.Parse(time.DateOnly, s); err == nil {
+		return typedLit(s, nsXSD+"date"), true
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return typedLit(t.UTC().Format(time.RFC3339), nsXSD+"dateTime"), true
+	}
+	return rdfObj{}, false
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if strings.TrimSpace(s) != "" {
+			return s
+		}
+	}
+	return ""
 }
 
 func isURI(s string) bool {
 	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
 }
 
-// languageURI maps a language code to the EU language authority.
-func languageURI(lang string) string {
-	switch l := strings.ToLower(strings.TrimSpace(lang)); {
-	case isURI(lang):
-		return lang
-	case l == "" || l == "fr" || l == "fra" || l == "fre":
-		return euLanguage + "FRA"
-	case l == "en" || l == "eng":
-		return euLanguage + "ENG"
-	case l == "br" || l == "bre":
-		return euLanguage + "BRE"
-	default:
-		return euLanguage + strings.ToUpper(l)
-	}
+// namedFile is a file to write into a folder.
+type namedFile struct {
+	name string
+	data []byte
 }
 
-// themeURI maps an EU data-theme code (ENVI, TRAN, REGI …) to its URI.
-func themeURI(theme string) string {
-	if isURI(theme) {
-		return theme
+// writeFilesAtomic writes files into dir: each to a hidden temporary file,
+// fsynced, then, once all are written, renamed over its name in order, and
+// the folder fsynced. On error, the temporary files are removed and no
+// file has been replaced.
+func writeFilesAtomic(dir string, files []namedFile) error {
+	tmps := make([]string, 0, len(files))
+	cleanup := func() {
+		for _, t := range tmps {
+			os.Remove(t)
+		}
 	}
-	return euDataTheme + strings.ToUpper(strings.TrimSpace(theme))
+	for _, f := range files {
+		tmp, err := os.CreateTemp(dir, "."+f.name+".tmp-*")
+		if err != nil {
+			cleanup()
+			return fmt.Errorf("create %s: %w", f.name, err)
+		}
+		tmps = append(tmps, tmp.Name())
+		_, err = tmp.Write(f.data)
+		if err == nil {
+			err = tmp.Chmod(0o644)
+		}
+		if err == nil {
+			err = tmp.Sync()
+		}
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			cleanup()
+			return fmt.Errorf("write %s: %w", f.name, err)
+		}
+	}
+	for i, f := range files {
+		if err := os.Rename(tmps[i], filepath.Join(dir, f.name)); err != nil {
+			for _, t := range tmps[i:] {
+				os.Remove(t)
+			}
+			return fmt.Errorf("write %s: %w", f.name, err)
+		}
+	}
+	return syncDir(dir)
+}
+
+// removeStalePages removes the JSON-LD pages beyond the last one.
+func removeStalePages(publicDir string, pages int) error {
+	entries, err := os.ReadDir(publicDir)
+	if err != nil {
+		return fmt.Errorf("output: catalog: %w", err)
+	}
+	for _, e := range entries {
+		num, ok := strings.CutPrefix(e.Name(), catalogPagePrefix)
+		if !ok {
+			continue
+		}
+		num, ok = strings.CutSuffix(num, catalogPageSuffix)
+		n, err := strconv.Atoi(num)
+		if !ok || err != nil || n <= pages || CatalogPageFile(n) != e.Name() {
+			continue
+		}
+		if err := os.Remove(filepath.Join(publicDir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("output: catalog: %w", err)
+		}
+	}
+	return nil
 }

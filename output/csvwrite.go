@@ -125,15 +125,152 @@ func (p *plan) appendCSVValues(dst []byte, values []schemas.Value, scratch *[]by
 
 // parquetRows appends to rows one parquet row per record of vals (records of
 // len(p.columns) values back to back), their values stored in buf (len >=
-// records*p.leaves); byte arrays are copied to *scratch.
-func (p *plan) parquetRows(rows []parquet.Row, buf []parquet.Value, vals []schemas.Value, scratch *[]byte) ([]parquet.Row, error) {
+// records*p.leaves); byte arrays are copied to *scratch. The geometries
+// written are added to st (when not nil).
+func (p *plan) parquetRows(rows []parquet.Row, buf []parquet.Value, vals []schemas.Value, scratch *[]byte, st *geoStats) ([]parquet.Row, error) {
 	n, leaves := len(p.columns), p.leaves
 	for off, k := 0, 0; off < len(vals); off, k = off+n, k+1 {
 		row := parquet.Row(buf[k*leaves : (k+1)*leaves : (k+1)*leaves])
-		if err := p.parquetRow(row, vals[off:off+n], scratch); err != nil {
+		if err := p.parquetRowGeo(row, vals[off:off+n], scratch, st); err != nil {
 			return rows, err
 		}
 		rows = append(rows, row)
 	}
 	return rows, nil
+}
+
+// The French spreadsheet variant of data.csv (data-fr.csv) is what a
+// spreadsheet set to French opens correctly with a double click: UTF-8 with
+// a byte order mark (without it, Excel reads the file as Windows-1252),
+// semicolon separator and decimal comma in the number columns (the comma
+// being the French decimal separator, it cannot separate fields). Every
+// other value is written as in data.csv; in particular dates stay
+// YYYY-MM-DD (ISO 8601), which French spreadsheets recognise as dates
+// while DD/MM/YYYY would be misread by every non-French tool and does not
+// sort as text, and datetimes stay RFC 3339 in UTC, the only unambiguous
+// form. Lines end with LF, as in data.csv.
+
+// bomUTF8 is the UTF-8 byte order mark that starts data-fr.csv.
+const bomUTF8 = "\xEF\xBB\xBF"
+
+// csvNeedsQuotesFR is csvNeedsQuotes for the semicolon separator: a field
+// is quoted when it contains a semicolon, a double quote, CR or LF, when it
+// starts with a space character, or when it is exactly `\.`.
+func csvNeedsQuotesFR[T string | []byte](f T) bool {
+	if len(f) == 0 {
+		return false
+	}
+	if len(f) == 2 && f[0] == '\\' && f[1] == '.' {
+		return true
+	}
+	i := 0
+	for ; i+8 <= len(f); i += 8 {
+		x := uint64(f[i]) | uint64(f[i+1])<<8 | uint64(f[i+2])<<16 | uint64(f[i+3])<<24 |
+			uint64(f[i+4])<<32 | uint64(f[i+5])<<40 | uint64(f[i+6])<<48 | uint64(f[i+7])<<56
+		if !wordMayNeedQuotesFR(x) {
+			continue
+		}
+		for j := i; j < i+8; j++ {
+			switch f[j] {
+			case ';', '"', '\r', '\n':
+				return true
+			}
+		}
+	}
+	for ; i < len(f); i++ {
+		switch f[i] {
+		case ';', '"', '\r', '\n':
+			return true
+		}
+	}
+	c := f[0]
+	if c < utf8.RuneSelf {
+		return c == ' ' || (c >= '\t' && c <= '\r')
+	}
+	r, _ := utf8.DecodeRuneInString(string(f[:min(len(f), utf8.UTFMax)]))
+	return unicode.IsSpace(r)
+}
+
+// wordMayNeedQuotesFR is wordMayNeedQuotes with a semicolon for the comma.
+func wordMayNeedQuotesFR(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	semi := x ^ (ones * ';')
+	quote := x ^ (ones * '"')
+	return ((semi-ones)&^semi|(quote-ones)&^quote|(x-ones*0x0e)&^x)&highs != 0
+}
+
+// appendCSVFieldFR is appendCSVField for the semicolon separator.
+func appendCSVFieldFR[T string | []byte](dst []byte, f T) []byte {
+	if !csvNeedsQuotesFR(f) {
+		return append(dst, f...)
+	}
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(f); i++ {
+		if f[i] == '"' {
+			dst = append(dst, f[start:i+1]...)
+			dst = append(dst, '"')
+			start = i + 1
+		}
+	}
+	dst = append(dst, f[start:]...)
+	return append(dst, '"')
+}
+
+// appendCSVRecordFR appends one line of data-fr.csv (fields separated by
+// semicolons, LF terminated) to dst.
+func appendCSVRecordFR(dst []byte, rec []string) []byte {
+	for i, f := range rec {
+		if i > 0 {
+			dst = append(dst, ';')
+		}
+		dst = appendCSVFieldFR(dst, f)
+	}
+	return append(dst, '\n')
+}
+
+// appendCSVValuesBoth appends the line of one record to both data.csv
+// (dst, as appendCSVValues) and data-fr.csv (fr), formatting each value
+// once.
+func (p *plan) appendCSVValuesBoth(dst, fr []byte, values []schemas.Value, scratch *[]byte) ([]byte, []byte, error) {
+	for i := range p.columns {
+		if i > 0 {
+			dst = append(dst, ',')
+			fr = append(fr, ';')
+		}
+		c := &p.columns[i]
+		v := values[i]
+		if v == nil {
+			continue
+		}
+		if s, ok := v.(string); ok && c.kind == kindString {
+			dst = appendCSVField(dst, s)
+			fr = appendCSVFieldFR(fr, s)
+			continue
+		}
+		b, err := p.csvText((*scratch)[:0], c, v)
+		if err != nil {
+			return dst, fr, err
+		}
+		*scratch = b
+		dst = appendCSVField(dst, b)
+		if c.kind == kindDouble {
+			fr = appendDecimalComma(fr, b)
+			continue
+		}
+		fr = appendCSVFieldFR(fr, b)
+	}
+	return append(dst, '\n'), append(fr, '\n'), nil
+}
+
+// appendDecimalComma appends the canonical text of a number with its
+// decimal point as a comma (never quoted: a number has no semicolon).
+func appendDecimalComma(dst, num []byte) []byte {
+	for _, c := range num {
+		if c == '.' {
+			c = ','
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }

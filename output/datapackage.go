@@ -146,9 +146,17 @@ type dpResource struct {
 	Format    string          `json:"format"`
 	MediaType string          `json:"mediatype"`
 	Encoding  string          `json:"encoding,omitempty"`
+	Dialect   *dpDialect      `json:"dialect,omitempty"`
 	Bytes     int64           `json:"bytes"`
 	Hash      string          `json:"hash"`
 	Schema    json.RawMessage `json:"schema,omitempty"`
+}
+
+// dpDialect is a CSV Dialect (frictionless): only what differs from the
+// defaults (comma, CRLF, header row, double quote).
+type dpDialect struct {
+	Delimiter      string `json:"delimiter,omitempty"`
+	LineTerminator string `json:"lineTerminator,omitempty"`
 }
 
 // dpExtension is the "ligerdata" property of datapackage.json: what the
@@ -165,11 +173,30 @@ type dpExtension struct {
 	License    string `json:"license,omitempty"`
 	Publisher  string `json:"publisher,omitempty"`
 	ContactEml string `json:"contact_email,omitempty"`
+	// Geometry is the WKB geometry column of data.parquet and BBox its
+	// extent [xmin, ymin, xmax, ymax] in longitude/latitude, for a
+	// geographic dataset.
+	Geometry string    `json:"geometry,omitempty"`
+	BBox     []float64 `json:"bbox,omitempty"`
+	// Changes summarises changes.json.
+	Changes *ChangesSummary `json:"changes,omitempty"`
 }
 
-func (r *Release) dataPackage(q Quality, files []File) ([]byte, error) {
+// dataPackage returns datapackage.json. Its resources are, in this order,
+// data.csv (with the published schema), data-fr.csv (the same schema with
+// decimalChar "," on the number fields, dialect delimiter ";"; encoding
+// utf-8, the BOM being how spreadsheets recognise UTF-8 and ignored by
+// frictionless readers), data.parquet and data.geojson (geographic
+// datasets); their lines end with LF (dialect lineTerminator). Unlike the
+// data files, it carries the release id (version, run_id) and the creation
+// time: that is its job.
+func (r *Release) dataPackage(q Quality, files []File, ch *Changes) ([]byte, error) {
 	m := r.meta
 	schema, err := publishedSchema(r.schema)
+	if err != nil {
+		return nil, err
+	}
+	schemaFR, err := frenchSchema(schema)
 	if err != nil {
 		return nil, err
 	}
@@ -190,6 +217,16 @@ func (r *Release) dataPackage(q Quality, files []File) ([]byte, error) {
 			License: lic.URL, Publisher: m.Publisher, ContactEml: m.ContactEmail,
 		},
 	}
+	if ch != nil {
+		sum := ch.Summary()
+		dp.Ligerdata.Changes = &sum
+	}
+	if r.plan.geo != nil {
+		dp.Ligerdata.Geometry = r.plan.geo.column
+		if r.geoStats != nil && r.geoStats.seen {
+			dp.Ligerdata.BBox = r.geoStats.bbox[:]
+		}
+	}
 	if lic.ID != "" {
 		dp.Licenses = []dpLicense{{Name: lic.ID, Title: lic.Title, Path: lic.URL}}
 	}
@@ -204,7 +241,19 @@ func (r *Release) dataPackage(q Quality, files []File) ([]byte, error) {
 		case FileCSV:
 			dp.Resources = append(dp.Resources, dpResource{
 				Name: "data-csv", Path: FileCSV, Format: "csv", MediaType: MediaTypeCSV, Encoding: "utf-8",
-				Bytes: f.Bytes, Hash: "sha256:" + f.SHA256, Schema: schema,
+				Dialect: &dpDialect{LineTerminator: "\n"},
+				Bytes:   f.Bytes, Hash: "sha256:" + f.SHA256, Schema: schema,
+			})
+		case FileCSVFR:
+			dp.Resources = append(dp.Resources, dpResource{
+				Name: "data-fr-csv", Path: FileCSVFR, Format: "csv", MediaType: MediaTypeCSV, Encoding: "utf-8",
+				Dialect: &dpDialect{Delimiter: ";", LineTerminator: "\n"},
+				Bytes:   f.Bytes, Hash: "sha256:" + f.SHA256, Schema: schemaFR,
+			})
+		case FileGeoJSON:
+			dp.Resources = append(dp.Resources, dpResource{
+				Name: "data-geojson", Path: FileGeoJSON, Format: "geojson", MediaType: MediaTypeGeoJSON, Encoding: "utf-8",
+				Bytes: f.Bytes, Hash: "sha256:" + f.SHA256,
 			})
 		case FileParquet:
 			dp.Resources = append(dp.Resources, dpResource{
@@ -294,6 +343,28 @@ func publishedSchema(s *schemas.Schema) (json.RawMessage, error) {
 	b, err := marshalJSON(d)
 	if err != nil {
 		return nil, fmt.Errorf("output: schema %q descriptor: %w", s.Name, err)
+	}
+	return json.RawMessage(bytes.TrimSpace(b)), nil
+}
+
+// frenchSchema returns the schema of data-fr.csv: the published schema
+// with decimalChar "," on the number fields.
+func frenchSchema(published json.RawMessage) (json.RawMessage, error) {
+	dec := json.NewDecoder(bytes.NewReader(published))
+	dec.UseNumber()
+	var d map[string]any
+	if err := dec.Decode(&d); err != nil {
+		return nil, fmt.Errorf("output: french schema: %w", err)
+	}
+	fields, _ := d["fields"].([]any)
+	for _, fv := range fields {
+		if f, ok := fv.(map[string]any); ok && f["type"] == "number" {
+			f["decimalChar"] = ","
+		}
+	}
+	b, err := marshalJSON(d)
+	if err != nil {
+		return nil, fmt.Errorf("output: french schema: %w", err)
 	}
 	return json.RawMessage(bytes.TrimSpace(b)), nil
 }

@@ -27,6 +27,7 @@ const (
 	kindGeopoint             // geopoint: parquet group {lon, lat double}
 	kindJSON                 // object, array, geojson: JSON text
 	kindList                 // list: JSON array text in Parquet, delimited in CSV
+	kindGeoWKB               // the geojson field of a geographic dataset: WKB in Parquet, JSON text in CSV
 )
 
 // kindOf maps a Table Schema type to its storage class. Unknown types are
@@ -80,6 +81,7 @@ type plan struct {
 	schema  *parquet.Schema
 	columns []column
 	leaves  int
+	geo     *geoPlan // nil when the dataset is not geographic
 }
 
 // newPlan builds the parquet schema of a Table Schema. Every field becomes an
@@ -95,7 +97,19 @@ type plan struct {
 //	time                             -> INT64 (TIME, microseconds, local wall clock: not adjusted to UTC)
 //	geopoint                         -> group {lon DOUBLE, lat DOUBLE}
 //	object, array, geojson, list     -> BYTE_ARRAY (STRING) holding JSON text
+//
+// A geographic dataset (see geoField) also has a WKB geometry column: its
+// geojson field becomes a BYTE_ARRAY column of WKB, or, for a geopoint
+// field, an extra column (see geometryColumnName) holds the WKB point next
+// to the {lon, lat} group.
 func newPlan(s *schemas.Schema) (*plan, error) {
+	return newPlanGeo(s, true)
+}
+
+// newPlanGeo is newPlan; with geo false, the plan has no geometry column
+// (the layout of the releases published before GeoParquet support, still
+// read by ReadRows).
+func newPlanGeo(s *schemas.Schema, geo bool) (*plan, error) {
 	if s == nil || len(s.Fields) == 0 {
 		return nil, fmt.Errorf("output: schema has no fields")
 	}
@@ -111,6 +125,10 @@ func newPlan(s *schemas.Schema) (*plan, error) {
 		}
 	}
 	group := parquet.Group{}
+	geoIdx := -1
+	if geo {
+		geoIdx = geoField(s)
+	}
 	cols := make([]column, len(s.Fields))
 	for i, f := range s.Fields {
 		if f.Name == "" {
@@ -120,6 +138,9 @@ func newPlan(s *schemas.Schema) (*plan, error) {
 			return nil, fmt.Errorf("output: schema %q: duplicate field %q", s.Name, f.Name)
 		}
 		c := column{name: f.Name, kind: kindOf(f.Type)}
+		if i == geoIdx && f.Type == "geojson" {
+			c.kind = kindGeoWKB
+		}
 		var node parquet.Node
 		switch c.kind {
 		case kindInt64:
@@ -140,6 +161,8 @@ func newPlan(s *schemas.Schema) (*plan, error) {
 				"lat": parquet.Leaf(parquet.DoubleType),
 			}
 			c.geoFormat = f.Format
+		case kindGeoWKB:
+			node = parquet.Leaf(parquet.ByteArrayType)
 		case kindList:
 			c.itemKind = kindOf(f.ItemType)
 			c.delimiter = extras[f.Name].Delimiter
@@ -152,6 +175,15 @@ func newPlan(s *schemas.Schema) (*plan, error) {
 		}
 		group[f.Name] = parquet.Optional(node)
 		cols[i] = c
+	}
+	var gp *geoPlan
+	if geoIdx >= 0 {
+		gp = &geoPlan{field: geoIdx, column: cols[geoIdx].name}
+		if cols[geoIdx].kind == kindGeopoint {
+			gp.point = true
+			gp.column = geometryColumnName(s)
+			group[gp.column] = parquet.Optional(parquet.Leaf(parquet.ByteArrayType))
+		}
 	}
 	name := s.Name
 	if name == "" {
@@ -175,7 +207,14 @@ func newPlan(s *schemas.Schema) (*plan, error) {
 		}
 		c.leaf = leaf.ColumnIndex
 	}
-	return &plan{schema: ps, columns: cols, leaves: len(ps.Columns())}, nil
+	if gp != nil {
+		leaf, ok := ps.Lookup(gp.column)
+		if !ok {
+			return nil, fmt.Errorf("output: parquet schema: geometry column %q not found", gp.column)
+		}
+		gp.leaf = leaf.ColumnIndex
+	}
+	return &plan{schema: ps, columns: cols, leaves: len(ps.Columns()), geo: gp}, nil
 }
 
 // fieldError reports a value whose dynamic type does not match its field.
@@ -187,6 +226,25 @@ func fieldError(c *column, v schemas.Value) error {
 // array values are copied into *scratch, so that row does not reference the
 // caller's memory; row is valid until *scratch is reset.
 func (p *plan) parquetRow(row parquet.Row, values []schemas.Value, scratch *[]byte) error {
+	return p.parquetRowGeo(row, values, scratch, nil)
+}
+
+// parquetRowGeo is parquetRow; it also fills the WKB geometry column of a
+// geographic dataset and adds the geometry to st (when not nil).
+func (p *plan) parquetRowGeo(row parquet.Row, values []schemas.Value, scratch *[]byte, st *geoStats) error {
+	if p.geo != nil && p.geo.point {
+		// The extra WKB column of a geopoint dataset; the geopoint itself
+		// is written below.
+		l := p.geo.leaf
+		row[l] = parquet.NullValue().Level(0, 0, l)
+		if pt, ok := values[p.geo.field].([2]float64); ok {
+			start := len(*scratch)
+			*scratch = appendPointWKB(*scratch, pt[0], pt[1])
+			b := *scratch
+			row[l] = parquet.ByteArrayValue(b[start:len(b):len(b)]).Level(0, 1, l)
+			st.addPoint(pt[0], pt[1])
+		}
+	}
 	for i := range p.columns {
 		c := &p.columns[i]
 		v := values[i]
@@ -246,6 +304,23 @@ func (p *plan) parquetRow(row parquet.Row, values []schemas.Value, scratch *[]by
 			row[c.leaf] = parquet.DoubleValue(pt[0]).Level(0, 1, c.leaf)
 			row[c.leafLat] = parquet.DoubleValue(pt[1]).Level(0, 1, c.leafLat)
 			continue
+		case kindGeoWKB:
+			g, err := geometryOf(v)
+			if err != nil {
+				return fmt.Errorf("output: field %q: %w", c.name, err)
+			}
+			if g == nil {
+				row[c.leaf] = parquet.NullValue().Level(0, 0, c.leaf)
+				continue
+			}
+			start := len(*scratch)
+			b, err := appendWKB(*scratch, g)
+			if err != nil {
+				return fmt.Errorf("output: field %q: %w", c.name, err)
+			}
+			*scratch = b
+			st.add(g)
+			pv = parquet.ByteArrayValue(b[start:len(b):len(b)])
 		case kindJSON, kindList:
 			start := len(*scratch)
 			b, err := appendJSON(*scratch, v)
@@ -347,7 +422,7 @@ func (p *plan) csvText(b []byte, c *column, v schemas.Value) ([]byte, error) {
 			return b, fieldError(c, v)
 		}
 		b = appendGeopoint(b, pt, c.geoFormat)
-	case kindJSON:
+	case kindJSON, kindGeoWKB:
 		b, err = appendJSON(b, v)
 	case kindList:
 		b, err = appendList(b, v, c.itemKind, c.delimiter)

@@ -17,17 +17,25 @@ import (
 
 // ReadRows reads the rows of a published release back as logical values,
 // in file order, from its data.parquet: the inverse of Append for the same
-// schema. values is reused between calls to fn. It is how an incremental
+// schema (the geometry field of a geographic dataset, stored as WKB, comes
+// back as GeoJSON geometry text: a Feature's properties are not kept). values is reused between calls to fn. It is how an incremental
 // run carries the rows it did not harvest again into its new release.
 func ReadRows(publicDir, dataset, release string, s *schemas.Schema, fn func(values []schemas.Value) error) error {
 	if err := errors.Join(checkName(dataset), checkName(release)); err != nil {
 		return err
 	}
+	path := filepath.Join(publicDir, datasetsDir, dataset, release, FileParquet)
+	return readParquetRows(path, s, fn)
+}
+
+// readParquetRows is ReadRows on the data.parquet at path. A file written
+// before geographic datasets had a WKB geometry column (its geojson field
+// as JSON text, no extra geometry column) is read too.
+func readParquetRows(path string, s *schemas.Schema, fn func(values []schemas.Value) error) error {
 	p, err := newPlan(s)
 	if err != nil {
 		return err
 	}
-	path := filepath.Join(publicDir, datasetsDir, dataset, release, FileParquet)
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("output: read release: %w", err)
@@ -42,7 +50,11 @@ func ReadRows(publicDir, dataset, release string, s *schemas.Schema, fn func(val
 		return fmt.Errorf("output: read %s: %w", path, err)
 	}
 	if !parquet.SameNodes(pf.Schema(), p.schema) {
-		return fmt.Errorf("output: read %s: its columns do not match schema %q", path, s.Name)
+		legacy, err := newPlanGeo(s, false)
+		if err != nil || p.geo == nil || !parquet.SameNodes(pf.Schema(), legacy.schema) {
+			return fmt.Errorf("output: read %s: its columns do not match schema %q", path, s.Name)
+		}
+		p = legacy
 	}
 	r := parquet.NewReader(pf)
 	defer r.Close()
@@ -103,6 +115,12 @@ func (c *column) decode(leaves []parquet.Value) (schemas.Value, error) {
 		return [2]float64{v.Double(), lat.Double()}, nil
 	case kindJSON:
 		return json.RawMessage(bytes.Clone(v.ByteArray())), nil
+	case kindGeoWKB:
+		g, err := wkbToGeoJSON(v.ByteArray())
+		if err != nil {
+			return nil, fmt.Errorf("column %q: %w", c.name, err)
+		}
+		return g, nil
 	case kindList:
 		return decodeList(v.ByteArray(), c.itemKind)
 	default:

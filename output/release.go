@@ -1,16 +1,26 @@
 // Package output publishes validated datasets: it writes each release of a
-// dataset (Parquet, CSV, Data Package descriptor, quality report and
-// checksums) into an immutable folder of the public tree and switches the
-// dataset's `latest` symlink atomically, writes the rejected rows for data
-// stewards, and describes every dataset's latest release in a DCAT-AP
-// catalogue (JSON-LD).
+// dataset (Parquet with GeoParquet metadata for geographic datasets, CSV,
+// a CSV for French spreadsheets, GeoJSON, Data Package descriptor, quality
+// report, changelog against the previous release and checksums) into an
+// immutable folder of the public tree and switches the dataset's `latest`
+// symlink atomically, prunes old releases (Prune), writes the rejected rows
+// for data stewards, and describes every dataset's latest release in a
+// DCAT-AP catalogue (JSON-LD).
 //
 // The public tree, shared with the web server:
 //
 //	<public>/catalog.jsonld
-//	<public>/datasets/<dataset>/<release>/{data.parquet,data.csv,datapackage.json,quality.json,SHA256SUMS}
+//	<public>/datasets/<dataset>/<release>/{data.parquet,data.csv,data-fr.csv,datapackage.json,quality.json,changes.json,SHA256SUMS}
+//	<public>/datasets/<dataset>/<release>/data.geojson   (geographic datasets, see IsGeographic)
 //	<public>/datasets/<dataset>/latest -> <release>
 //	<public>/datasets/<dataset>/.staging-<release>/   (build area; names starting with "." are never served)
+//
+// The data files (data.parquet, data.csv, data-fr.csv, data.geojson) are
+// deterministic: the same rows in the same order give the same bytes,
+// whatever the release id or the time (no timestamp nor release id inside;
+// Parquet columns in a fixed order, created_by constant). datapackage.json,
+// quality.json and changes.json carry the release id and datapackage.json
+// the creation time: describing the release is their job.
 //
 // data.parquet (zstd, page statistics, row groups of 64Ki rows) has one
 // optional top-level column per schema field, named after it: string, any,
@@ -60,6 +70,7 @@ import (
 const (
 	FileParquet     = "data.parquet"
 	FileCSV         = "data.csv"
+	FileCSVFR       = "data-fr.csv" // French spreadsheet variant: semicolons, decimal comma, BOM
 	FileDataPackage = "datapackage.json"
 	FileQuality     = "quality.json"
 	FileSums        = "SHA256SUMS"
@@ -136,15 +147,22 @@ type Release struct {
 	final      string
 	plan       *plan
 
-	csvFile, pqFile *os.File
-	csvOut, pqOut   *hashingWriter
-	pqBuf           *bufio.Writer
-	csvLine         []byte // CSV text not yet written to csvOut
-	pqW             *parquet.Writer
+	csvFile, pqFile, frFile, gjFile *os.File
+	csvOut, pqOut, frOut, gjOut     *hashingWriter
+	pqBuf                           *bufio.Writer
+	csvLine                         []byte // CSV text not yet written to csvOut
+	frLine                          []byte // data-fr.csv text not yet written to frOut
+	gjLine                          []byte // data.geojson text not yet written to gjOut (geographic datasets)
+	gjFeatures                      int    // features written to gjLine
+	pqW                             *parquet.Writer
+	geoStats                        *geoStats // geometry types and bbox (parquet encoder)
+	previous                        string    // release `latest` pointed to at NewRelease ("" for none)
 
 	cur      *batch // current batch, len(vals) = rows*fields
 	pqQueue  chan *batch
 	csvQueue chan *batch
+	gjQueue  chan *batch // nil when the dataset is not geographic
+	readers  int32       // encoders each batch goes to
 	free     chan *batch
 	encoders sync.WaitGroup
 	mu       sync.Mutex
@@ -168,7 +186,9 @@ const (
 // NewRelease creates the staging folder <public>/datasets/<meta.ID>/.staging-<releaseID>
 // and opens the data files. releaseID must sort by time (a run id such as
 // 20261127T152100Z-3f9a); it must not already be published. now gives the
-// creation time recorded in datapackage.json (time.Now when nil).
+// creation time recorded in datapackage.json (time.Now when nil). The
+// release `latest` points to now is the previous release that Commit's
+// changelog (changes.json) compares against.
 func NewRelease(publicDir string, meta DatasetMeta, schema *schemas.Schema, releaseID string, now func() time.Time) (*Release, error) {
 	if err := checkName(meta.ID); err != nil {
 		return nil, fmt.Errorf("output: dataset id: %w", err)
@@ -201,6 +221,11 @@ func NewRelease(publicDir string, meta DatasetMeta, schema *schemas.Schema, rele
 	if _, err := os.Lstat(r.final); err == nil {
 		return nil, fmt.Errorf("output: release %s/%s already published: %w", meta.ID, releaseID, fs.ErrExist)
 	}
+	if prev, err := Latest(publicDir, meta.ID); err == nil {
+		r.previous = prev
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("output: previous release: %w", err)
+	}
 	if err := os.Mkdir(r.staging, 0o755); err != nil {
 		return nil, fmt.Errorf("output: create staging folder: %w", err)
 	}
@@ -211,8 +236,15 @@ func NewRelease(publicDir string, meta DatasetMeta, schema *schemas.Schema, rele
 	}
 	r.pqQueue = make(chan *batch, queuedBatches)
 	r.csvQueue = make(chan *batch, queuedBatches)
-	r.free = make(chan *batch, 2*queuedBatches+3)
+	r.free = make(chan *batch, 3*queuedBatches+4)
+	r.readers = 2
 	r.encoders.Add(2)
+	if p.geo != nil {
+		r.gjQueue = make(chan *batch, queuedBatches)
+		r.readers = 3
+		r.encoders.Add(1)
+		go r.encodeGeoJSON()
+	}
 	go r.encodeParquet()
 	go r.encodeCSV()
 	return r, nil
@@ -226,21 +258,35 @@ func (r *Release) open() error {
 	if r.pqFile, err = os.OpenFile(filepath.Join(r.staging, FileParquet), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644); err != nil {
 		return fmt.Errorf("output: create parquet: %w", err)
 	}
+	if r.frFile, err = os.OpenFile(filepath.Join(r.staging, FileCSVFR), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644); err != nil {
+		return fmt.Errorf("output: create french csv: %w", err)
+	}
 	r.csvOut = newHashingWriter(r.csvFile)
 	r.pqOut = newHashingWriter(r.pqFile)
+	r.frOut = newHashingWriter(r.frFile)
 	r.pqBuf = bufio.NewWriterSize(r.pqOut, fileBufferBytes)
 	header := make([]string, len(r.plan.columns))
 	for i, c := range r.plan.columns {
 		header[i] = c.name
 	}
 	r.csvLine = appendCSVRecord(make([]byte, 0, csvFlushBytes+fileBufferBytes), header)
+	r.frLine = appendCSVRecordFR(append(make([]byte, 0, csvFlushBytes+fileBufferBytes), bomUTF8...), header)
+	if r.plan.geo != nil {
+		if r.gjFile, err = os.OpenFile(filepath.Join(r.staging, FileGeoJSON), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644); err != nil {
+			return fmt.Errorf("output: create geojson: %w", err)
+		}
+		r.gjOut = newHashingWriter(r.gjFile)
+		r.gjLine = append(make([]byte, 0, csvFlushBytes+fileBufferBytes), geoJSONHeader...)
+		r.geoStats = newGeoStats()
+	}
+	// No release id nor time in the file: the same rows give the same
+	// bytes whatever the run.
 	cfg, err := parquet.NewWriterConfig(
 		r.plan.schema,
 		parquet.Compression(&zstd.Codec{Level: parquetLevel}),
 		parquet.DataPageStatistics(true),
 		parquet.MaxRowsPerRowGroup(rowGroupRows),
 		parquet.KeyValueMetadata("ligerdata.dataset", r.meta.ID),
-		parquet.KeyValueMetadata("ligerdata.release", r.id),
 	)
 	if err != nil {
 		return fmt.Errorf("output: parquet config: %w", err)
@@ -250,10 +296,11 @@ func (r *Release) open() error {
 }
 
 // Append writes one accepted row (values in schema field order; not retained
-// after return: byte slices and lists are copied). Parquet and CSV encoding
-// happen on two goroutines of their own so that the caller (parsing and
-// validation) and the writers share the cores; Append copies the row into a
-// batch of about 1024 rows handed to both over buffered channels. An
+// after return: byte slices and lists are copied). Parquet, CSV (data.csv
+// and data-fr.csv) and, for a geographic dataset, GeoJSON encoding happen
+// on goroutines of their own so that the caller (parsing and validation)
+// and the writers share the cores; Append copies the row into a batch of
+// about 1024 rows handed to each over buffered channels. An
 // encoding error surfaces on a later Append or on Commit; after an error,
 // call Abort.
 func (r *Release) Append(values []schemas.Value) error {
@@ -286,13 +333,16 @@ func (r *Release) Append(values []schemas.Value) error {
 	return nil
 }
 
-// send hands the current batch to both encoders.
+// send hands the current batch to every encoder.
 func (r *Release) send() {
 	b := r.cur
 	r.cur = nil
-	b.left.Store(2)
+	b.left.Store(r.readers)
 	r.pqQueue <- b
 	r.csvQueue <- b
+	if r.gjQueue != nil {
+		r.gjQueue <- b
+	}
 }
 
 // release is called by each encoder when done with b; the last one clears
@@ -340,7 +390,7 @@ func (r *Release) encodeParquet() {
 		for off := 0; off < len(b.vals) && !failed; off += pqChunkRows * n {
 			var err error
 			scratch = scratch[:0]
-			rows, err = r.plan.parquetRows(rows[:0], buf, b.vals[off:min(off+pqChunkRows*n, len(b.vals))], &scratch)
+			rows, err = r.plan.parquetRows(rows[:0], buf, b.vals[off:min(off+pqChunkRows*n, len(b.vals))], &scratch, r.geoStats)
 			if err == nil {
 				if _, err = r.pqW.WriteRows(rows); err != nil {
 					err = fmt.Errorf("output: write parquet: %w", err)
@@ -356,8 +406,8 @@ func (r *Release) encodeParquet() {
 }
 
 // encodeCSV runs on its own goroutine: it writes every batch to data.csv
-// (through r.csvLine) and keeps draining its queue after an error so that
-// Append never blocks.
+// and data-fr.csv (through r.csvLine and r.frLine) and keeps draining its
+// queue after an error so that Append never blocks.
 func (r *Release) encodeCSV() {
 	defer r.encoders.Done()
 	var scratch []byte
@@ -378,7 +428,7 @@ func (r *Release) csvBatch(vals []schemas.Value, scratch *[]byte) error {
 	n := len(r.plan.columns)
 	for off := 0; off < len(vals); off += n {
 		var err error
-		if r.csvLine, err = r.plan.appendCSVValues(r.csvLine, vals[off:off+n], scratch); err != nil {
+		if r.csvLine, r.frLine, err = r.plan.appendCSVValuesBoth(r.csvLine, r.frLine, vals[off:off+n], scratch); err != nil {
 			return err
 		}
 		if len(r.csvLine) >= csvFlushBytes {
@@ -390,12 +440,49 @@ func (r *Release) csvBatch(vals []schemas.Value, scratch *[]byte) error {
 	return nil
 }
 
-// flushCSV writes the buffered CSV text to the file.
+// flushCSV writes the buffered CSV text to the files.
 func (r *Release) flushCSV() error {
 	if _, err := r.csvOut.Write(r.csvLine); err != nil {
 		return fmt.Errorf("output: write csv: %w", err)
 	}
 	r.csvLine = r.csvLine[:0]
+	if _, err := r.frOut.Write(r.frLine); err != nil {
+		return fmt.Errorf("output: write french csv: %w", err)
+	}
+	r.frLine = r.frLine[:0]
+	return nil
+}
+
+// encodeGeoJSON runs on its own goroutine (geographic datasets): it writes
+// every batch to data.geojson (through r.gjLine) and keeps draining its
+// queue after an error so that Append never blocks.
+func (r *Release) encodeGeoJSON() {
+	defer r.encoders.Done()
+	n := len(r.plan.columns)
+	failed := false
+	for b := range r.gjQueue {
+		for off := 0; off < len(b.vals) && !failed; off += n {
+			var err error
+			r.gjLine, err = r.plan.appendFeature(r.gjLine, b.vals[off:off+n], r.gjFeatures == 0)
+			r.gjFeatures++
+			if err == nil && len(r.gjLine) >= csvFlushBytes {
+				err = r.flushGeoJSON()
+			}
+			if err != nil {
+				failed = true
+				r.fail(err)
+			}
+		}
+		r.release(b)
+	}
+}
+
+// flushGeoJSON writes the buffered GeoJSON text to the file.
+func (r *Release) flushGeoJSON() error {
+	if _, err := r.gjOut.Write(r.gjLine); err != nil {
+		return fmt.Errorf("output: write geojson: %w", err)
+	}
+	r.gjLine = r.gjLine[:0]
 	return nil
 }
 
@@ -416,13 +503,28 @@ func (r *Release) finish() error {
 	if err := r.flushCSV(); err != nil {
 		return err
 	}
+	files := []*os.File{r.csvFile, r.pqFile, r.frFile}
+	if r.plan.geo != nil {
+		r.gjLine = append(r.gjLine, geoJSONFooter...)
+		if err := r.flushGeoJSON(); err != nil {
+			return err
+		}
+		files = append(files, r.gjFile)
+		// The geometry types and bbox are known now; the footer, with the
+		// key-value metadata, is written by Close.
+		geo, err := geoMetadataJSON(r.geoStats.metadata(r.plan))
+		if err != nil {
+			return err
+		}
+		r.pqW.SetKeyValueMetadata("geo", geo)
+	}
 	if err := r.pqW.Close(); err != nil {
 		return fmt.Errorf("output: close parquet: %w", err)
 	}
 	if err := r.pqBuf.Flush(); err != nil {
 		return fmt.Errorf("output: write %s: %w", FileParquet, err)
 	}
-	for _, f := range []*os.File{r.csvFile, r.pqFile} {
+	for _, f := range files {
 		if err := f.Sync(); err != nil {
 			return fmt.Errorf("output: sync %s: %w", filepath.Base(f.Name()), err)
 		}
@@ -430,7 +532,7 @@ func (r *Release) finish() error {
 			return fmt.Errorf("output: close %s: %w", filepath.Base(f.Name()), err)
 		}
 	}
-	r.csvFile, r.pqFile = nil, nil
+	r.csvFile, r.pqFile, r.frFile, r.gjFile = nil, nil, nil, nil
 	return nil
 }
 
@@ -439,24 +541,26 @@ func (r *Release) stopEncoders() {
 	r.cur = nil
 	close(r.pqQueue)
 	close(r.csvQueue)
+	if r.gjQueue != nil {
+		close(r.gjQueue)
+	}
 	r.encoders.Wait()
 }
 
 func (r *Release) closeFiles() {
-	if r.csvFile != nil {
-		r.csvFile.Close()
-		r.csvFile = nil
-	}
-	if r.pqFile != nil {
-		r.pqFile.Close()
-		r.pqFile = nil
+	for _, f := range []**os.File{&r.csvFile, &r.pqFile, &r.frFile, &r.gjFile} {
+		if *f != nil {
+			(*f).Close()
+			*f = nil
+		}
 	}
 }
 
-// Commit closes the writers, writes datapackage.json (with the size and
-// SHA-256 of the data files), quality.json and SHA256SUMS, fsyncs them,
-// renames the staging folder to the release folder and switches `latest`
-// to it. q.Dataset, q.Release and q.RunID default to the release's; q.Accepted
+// Commit closes the writers, computes the changelog against the previous
+// release (changes.json, see Changes), writes datapackage.json (with the
+// size and SHA-256 of the data files and the changelog summary),
+// quality.json and SHA256SUMS (every file), fsyncs them, renames the
+// staging folder to the release folder and switches `latest` to it. q.Dataset, q.Release and q.RunID default to the release's; q.Accepted
 // is set to the number of appended rows, q.Read defaults to
 // Accepted+Rejected and must equal it otherwise. On error, call Abort.
 func (r *Release) Commit(q Quality) (Published, error) {
@@ -468,9 +572,21 @@ func (r *Release) Commit(q Quality) (Published, error) {
 	}
 	files := []File{
 		{Name: FileCSV, Bytes: r.csvOut.n, SHA256: hex.EncodeToString(r.csvOut.h.Sum(nil)), MediaType: MediaTypeCSV},
+		{Name: FileCSVFR, Bytes: r.frOut.n, SHA256: hex.EncodeToString(r.frOut.h.Sum(nil)), MediaType: MediaTypeCSV},
 		{Name: FileParquet, Bytes: r.pqOut.n, SHA256: hex.EncodeToString(r.pqOut.h.Sum(nil)), MediaType: MediaTypeParquet},
 	}
-	dp, err := r.dataPackage(q, files)
+	if r.gjOut != nil {
+		files = append(files, File{Name: FileGeoJSON, Bytes: r.gjOut.n, SHA256: hex.EncodeToString(r.gjOut.h.Sum(nil)), MediaType: MediaTypeGeoJSON})
+	}
+	ch, err := r.changes()
+	if err != nil {
+		return Published{}, err
+	}
+	chj, err := marshalJSON(ch)
+	if err != nil {
+		return Published{}, fmt.Errorf("output: encode changes: %w", err)
+	}
+	dp, err := r.dataPackage(q, files, ch)
 	if err != nil {
 		return Published{}, err
 	}
@@ -481,7 +597,7 @@ func (r *Release) Commit(q Quality) (Published, error) {
 	for _, f := range []struct {
 		name, media string
 		data        []byte
-	}{{FileDataPackage, MediaTypeJSON, dp}, {FileQuality, MediaTypeJSON, qj}} {
+	}{{FileDataPackage, MediaTypeJSON, dp}, {FileQuality, MediaTypeJSON, qj}, {FileChanges, MediaTypeJSON, chj}} {
 		if err := writeFileSync(filepath.Join(r.staging, f.name), f.data); err != nil {
 			return Published{}, err
 		}

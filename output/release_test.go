@@ -223,7 +223,8 @@ func checkPublishedFiles(t *testing.T, dir string, p Published) {
 			t.Errorf("Published file %s: %s/%d, disk %s/%d", f.Name, f.SHA256, f.Bytes, sum, size)
 		}
 	}
-	want := []string{FileSums, FileCSV, FileParquet, FileDataPackage, FileQuality}
+	// allTypesSchema has a geopoint: the dataset is geographic.
+	want := []string{FileSums, FileChanges, FileCSVFR, FileCSV, FileGeoJSON, FileParquet, FileDataPackage, FileQuality}
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("Published files %v, want %v", names, want)
 	}
@@ -265,8 +266,12 @@ func checkDataPackage(t *testing.T, dir, rel string) {
 	if dp.Ligerdata.Rows != 3 || dp.Ligerdata.RunID != "run-"+rel || dp.Ligerdata.Schedule != "0 4 * * *" || dp.Ligerdata.Schema != "tous-types" {
 		t.Errorf("ligerdata = %+v", dp.Ligerdata)
 	}
-	if len(dp.Resources) != 2 {
-		t.Fatalf("resources = %+v", dp.Resources)
+	var paths []string
+	for _, res := range dp.Resources {
+		paths = append(paths, res.Path)
+	}
+	if want := []string{FileCSV, FileCSVFR, FileParquet, FileGeoJSON}; !reflect.DeepEqual(paths, want) {
+		t.Fatalf("resources = %v, want %v", paths, want)
 	}
 	for _, res := range dp.Resources {
 		sum, size := sha256File(t, filepath.Join(dir, res.Path))

@@ -49,6 +49,9 @@ type Definition struct {
 	Spatial       string        `yaml:"spatial"`
 	Schedule      string        `yaml:"schedule"`
 	Timeout       time.Duration `yaml:"timeout"`
+	// Retention is how many releases of the dataset stay downloadable
+	// (the current one always does); default 20, 0 keeps them all.
+	Retention *int `yaml:"retention"`
 	// Incremental asks an Incremental source for what changed since the
 	// last good run and merges it with the previous release by primary key.
 	Incremental bool `yaml:"incremental"`
@@ -107,15 +110,6 @@ type CommuneSpec struct {
 	PostalCode string `yaml:"postal_code,required"`
 	Name       string `yaml:"name,required"`
 	INSEE      string `yaml:"insee,required"`
-}
-
-// Gates are the checks a run must pass before its release is published.
-type Gates struct {
-	// MaxRejectedShare blocks a release when more than this share of the
-	// rows read is rejected (0 to 1; default 0.5).
-	MaxRejectedShare *float64 `yaml:"max_rejected_share"`
-	// AllowEmpty lets a release with no accepted row be published.
-	AllowEmpty bool `yaml:"allow_empty"`
 }
 
 var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -221,11 +215,16 @@ func (l *Loader) check(d *decoder, def *Definition, root *yaml.Node, data []byte
 		}
 		def.Cron = sched
 	}
+	if def.Retention != nil && *def.Retention < 0 {
+		d.errorf(at("retention"), "retention", "must be 0 (keep every release) or more (got %d)", *def.Retention)
+	}
 	if def.Timeout == 0 {
 		def.Timeout = 30 * time.Minute
 	}
-	if g := def.Gates.MaxRejectedShare; g != nil && (*g < 0 || *g > 1) {
-		d.errorf(valueNode(at("gates"), "max_rejected_share"), "gates.max_rejected_share", "must be between 0 and 1 (got %v)", *g)
+	for key, g := range map[string]*float64{"max_rejected_share": def.Gates.MaxRejectedShare, "max_row_drop": def.Gates.MaxRowDrop} {
+		if g != nil && (*g < 0 || *g > 1) {
+			d.errorf(valueNode(at("gates"), key), "gates."+key, "must be between 0 and 1 (got %v)", *g)
+		}
 	}
 
 	l.checkSource(d, def, at("source"))

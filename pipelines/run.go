@@ -27,6 +27,10 @@ const (
 	OutcomeFailed    = "failed"
 )
 
+// defaultRetention is how many releases a dataset keeps when its
+// definition does not say.
+const defaultRetention = 20
+
 // ErrBlocked is returned (wrapped, with the gate's reason) when a gate
 // stopped a release; the previous release stays published.
 var ErrBlocked = errors.New("release blocked by a gate")
@@ -63,6 +67,12 @@ type Manifest struct {
 	Since     string `json:"since,omitempty"`
 	Watermark string `json:"watermark,omitempty"`
 	Kept      int    `json:"kept,omitempty"`
+	// Pruned lists the old releases removed by the retention policy.
+	Pruned []string `json:"pruned,omitempty"`
+	// Approval is set on a run that published a blocked run's harvest on a
+	// steward's decision; ApprovedBy on the blocked run it released.
+	Approval   *Approval `json:"approval,omitempty"`
+	ApprovedBy string    `json:"approved_by_run,omitempty"`
 }
 
 // ManifestSource says where the data came from.
@@ -107,6 +117,9 @@ type Runner struct {
 	Catalog   output.CatalogMeta
 	Transport http.RoundTripper
 	Now       func() time.Time
+	// approval, when set, publishes whatever the gates say, and is recorded
+	// in the manifest (see Approve).
+	approval *Approval
 	// beforeCommit, when set, is called just before a release is switched
 	// in; tests use it to stop a run at the worst moment.
 	beforeCommit func() error
@@ -241,7 +254,8 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 			if !resp.Unchanged {
 				changed = true
 			}
-			meta := store.RawMeta{Seq: seq, Method: resp.Method, URL: resp.URL, Status: resp.Status, Header: resp.Header, FetchedAt: resp.FetchedAt, SHA256: resp.SHA256, Bytes: int64(len(resp.Body)), Outcome: outcome}
+			_, reqSHA, _ := strings.Cut(resp.Key, " sha256:")
+			meta := store.RawMeta{Seq: seq, Method: resp.Method, URL: resp.URL, RequestSHA256: reqSHA, Status: resp.Status, Header: resp.Header, FetchedAt: resp.FetchedAt, SHA256: resp.SHA256, Bytes: int64(len(resp.Body)), Outcome: outcome}
 			if err := r.Store.SaveRaw(def.ID, m.RunID, meta, resp.Body); err != nil && rawErr == nil {
 				rawErr = err
 			}
@@ -420,10 +434,14 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 		m.Rejects = rejectPath
 	}
 
-	m.Gates = def.gates(q)
-	for _, g := range m.Gates {
-		if !g.Passed {
-			return fmt.Errorf("%w: %s: %s", ErrBlocked, g.Gate, g.Detail)
+	m.Gates = def.gates(q, previousRelease(public, def.Dataset))
+	if r.approval != nil {
+		m.Approval = r.approval
+	} else {
+		for _, g := range m.Gates {
+			if !g.Passed {
+				return fmt.Errorf("%w: %s: %s", ErrBlocked, g.Gate, g.Detail)
+			}
 		}
 	}
 	if r.beforeCommit != nil {
@@ -437,6 +455,13 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 	}
 	released = true
 	m.Outcome, m.Release, m.Files = OutcomePublished, pub.Release, pub.Files
+	keep := defaultRetention
+	if def.Retention != nil {
+		keep = *def.Retention
+	}
+	if m.Pruned, err = output.Prune(public, def.Dataset, keep); err != nil {
+		log.Warn("removing old releases", "error", err)
+	}
 	// Validators are saved only once the release is out, so that a failed
 	// run never makes the next one believe nothing changed.
 	if err := r.Store.SaveValidators(def.ID, seen); err != nil {
@@ -461,31 +486,6 @@ func sameKeys(seen, prev map[string]store.Validators) bool {
 		}
 	}
 	return true
-}
-
-// gates checks a finished harvest before publication.
-func (def *Definition) gates(q output.Quality) []GateResult {
-	share := 0.5
-	if def.Gates.MaxRejectedShare != nil {
-		share = *def.Gates.MaxRejectedShare
-	}
-	var out []GateResult
-	empty := GateResult{Gate: "empty", Passed: true, Detail: fmt.Sprintf("%d rows in the release", q.Accepted+q.Kept)}
-	if q.Accepted+q.Kept == 0 && !def.Gates.AllowEmpty {
-		empty.Passed = false
-		empty.Detail = fmt.Sprintf("no row accepted out of %d read (set gates.allow_empty to publish an empty dataset)", q.Read)
-	}
-	out = append(out, empty)
-	rej := GateResult{Gate: "rejected_share", Passed: true}
-	got := 0.0
-	if q.Read > 0 {
-		got = float64(q.Rejected) / float64(q.Read)
-	}
-	rej.Detail = fmt.Sprintf("%d of %d rows rejected (%.1f%%, limit %.1f%%)", q.Rejected, q.Read, 100*got, 100*share)
-	if got > share {
-		rej.Passed = false
-	}
-	return append(out, rej)
 }
 
 func (def *Definition) datasetMeta() output.DatasetMeta {

@@ -15,7 +15,9 @@ import (
 const chromiumPath = "/usr/bin/chromium"
 
 // TestBrowserHomeToDataset drives headless Chromium through the site: home
-// page, click on a dataset, schema table and quality sentence. It is skipped
+// page, click on a dataset, schema table, quality sentence, preview of the
+// first rows and changelog of the latest release, then the stewards'
+// dashboard and the gate that blocked a run. It is skipped
 // when Chromium is absent, unless LIGERDATA_BROWSER_TESTS=1 (CI), where the
 // absence is a failure.
 func TestBrowserHomeToDataset(t *testing.T) {
@@ -28,8 +30,9 @@ func TestBrowserHomeToDataset(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
 	}
-	fx := writeFixture(t)
-	h, _ := newTestSite(t, fx, "")
+	store, fx := writeStore(t)
+	addChangelogs(t, fx)
+	h, _ := newStoreSite(t, store, fx.Dir, false)
 	srv := httptest.NewServer(h) // listens on 127.0.0.1
 	defer srv.Close()
 
@@ -82,6 +85,19 @@ func TestBrowserHomeToDataset(t *testing.T) {
 	must("count schema rows", err)
 	qualityText, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(".quality-summary"), chromedp.NodeVisible))
 	must("read quality sentence", err)
+	previewCells, err := chromedp.Run(bctx, chromedp.Evaluate[[][]string](
+		`Array.from(document.querySelectorAll('#apercu-lignes tbody tr')).map(tr => Array.from(tr.cells).map(td => td.textContent))`))
+	must("read preview", err)
+	changelog, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS("#version-"+sportLatest+" .changelog"), chromedp.NodeVisible))
+	must("read changelog sentence", err)
+	must("open dashboard", chromedp.Do(bctx,
+		chromedp.Navigate(srv.URL+"/tableau-de-bord"),
+		chromedp.WaitVisible(chromedp.CSS("#run-"+runBlocked+" .gate-blocked")),
+	))
+	gateText, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS("#run-"+runBlocked+" .gate-blocked"), chromedp.NodeVisible))
+	must("read blocking gate", err)
+	blockedOutcome, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS("#run-"+runBlocked+" .outcome"), chromedp.NodeVisible))
+	must("read blocked outcome", err)
 
 	if homeTitle != "Données ouvertes des Pays de la Loire" {
 		t.Errorf("home <title> = %q", homeTitle)
@@ -105,5 +121,21 @@ func TestBrowserHomeToDataset(t *testing.T) {
 	wantQuality := fmt.Sprintf("%d lignes lues, %d acceptées, %d rejetées.", r.Read, r.Accepted, r.Rejected)
 	if strings.TrimSpace(qualityText) != wantQuality {
 		t.Errorf("quality sentence = %q, want %q", qualityText, wantQuality)
+	}
+	wantPreview := [][]string{
+		{"E1", "Piscine Léo Lagrange", "Nantes", "44000", "1250.5", "2026-11-02"},
+		{"E2", `Gymnase "Les Dervallières"`, "Nantes", "44100", "800", "2026-10-15"},
+	}
+	if fmt.Sprintf("%q", previewCells) != fmt.Sprintf("%q", wantPreview) {
+		t.Errorf("preview rows = %q, want %q", previewCells, wantPreview)
+	}
+	if want := sportChangesSentence + "."; strings.TrimSpace(changelog) != want {
+		t.Errorf("changelog of the latest release = %q, want %q", changelog, want)
+	}
+	if want := "Bloquée par la règle « baisse du nombre de lignes » (row_drop) : " + blockedDetail; strings.TrimSpace(gateText) != want {
+		t.Errorf("blocked gate on the dashboard = %q, want %q", gateText, want)
+	}
+	if strings.TrimSpace(blockedOutcome) != "bloquée" {
+		t.Errorf("blocked run outcome = %q, want « bloquée »", blockedOutcome)
 	}
 }

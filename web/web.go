@@ -1,8 +1,16 @@
 // Package web provides the public web site of ligerdata, served by
 // `ligerdata serve`: a French home page listing the published datasets, one
-// page per dataset (description, licence, quality report, schema, downloads,
-// releases), the file downloads of every release with caching, Range and
-// conditional requests, and the DCAT-AP catalogue.
+// page per dataset (description, licence, quality report, schema, preview of
+// the first rows, downloads with size and sha256, releases with their
+// changelogs, DCAT entry), one page per release, Atom feeds of new releases
+// (site-wide and per dataset), the file downloads of every release with
+// caching, Range and conditional requests, the DCAT-AP catalogue (JSON-LD,
+// its Hydra pages and Turtle), and a read-only stewards' dashboard of the
+// runs recorded in the store, with their rejected rows.
+//
+// The dashboard has no authentication of its own: in production it must sit
+// behind the portal's authentication (or be disabled with
+// Options.DisableDashboard).
 //
 // The site reads the published tree written by package output at request
 // time (it does not import output), so a release switched by a run is served
@@ -51,6 +59,15 @@ type Options struct {
 	Logger *slog.Logger
 	// Now gives the current time, shown in page footers. Nil means time.Now.
 	Now func() time.Time
+	// StoreDir is the root of the folder store (runs/, rejected/, public/).
+	// When set and PublicDir is empty, PublicDir is StoreDir/public. When
+	// empty, the dashboard shows no history.
+	StoreDir string
+	// DisableDashboard removes the stewards' dashboard (/tableau-de-bord and
+	// its rejected-rows pages), which is served by default. The dashboard is
+	// read-only but shows run details and rejected source records: it must
+	// sit behind the portal's authentication.
+	DisableDashboard bool
 }
 
 // site is the http.Handler returned by New.
@@ -63,12 +80,19 @@ type site struct {
 	pages   map[string]*template.Template
 	cssPath string // versioned URL of the style sheet
 	cssETag string
+	// storeDir is the store root, "" when the site has no store.
+	storeDir string
+	changes  changesCache
 }
 
-// New returns the handler of the public site for opts. It fails when
-// PublicDir is empty or is not a directory, when BaseURL is not an absolute
-// http(s) URL, or when the embedded templates do not parse.
+// New returns the handler of the public site for opts. It fails when both
+// PublicDir and StoreDir are empty, when PublicDir is not a directory, when
+// BaseURL is not an absolute http(s) URL, or when the embedded templates do
+// not parse.
 func New(opts Options) (http.Handler, error) {
+	if opts.PublicDir == "" && opts.StoreDir != "" {
+		opts.PublicDir = filepath.Join(opts.StoreDir, "public")
+	}
 	if opts.PublicDir == "" {
 		return nil, errors.New("web: public directory is required")
 	}
@@ -101,21 +125,30 @@ func New(opts Options) (http.Handler, error) {
 	}
 	sum := sha256.Sum256(styleCSS)
 	s := &site{
-		tree:    tree{dir: opts.PublicDir},
-		baseURL: base,
-		log:     log,
-		now:     now,
-		mux:     http.NewServeMux(),
-		cssPath: "/static/style.css?v=" + hex.EncodeToString(sum[:6]),
-		cssETag: `"` + hex.EncodeToString(sum[:]) + `"`,
+		tree:     tree{dir: opts.PublicDir},
+		baseURL:  base,
+		log:      log,
+		now:      now,
+		mux:      http.NewServeMux(),
+		cssPath:  "/static/style.css?v=" + hex.EncodeToString(sum[:6]),
+		cssETag:  `"` + hex.EncodeToString(sum[:]) + `"`,
+		storeDir: opts.StoreDir,
 	}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}
 	s.mux.HandleFunc("GET /{$}", s.home)
 	s.mux.HandleFunc("GET /jeux-de-donnees/{dataset}", s.dataset)
+	s.mux.HandleFunc("GET /jeux-de-donnees/{dataset}/versions/{release}", s.releasePage)
+	s.mux.HandleFunc("GET /jeux-de-donnees/{dataset}/flux.atom", s.datasetFeed)
+	s.mux.HandleFunc("GET /flux.atom", s.siteFeed)
 	s.mux.HandleFunc("GET /datasets/{dataset}/{release}/{file}", s.download)
 	s.mux.HandleFunc("GET /catalog.jsonld", s.catalog)
+	s.mux.HandleFunc("GET /catalog.ttl", s.catalog)
+	if !opts.DisableDashboard {
+		s.mux.HandleFunc("GET /tableau-de-bord", s.dashboard)
+		s.mux.HandleFunc("GET /tableau-de-bord/rejets/{dataset}/{run}", s.rejects)
+	}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /static/style.css", s.style)
 	s.mux.HandleFunc("/", s.fallback)
@@ -129,7 +162,7 @@ func (s *site) parseTemplates() error {
 		return fmt.Errorf("web: parse layout template: %w", err)
 	}
 	s.pages = make(map[string]*template.Template)
-	for _, name := range []string{"home.html", "dataset.html", "error.html"} {
+	for _, name := range []string{"home.html", "dataset.html", "release.html", "dashboard.html", "rejects.html", "error.html"} {
 		c, err := base.Clone()
 		if err != nil {
 			return fmt.Errorf("web: clone layout template: %w", err)
@@ -252,6 +285,11 @@ type layoutData struct {
 	Canonical string
 	Generated string
 	Catalog   string
+	// Feeds are the Atom feeds announced in the page head: the site's,
+	// then the dataset's on dataset and release pages.
+	Feeds []link
+	// NoIndex asks robots not to index the page (dashboard).
+	NoIndex bool
 }
 
 func (s *site) layout(r *http.Request, title string) layoutData {
@@ -261,7 +299,16 @@ func (s *site) layout(r *http.Request, title string) layoutData {
 		Canonical: s.canonical(r),
 		Generated: frenchDateTime(s.now()),
 		Catalog:   s.absURL("/catalog.jsonld"),
+		Feeds:     []link{{Title: "Nouvelles versions des jeux de données", URL: s.absURL("/flux.atom")}},
 	}
+}
+
+// datasetLayout is the layout of a dataset's pages: it also announces the
+// dataset's own feed.
+func (s *site) datasetLayout(r *http.Request, title, dataset, datasetTitle string) layoutData {
+	l := s.layout(r, title)
+	l.Feeds = append(l.Feeds, link{Title: "Nouvelles versions : " + datasetTitle, URL: s.absURL(datasetFeedURL(dataset))})
+	return l
 }
 
 func (s *site) canonical(r *http.Request) string {
@@ -300,7 +347,31 @@ func (s *site) fallback(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "méthode non autorisée", http.StatusMethodNotAllowed)
 		return
 	}
+	if isCatalogPage(strings.TrimPrefix(r.URL.Path, "/")) {
+		s.catalog(w, r)
+		return
+	}
 	s.notFound(w, r)
+}
+
+// isCatalogPage reports whether name is a Hydra page of the catalogue,
+// "catalog-<n>.jsonld" with n a positive decimal number without leading
+// zero.
+func isCatalogPage(name string) bool {
+	n, ok := strings.CutPrefix(name, "catalog-")
+	if !ok {
+		return false
+	}
+	n, ok = strings.CutSuffix(n, ".jsonld")
+	if !ok || n == "" || len(n) > 9 || n[0] == '0' {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		if n[i] < '0' || n[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *site) healthz(w http.ResponseWriter, r *http.Request) {
@@ -321,8 +392,15 @@ func (s *site) style(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, "style.css", time.Time{}, bytes.NewReader(styleCSS))
 }
 
+// catalog serves the catalogue files written at the root of the public
+// tree: catalog.jsonld, its Hydra pages catalog-<n>.jsonld and catalog.ttl.
 func (s *site) catalog(w http.ResponseWriter, r *http.Request) {
-	p := filepath.Join(s.tree.dir, "catalog.jsonld")
+	name := strings.TrimPrefix(r.URL.Path, "/")
+	if name != "catalog.jsonld" && name != "catalog.ttl" && !isCatalogPage(name) {
+		s.notFound(w, r)
+		return
+	}
+	p := filepath.Join(s.tree.dir, name)
 	f, err := os.Open(p)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
@@ -339,9 +417,9 @@ func (s *site) catalog(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h := w.Header()
-	h.Set("Content-Type", "application/ld+json")
+	h.Set("Content-Type", contentType(name))
 	h.Set("Cache-Control", "no-cache")
-	http.ServeContent(w, r, "catalog.jsonld", fi.ModTime(), f)
+	http.ServeContent(w, r, name, fi.ModTime(), f)
 }
 
 // contentType returns the media type of a published file from its name.
@@ -358,6 +436,10 @@ func contentType(name string) string {
 		return "application/json"
 	case ".jsonld":
 		return "application/ld+json"
+	case ".geojson":
+		return "application/geo+json"
+	case ".ttl":
+		return "text/turtle; charset=utf-8"
 	case ".txt":
 		return "text/plain; charset=utf-8"
 	default:
@@ -462,18 +544,24 @@ func formatLabel(name string) string {
 	if name == sumsName {
 		return "sommes de contrôle SHA-256"
 	}
+	switch name {
+	case "data-fr.csv":
+		return "CSV pour tableur (point-virgule, virgule décimale)"
+	case "datapackage.json":
+		return "JSON (Data Package)"
+	case "quality.json":
+		return "JSON (rapport de qualité)"
+	case changesName:
+		return "JSON (journal des modifications)"
+	}
 	switch strings.ToLower(path.Ext(name)) {
 	case ".csv":
 		return "CSV"
 	case ".parquet":
 		return "Parquet"
+	case ".geojson":
+		return "GeoJSON"
 	case ".json":
-		switch name {
-		case "datapackage.json":
-			return "JSON (Data Package)"
-		case "quality.json":
-			return "JSON (rapport de qualité)"
-		}
 		return "JSON"
 	default:
 		return strings.TrimPrefix(strings.ToUpper(path.Ext(name)), ".")
@@ -513,6 +601,16 @@ func (s *site) files(rel *release) []fileLink {
 
 func fileURL(dataset, release, file string) string {
 	return "/datasets/" + dataset + "/" + release + "/" + file
+}
+
+// releasePageURL is the root-relative URL of a release page.
+func releasePageURL(dataset, release string) string {
+	return "/jeux-de-donnees/" + dataset + "/versions/" + release
+}
+
+// datasetFeedURL is the root-relative URL of a dataset's Atom feed.
+func datasetFeedURL(dataset string) string {
+	return "/jeux-de-donnees/" + dataset + "/flux.atom"
 }
 
 // loadLatest loads the latest release of a dataset; err wraps errNotFound
@@ -657,10 +755,12 @@ type qualityView struct {
 
 type releaseRow struct {
 	Name    string
+	URL     string // release page
 	Date    string
 	Latest  bool
 	Files   []fileLink
 	Problem string
+	Changes *changeView // nil when the release has no changes.json
 }
 
 type datasetPage struct {
@@ -684,6 +784,27 @@ type datasetPage struct {
 	LatestURLCSV string
 	Releases     []releaseRow
 	MoreReleases int
+	Preview      *preview
+	DCAT         dcatLinks
+	FeedURL      string
+}
+
+// dcatLinks locate a dataset in the DCAT-AP catalogue.
+type dcatLinks struct {
+	// ID is the IRI of the dataset's dcat:Dataset node.
+	ID     string
+	JSONLD string
+	Turtle string // "" when catalog.ttl is not published
+}
+
+// dcatOf returns the catalogue links of a dataset; the node IRI follows
+// package output: BaseURL + "/datasets/<id>".
+func (s *site) dcatOf(dataset string) dcatLinks {
+	d := dcatLinks{ID: s.absURL("/datasets/" + dataset), JSONLD: s.absURL("/catalog.jsonld")}
+	if fi, err := os.Stat(filepath.Join(s.tree.dir, "catalog.ttl")); err == nil && fi.Mode().IsRegular() {
+		d.Turtle = s.absURL("/catalog.ttl")
+	}
+	return d
 }
 
 // maxReleasesShown bounds the release list of a dataset page.
@@ -705,7 +826,7 @@ func (s *site) dataset(w http.ResponseWriter, r *http.Request) {
 	}
 	dp := rel.Package
 	page := datasetPage{
-		Layout:     s.layout(r, rel.title()),
+		Layout:     s.datasetLayout(r, rel.title(), name, rel.title()),
 		Dataset:    name,
 		Title:      rel.title(),
 		Paragraphs: paragraphs(dp.Description),
@@ -716,6 +837,13 @@ func (s *site) dataset(w http.ResponseWriter, r *http.Request) {
 		Schedule:   dp.Ligerdata.Schedule,
 		SchemaName: dp.Ligerdata.Schema,
 		Files:      s.files(rel),
+		DCAT:       s.dcatOf(name),
+		FeedURL:    s.absURL(datasetFeedURL(name)),
+	}
+	if pv, err := previewOf(rel); err != nil {
+		s.log.Warn("dataset page: preview unavailable", "dataset", name, "release", rel.Name, "err", err)
+	} else {
+		page.Preview = pv
 	}
 	for _, l := range dp.Licenses {
 		t := l.Title
@@ -773,9 +901,14 @@ func (s *site) dataset(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "dataset.html", page)
 }
 
-// releaseRows lists the most recent releases of a dataset with their files.
+// keysOnDatasetPage bounds the row keys listed per kind for each release
+// on a dataset page; the release page lists them all.
+const keysOnDatasetPage = 20
+
+// releaseRows lists the most recent published releases of a dataset with
+// their files and changelogs.
 func (s *site) releaseRows(dataset, latest string) ([]releaseRow, int) {
-	names, err := s.tree.releases(dataset)
+	names, err := s.publishedReleases(dataset, latest)
 	if err != nil {
 		s.log.Warn("list releases", "dataset", dataset, "err", err)
 		return nil, 0
@@ -787,7 +920,7 @@ func (s *site) releaseRows(dataset, latest string) ([]releaseRow, int) {
 	}
 	var rows []releaseRow
 	for _, n := range names {
-		row := releaseRow{Name: n, Latest: n == latest}
+		row := releaseRow{Name: n, Latest: n == latest, URL: s.absURL(releasePageURL(dataset, n))}
 		if t, ok := releaseTime(n); ok {
 			row.Date = frenchDateTime(t)
 		}
@@ -797,6 +930,14 @@ func (s *site) releaseRows(dataset, latest string) ([]releaseRow, int) {
 			sums, _, err = s.tree.sums(dir)
 			for _, c := range sums {
 				row.Files = append(row.Files, fileLink{Name: c.File, URL: s.absURL(fileURL(dataset, n, c.File))})
+			}
+			if err == nil {
+				c, cerr := s.changes.load(&release{Dataset: dataset, Name: n, Dir: dir, Sums: sums})
+				if cerr != nil {
+					s.log.Warn("changelog unavailable", "dataset", dataset, "release", n, "err", cerr)
+				} else if c != nil {
+					row.Changes = s.changeViewOf(dataset, c, keysOnDatasetPage)
+				}
 			}
 		}
 		if err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/ligerdata/ligerdata/connectors/all"
 	"github.com/ligerdata/ligerdata/internal/store"
 	"github.com/ligerdata/ligerdata/output"
+	"github.com/ligerdata/ligerdata/output/udata"
 	"github.com/ligerdata/ligerdata/pipelines"
 	"github.com/ligerdata/ligerdata/schemas"
 	"github.com/ligerdata/ligerdata/web"
@@ -466,7 +467,7 @@ func serveSite(ctx context.Context, c *common, addr string, logger *slog.Logger,
 		fmt.Fprintln(stderr, "ligerdata serve:", err)
 		return exitFailed
 	}
-	h, err := web.New(web.Options{PublicDir: st.PublicDir(), BaseURL: c.baseURL, Logger: logger})
+	h, err := web.New(web.Options{PublicDir: st.PublicDir(), StoreDir: st.Root, BaseURL: c.baseURL, Logger: logger})
 	if err != nil {
 		fmt.Fprintln(stderr, "ligerdata serve:", err)
 		return exitFailed
@@ -511,4 +512,111 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	return serveSite(ctx, &c, *addr, logger, stdout, stderr)
+}
+
+func cmdRelease(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "approve" {
+		fmt.Fprintln(stderr, "usage: ligerdata release approve PIPELINE RUN --by NAME [--reason TEXT]")
+		return exitUsage
+	}
+	fs := newFlagSet("release approve", stderr)
+	var c common
+	c.register(fs, true)
+	by := fs.String("by", os.Getenv("USER"), "who approves (recorded in the run manifest)")
+	reason := fs.String("reason", "", "why the blocked release may be published (recorded)")
+	pos, err := parseFlags(fs, args[1:])
+	if err != nil {
+		return exitUsage
+	}
+	if len(pos) != 2 {
+		fmt.Fprintln(stderr, "usage: ligerdata release approve PIPELINE RUN --by NAME [--reason TEXT]")
+		return exitUsage
+	}
+	defs, err := loadDefs(c.defs)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitUsage
+	}
+	selected, err := selectDefs(defs, pos[:1])
+	if err != nil {
+		fmt.Fprintln(stderr, "ligerdata release approve:", err)
+		return exitUsage
+	}
+	runner, err := newRunner(&c, "", "", false, c.logger(stderr))
+	if err != nil {
+		fmt.Fprintln(stderr, "ligerdata release approve:", err)
+		return exitFailed
+	}
+	m, err := runner.Approve(ctx, selected[0], pos[1], *by, *reason)
+	if err != nil {
+		fmt.Fprintln(stderr, "ligerdata release approve:", err)
+		if errors.Is(err, pipelines.ErrNotBlocked) || errors.Is(err, os.ErrNotExist) {
+			return exitUsage
+		}
+		return exitFailed
+	}
+	if c.json {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(m)
+	} else {
+		fmt.Fprintf(stdout, "%s: run %s approved by %s, published as release %s (%d rows)\n", selected[0].ID, pos[1], *by, m.Release, m.Accepted+m.Kept)
+	}
+	return exitOK
+}
+
+// cmdPublish pushes a published release to a udata portal (data.gouv.fr or
+// a regional udata). The API key comes from UDATA_API_KEY, never a flag.
+func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	const use = "usage: ligerdata publish udata DATASET [--release ID] [--portal URL] [--organization ID] [--mode upload|remote]"
+	if len(args) == 0 || args[0] != "udata" {
+		fmt.Fprintln(stderr, use)
+		return exitUsage
+	}
+	fs := newFlagSet("publish udata", stderr)
+	var c common
+	c.register(fs, true)
+	release := fs.String("release", "latest", "release to push")
+	portal := fs.String("portal", envOr("UDATA_URL", "https://www.data.gouv.fr"), "udata portal address")
+	org := fs.String("organization", os.Getenv("UDATA_ORGANIZATION"), "udata organisation id that owns the datasets")
+	mode := fs.String("mode", udata.ModeUpload, "upload: send the files; remote: point the resources to this site's immutable URLs")
+	pos, err := parseFlags(fs, args[1:])
+	if err != nil {
+		return exitUsage
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(stderr, use)
+		return exitUsage
+	}
+	st, err := store.Open(c.store)
+	if err != nil {
+		fmt.Fprintln(stderr, "ligerdata publish:", err)
+		return exitFailed
+	}
+	p, err := udata.New(udata.Options{
+		BaseURL:       *portal,
+		Organization:  *org,
+		Logger:        c.logger(stderr),
+		Mode:          *mode,
+		PublicBaseURL: c.baseURL,
+		StateDir:      filepath.Join(st.Root, "udata"),
+		Schemas:       map[string]string{"lieux-mediation-numerique": "LaMednum/standard-mediation-num"},
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, "ligerdata publish:", err)
+		return exitUsage
+	}
+	res, err := p.Push(ctx, st.PublicDir(), pos[0], *release)
+	if err != nil {
+		fmt.Fprintln(stderr, "ligerdata publish:", err)
+		return exitFailed
+	}
+	if c.json {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(res)
+		return exitOK
+	}
+	fmt.Fprintf(stdout, "%s → %s: %d uploaded, %d replaced, %d unchanged\n", pos[0], res.URL, len(res.Uploaded), len(res.Replaced), len(res.Unchanged))
+	return exitOK
 }

@@ -41,6 +41,8 @@ Usage:
   ligerdata lint [--defs DIR] [--json]
   ligerdata serve [--addr HOST:PORT] [--store DIR] [--defs DIR] [--no-schedule]
   ligerdata demo [--addr HOST:PORT] [--store DIR] [--replay DIR] [--no-serve]
+  ligerdata release approve PIPELINE RUN --by NAME [--reason TEXT] [--store DIR] [--defs DIR]
+  ligerdata publish udata DATASET [--release ID] [--portal URL] [--organization ID] [--mode upload|remote]
   ligerdata connectors [--markdown]
   ligerdata version
 
@@ -67,6 +69,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdDemo(ctx, rest, stdout, stderr)
 	case "connectors":
 		return cmdConnectors(rest, stdout, stderr)
+	case "release":
+		return cmdRelease(ctx, rest, stdout, stderr)
+	case "publish":
+		return cmdPublish(ctx, rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "ligerdata", version)
 		return exitOK

@@ -15,6 +15,7 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/ligerdata/ligerdata/connectors/all"
+	"github.com/ligerdata/ligerdata/output/udata/udatatest"
 )
 
 const validExample = "../../schemas/testdata/lieux-mediation-numerique-valide.csv"
@@ -219,7 +220,7 @@ func TestDemoRunsEveryPipeline(t *testing.T) {
 		if err := json.Unmarshal(b, &dp); err != nil || len(dp.Resources) == 0 || dp.Resources[0].Schema == nil {
 			t.Fatalf("%s: datapackage.json: %v", m.Pipeline, err)
 		}
-		duckType := map[string]string{"string": "VARCHAR", "integer": "BIGINT", "year": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE", "datetime": "TIMESTAMP WITH TIME ZONE", "geojson": "VARCHAR", "list": "VARCHAR", "object": "VARCHAR", "array": "VARCHAR"}
+		duckType := map[string]string{"string": "VARCHAR", "integer": "BIGINT", "year": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE", "datetime": "TIMESTAMP WITH TIME ZONE", "geojson": "GEOMETRY", "list": "VARCHAR", "object": "VARCHAR", "array": "VARCHAR"}
 		var n int
 		if err := db.QueryRow(fmt.Sprintf("SELECT count(*) FROM read_parquet('%s')", filepath.Join(dir, "data.parquet"))).Scan(&n); err != nil || n != m.Accepted+m.Kept {
 			t.Errorf("%s: DuckDB reads %d rows (%v), want %d", m.Pipeline, n, err, m.Accepted+m.Kept)
@@ -238,7 +239,9 @@ func TestDemoRunsEveryPipeline(t *testing.T) {
 		}
 		rows.Close()
 		for _, f := range dp.Resources[0].Schema.Fields {
-			if want, ok := duckType[f.Type]; ok && got[f.Name] != want {
+			// A geojson field is the GeoParquet geometry column, which
+			// DuckDB reads as GEOMETRY('OGC:CRS84').
+			if want, ok := duckType[f.Type]; ok && !strings.HasPrefix(got[f.Name], want) {
 				t.Errorf("%s: column %s (%s) reads as %s in DuckDB, want %s", m.Pipeline, f.Name, f.Type, got[f.Name], want)
 			}
 		}
@@ -256,4 +259,36 @@ func mustDefs(t *testing.T) []string {
 		ids = append(ids, d.ID)
 	}
 	return ids
+}
+
+func TestPublishUdataTwiceLeavesOneDataset(t *testing.T) {
+	store := t.TempDir()
+	if code, _, errs := runCmd(t, "run", "lieux-mediation-numerique-pdl", "--store", store, "--replay", "../../testdata/replay"); code != exitOK {
+		t.Fatalf("run: exit %d\n%s", code, errs)
+	}
+	srv := udatatest.New("cle-de-test", "org-region")
+	defer srv.Close()
+	t.Setenv("UDATA_API_KEY", "cle-de-test")
+	args := []string{"publish", "udata", "lieux-mediation-numerique-pdl", "--store", store, "--portal", srv.URL, "--organization", "org-region", "--json"}
+	for i := 0; i < 2; i++ {
+		if code, out, errs := runCmd(t, args...); code != exitOK {
+			t.Fatalf("push %d: exit %d\n%s%s", i+1, code, out, errs)
+		}
+	}
+	ds := srv.Datasets()
+	if len(ds) != 1 {
+		t.Fatalf("%d datasets on the portal after two pushes, want 1", len(ds))
+	}
+	dir := filepath.Join(store, "public", "datasets", "lieux-mediation-numerique-pdl", "latest")
+	files, _ := filepath.Glob(filepath.Join(dir, "data.*"))
+	variants, _ := filepath.Glob(filepath.Join(dir, "data-*"))
+	files = append(files, variants...)
+	if len(ds[0].Resources) != len(files) {
+		t.Errorf("%d resources on the portal, want one per data file (%d)", len(ds[0].Resources), len(files))
+	}
+
+	t.Setenv("UDATA_API_KEY", "")
+	if code, _, _ := runCmd(t, args...); code != exitUsage {
+		t.Errorf("push without an API key: exit %d, want %d", code, exitUsage)
+	}
 }

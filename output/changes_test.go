@@ -1,0 +1,293 @@
+package output
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/ligerdata/ligerdata/schemas"
+)
+
+const lieuxRaw = `{
+  "name": "lieux",
+  "fields": [
+    {"name": "id", "type": "string"},
+    {"name": "nom", "type": "string"},
+    {"name": "places", "type": "integer"},
+    {"name": "position", "type": "geopoint"}
+  ],
+  "primaryKey": ["id"]
+}`
+
+// lieuxDriftRaw adds "note", drops "places" and retypes "position"
+// (geopoint -> string).
+const lieuxDriftRaw = `{
+  "name": "lieux",
+  "fields": [
+    {"name": "id", "type": "string"},
+    {"name": "nom", "type": "string"},
+    {"name": "position", "type": "string"},
+    {"name": "note", "type": "number"}
+  ],
+  "primaryKey": ["id"]
+}`
+
+func lieu(id, nom string, places any, pos any) []schemas.Value {
+	return []schemas.Value{id, nom, places, pos}
+}
+
+func TestChangesByPrimaryKey(t *testing.T) {
+	public := t.TempDir()
+	s := parseSchema(t, lieuxRaw)
+	const r1, r2, r3 = "20261127T100000Z-0001", "20261128T100000Z-0002", "20261129T100000Z-0003"
+	publishWith(t, public, "lieux", r1, s, [][]schemas.Value{
+		lieu("A", "Médiathèque", int64(10), [2]float64{-1.5, 47.2}),
+		lieu("B", "Mairie", int64(5), [2]float64{-0.5, 47.4}),
+		lieu("C", "Espace numérique", nil, nil),
+		lieu("D", "Tiers-lieu", int64(8), [2]float64{-1.4, 46.6}),
+	})
+	publishWith(t, public, "lieux", r2, s, [][]schemas.Value{
+		lieu("E", "Fablab", int64(12), nil),                               // added
+		lieu("B", "Mairie annexe", int64(5), [2]float64{-0.5, 47.4}),      // nom changed
+		lieu("A", "Médiathèque", int64(10), [2]float64{-1.5, 47.2}),       // unchanged, moved in the file
+		lieu("C", "Espace numérique", int64(3), [2]float64{-1.42, 46.67}), // places and position changed
+		// D removed
+	})
+	ch, err := ReadChanges(public, "lieux", r2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := ReadChanges(public, "lieux", r1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		got, want any
+	}{
+		{"first release has no previous", first.Previous, (*string)(nil)},
+		{"first release adds every row", first.Rows, RowCounts{Added: 4}},
+		{"first release lists no key", first.Added, [][]string{}},
+		{"previous", *ch.Previous, r1},
+		{"key", ch.Key, []string{"id"}},
+		{"rows", ch.Rows, RowCounts{Added: 1, Removed: 1, Changed: 2, Unchanged: 1}},
+		{"added", ch.Added, [][]string{{"E"}}},
+		{"removed", ch.Removed, [][]string{{"D"}}},
+		{"changed", ch.Changed, []ChangedRow{{Key: []string{"B"}, Columns: []string{"nom"}}, {Key: []string{"C"}, Columns: []string{"places", "position"}}}},
+		{"columns changed", ch.ColumnsChanged, map[string]int{"nom": 1, "places": 1, "position": 1}},
+		{"schema unchanged", ch.Schema, SchemaChanges{Added: []string{}, Removed: []string{}, Retyped: []Retyped{}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !reflect.DeepEqual(tt.got, tt.want) {
+				t.Errorf("got %+v, want %+v", tt.got, tt.want)
+			}
+		})
+	}
+
+	// The summary is in datapackage.json.
+	b, err := os.ReadFile(filepath.Join(public, "datasets", "lieux", r2, FileDataPackage))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dp struct {
+		Ligerdata struct {
+			Changes ChangesSummary `json:"changes"`
+		} `json:"ligerdata"`
+	}
+	if err := json.Unmarshal(b, &dp); err != nil {
+		t.Fatal(err)
+	}
+	if got := dp.Ligerdata.Changes; got.Previous == nil || *got.Previous != r1 || got.Rows != ch.Rows {
+		t.Errorf("datapackage changes = %+v", got)
+	}
+
+	// Schema drift: a field added, one removed, one retyped.
+	publishWith(t, public, "lieux", r3, parseSchema(t, lieuxDriftRaw), [][]schemas.Value{
+		{"E", "Fablab", nil, 4.5},
+		{"B", "Mairie annexe", "-0.5,47.4", nil},
+		{"A", "Médiathèque", "-1.5,47.2", nil},
+		{"C", "Espace numérique", "-1.42,46.67", nil},
+	})
+	ch, err = ReadChanges(public, "lieux", r3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := SchemaChanges{Added: []string{"note"}, Removed: []string{"places"}, Retyped: []Retyped{{Name: "position", From: "geopoint", To: "string"}}}
+	if !reflect.DeepEqual(ch.Schema, want) {
+		t.Errorf("schema changes %+v, want %+v", ch.Schema, want)
+	}
+	// Compared on the common fields by their CSV text: the geopoints and
+	// the strings that replace them read the same.
+	if ch.Rows != (RowCounts{Unchanged: 4}) || len(ch.Changed) != 0 {
+		t.Errorf("rows %+v changed %+v", ch.Rows, ch.Changed)
+	}
+}
+
+func TestChangesWithoutPrimaryKey(t *testing.T) {
+	public := t.TempDir()
+	s := parseSchema(t, `{"fields":[{"name":"commune","type":"string"},{"name":"annee","type":"year"},{"name":"taux","type":"number"}]}`)
+	const r1, r2 = "20261127T100000Z-0001", "20261128T100000Z-0002"
+	publishWith(t, public, "taux", r1, s, [][]schemas.Value{
+		{"Nantes", int64(2024), 0.5}, {"Angers", int64(2024), 0.25}, {"Nantes", int64(2024), 0.5},
+	})
+	publishWith(t, public, "taux", r2, s, [][]schemas.Value{
+		{"Angers", int64(2024), 0.3}, {"Nantes", int64(2024), 0.5},
+	})
+	ch, err := ReadChanges(public, "taux", r2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(ch.Key, []string{"commune", "annee", "taux"}) {
+		t.Errorf("key %v", ch.Key)
+	}
+	if ch.Rows != (RowCounts{Added: 1, Removed: 2, Unchanged: 1}) {
+		t.Errorf("rows %+v", ch.Rows)
+	}
+	if !reflect.DeepEqual(ch.Added, [][]string{{"Angers", "2024", "0.3"}}) ||
+		!reflect.DeepEqual(ch.Removed, [][]string{{"Nantes", "2024", "0.5"}, {"Angers", "2024", "0.25"}}) {
+		t.Errorf("added %v removed %v", ch.Added, ch.Removed)
+	}
+}
+
+func TestChangesListsAreCapped(t *testing.T) {
+	public := t.TempDir()
+	s := parseSchema(t, `{"fields":[{"name":"id","type":"integer"},{"name":"v","type":"string"}],"primaryKey":"id"}`)
+	var prev, next [][]schemas.Value
+	const n = MaxListedChanges + 7
+	for i := range n {
+		prev = append(prev, []schemas.Value{int64(i), "a"})
+		next = append(next, []schemas.Value{int64(i), "b"})
+	}
+	publishWith(t, public, "cap", "20261127T100000Z-0001", s, prev)
+	publishWith(t, public, "cap", "20261128T100000Z-0002", s, next)
+	ch, err := ReadChanges(public, "cap", "20261128T100000Z-0002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.Rows.Changed != n || len(ch.Changed) != MaxListedChanges || ch.ColumnsChanged["v"] != n {
+		t.Errorf("changed %d, listed %d, columns %v", ch.Rows.Changed, len(ch.Changed), ch.ColumnsChanged)
+	}
+	if last := ch.Changed[MaxListedChanges-1]; last.Key[0] != fmt.Sprint(MaxListedChanges-1) || !reflect.DeepEqual(last.Columns, []string{"v"}) {
+		t.Errorf("last listed %+v", last)
+	}
+}
+
+func TestChangesGeoJSONAgainstLegacyRelease(t *testing.T) {
+	// A release written before the WKB column (geojson as JSON text) is
+	// still read, and its geometries compare equal to the WKB ones.
+	public := t.TempDir()
+	s := parseSchema(t, communesRaw)
+	const r1, r2 = "20261127T100000Z-0001", "20261128T100000Z-0002"
+	publishWith(t, public, "communes", r1, s, communesRows())
+	// Rewrite r1's data.parquet with the legacy layout.
+	legacy, err := newPlanGeo(s, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if legacy.geo != nil || legacy.columns[5].kind != kindJSON {
+		t.Fatalf("legacy plan %+v", legacy.columns[5])
+	}
+	writeLegacyParquet(t, filepath.Join(public, "datasets", "communes", r1, FileParquet), legacy, communesRows())
+	publishWith(t, public, "communes", r2, s, communesRows())
+	ch, err := ReadChanges(public, "communes", r2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch.Rows != (RowCounts{Unchanged: 4}) {
+		t.Errorf("rows %+v, changed %+v", ch.Rows, ch.Changed)
+	}
+}
+
+func TestPrune(t *testing.T) {
+	rels := []string{"20261101T000000Z-0001", "20261102T000000Z-0002", "20261103T000000Z-0003", "20261104T000000Z-0004", "20261105T000000Z-0005"}
+	tests := []struct {
+		name        string
+		keep        int
+		latest      string // "" for the newest
+		wantRemoved []string
+	}{
+		{"keep all", 0, "", nil},
+		{"negative keeps all", -1, "", nil},
+		{"keep more than there are", 10, "", nil},
+		{"keep two", 2, "", rels[:3]},
+		{"keep one", 1, "", rels[:4]},
+		{"latest rolled back is kept", 2, rels[1], []string{rels[0], rels[2]}},
+	}
+	s := parseSchema(t, `{"fields":[{"name":"id","type":"integer"}]}`)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			public := t.TempDir()
+			for i, rel := range rels {
+				publishWith(t, public, "d", rel, s, [][]schemas.Value{{int64(i)}})
+			}
+			if tt.latest != "" {
+				if err := switchLatest(filepath.Join(public, "datasets", "d"), tt.latest); err != nil {
+					t.Fatal(err)
+				}
+			}
+			removed, err := Prune(public, "d", tt.keep)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(removed, tt.wantRemoved) {
+				t.Errorf("removed %v, want %v", removed, tt.wantRemoved)
+			}
+			left, err := Releases(public, "d")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(left)+len(removed) != len(rels) {
+				t.Errorf("left %v", left)
+			}
+			for _, r := range removed {
+				assertNoEntry(t, filepath.Join(public, "datasets", "d", r))
+			}
+			latest, err := Latest(public, "d")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(filepath.Join(public, "datasets", "d", latest, FileParquet)); err != nil {
+				t.Errorf("latest %s gone: %v", latest, err)
+			}
+			entries, _ := os.ReadDir(filepath.Join(public, "datasets", "d"))
+			for _, e := range entries {
+				if e.Name()[0] == '.' {
+					t.Errorf("leftover %s", e.Name())
+				}
+			}
+		})
+	}
+	if _, err := Prune(t.TempDir(), "absent", 1); err == nil {
+		t.Error("Prune of a missing dataset should fail")
+	}
+}
+
+// writeLegacyParquet rewrites path with plan p (no geometry column).
+func writeLegacyParquet(t *testing.T, path string, p *plan, rows [][]schemas.Value) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	w := parquet.NewWriter(f, p.schema)
+	for _, vals := range rows {
+		row := make(parquet.Row, p.leaves)
+		var scratch []byte
+		if err := p.parquetRow(row, vals, &scratch); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.WriteRows([]parquet.Row{row}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}

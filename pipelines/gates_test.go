@@ -1,0 +1,184 @@
+package pipelines
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	"github.com/ligerdata/ligerdata/connectors"
+	"github.com/ligerdata/ligerdata/output"
+	"github.com/ligerdata/ligerdata/schemas"
+)
+
+// pagedServer serves `pages` JSON pages of ten rows each.
+func pagedServer(t *testing.T, pages *int, mu *sync.Mutex) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		mu.Lock()
+		total := *pages
+		mu.Unlock()
+		if n < 1 || n > total {
+			http.NotFound(w, r)
+			return
+		}
+		var rows []map[string]string
+		for i := 0; i < 10; i++ {
+			rows = append(rows, map[string]string{"id": fmt.Sprintf("p%d-%d", n, i), "nom": "lieu"})
+		}
+		json.NewEncoder(w).Encode(rows)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func loadPagesDef(t *testing.T, dir, url, extra string) *Definition {
+	t.Helper()
+	schemaPath := filepath.Join(dir, "pages.json")
+	if err := os.WriteFile(schemaPath, []byte(pagesSchema), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	text := fmt.Sprintf("id: pages\ntitle: Pages\ndescription: D\npublisher: P\nlicence: etalab-2.0\nsource_licence: etalab-2.0\nsource:\n  kind: pages\n  url: %s/data\nschema: %s\n%s", url, schemaPath, extra)
+	l := &Loader{Registry: connectors.NewRegistry(pagesKind)}
+	d, err := l.Load(fstest.MapFS{"pages.yaml": {Data: []byte(text)}}, "pages.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestRowDropGateAndApproval(t *testing.T) {
+	var mu sync.Mutex
+	pages := 3
+	srv := pagedServer(t, &pages, &mu)
+	dir := t.TempDir()
+	def := loadPagesDef(t, dir, srv.URL, "")
+	r := newTestRunner(t, filepath.Join(dir, "store"))
+	r.ReplayDir, r.AllowLoopback = "", true
+	ctx := context.Background()
+
+	first, err := r.Run(ctx, def)
+	if err != nil || first.Accepted != 30 {
+		t.Fatalf("first run: %v, %+v", err, first)
+	}
+	public := r.Store.PublicDir()
+
+	// The source suddenly answers one page of three.
+	mu.Lock()
+	pages = 1
+	mu.Unlock()
+	def.SourceConfig.(*pagesConfig).Pages = 1
+	blocked, err := r.Run(ctx, def)
+	if !errors.Is(err, ErrBlocked) || blocked.Outcome != OutcomeBlocked {
+		t.Fatalf("want a blocked run, got %v (%s)", err, blocked.Outcome)
+	}
+	var rowDrop *GateResult
+	for i, g := range blocked.Gates {
+		if g.Gate == "row_drop" {
+			rowDrop = &blocked.Gates[i]
+		}
+	}
+	if rowDrop == nil || rowDrop.Passed || !strings.Contains(rowDrop.Detail, "10 lignes contre 30") {
+		t.Fatalf("row_drop verdict: %+v", rowDrop)
+	}
+	if latest, _ := output.Latest(public, "pages"); latest != first.Release {
+		t.Fatalf("latest = %s after a blocked run, want %s", latest, first.Release)
+	}
+
+	if _, err := r.Approve(ctx, def, first.RunID, "Camille", "test"); !errors.Is(err, ErrNotBlocked) {
+		t.Errorf("approving a published run: %v", err)
+	}
+	if _, err := r.Approve(ctx, def, blocked.RunID, "", ""); err == nil {
+		t.Error("an approval without a name was accepted")
+	}
+
+	// Meanwhile the source is down: the approval must not need it.
+	srv.Close()
+	approved, err := r.Approve(ctx, def, blocked.RunID, "Camille Martin", "fermeture de 20 lieux confirmée par PiNG")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if approved.Outcome != OutcomePublished || approved.Accepted != 10 || approved.Approval == nil ||
+		approved.Approval.Run != blocked.RunID || approved.Approval.By != "Camille Martin" || len(approved.Approval.Gates) != 1 {
+		t.Fatalf("approved run: %+v", approved)
+	}
+	if latest, _ := output.Latest(public, "pages"); latest != approved.Release {
+		t.Errorf("latest = %s, want the approved release %s", latest, approved.Release)
+	}
+	var saved Manifest
+	if err := r.Store.LoadRun(def.ID, blocked.RunID, &saved); err != nil || saved.ApprovedBy != approved.RunID {
+		t.Errorf("the blocked run's manifest does not name its approval: %+v, %v", saved.ApprovedBy, err)
+	}
+	if _, err := r.Approve(ctx, def, blocked.RunID, "Camille", ""); err == nil {
+		t.Error("a run was approved twice")
+	}
+}
+
+func TestSchemaDriftGate(t *testing.T) {
+	def := &Definition{TableSchema: mustSchema(t, `{"name":"s","fields":[{"name":"id","type":"string"},{"name":"n","type":"integer"}]}`)}
+	prev := &prevRelease{ID: "r1", Rows: 10, Fields: map[string]string{"id": "string", "n": "number", "old": "string"}, Order: []string{"id", "n", "old"}}
+	q := output.Quality{Read: 10, Accepted: 10}
+	var drift GateResult
+	for _, g := range def.gates(q, prev) {
+		if g.Gate == "schema_drift" {
+			drift = g
+		}
+	}
+	if drift.Passed || !strings.Contains(drift.Detail, "colonnes supprimées : old") || !strings.Contains(drift.Detail, "n (number → integer)") {
+		t.Errorf("schema drift verdict: %+v", drift)
+	}
+	def.Gates.AllowSchemaChange = true
+	for _, g := range def.gates(q, prev) {
+		if g.Gate == "schema_drift" && !g.Passed {
+			t.Errorf("allow_schema_change did not let it pass: %+v", g)
+		}
+	}
+	same := &prevRelease{ID: "r1", Rows: 10, Fields: map[string]string{"id": "string", "n": "integer"}, Order: []string{"id", "n"}}
+	def.Gates.AllowSchemaChange = false
+	for _, g := range def.gates(q, same) {
+		if !g.Passed {
+			t.Errorf("gate %s failed on an identical schema: %s", g.Gate, g.Detail)
+		}
+	}
+}
+
+func mustSchema(t *testing.T, text string) *schemas.Schema {
+	t.Helper()
+	s, err := schemas.Parse([]byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestRetentionKeepsTheNewestReleases(t *testing.T) {
+	r := newTestRunner(t, t.TempDir())
+	r.Full = true
+	def := embeddedDef(t, "lieux-mediation-numerique-pdl")
+	keep := 2
+	def.Retention = &keep
+	var ids []string
+	for i := 0; i < 4; i++ {
+		m, err := r.Run(context.Background(), def)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, m.Release)
+		if i >= 2 && (len(m.Pruned) != 1 || m.Pruned[0] != ids[i-2]) {
+			t.Errorf("run %d pruned %v, want [%s]", i+1, m.Pruned, ids[i-2])
+		}
+	}
+	rels, err := output.Releases(r.Store.PublicDir(), def.Dataset)
+	if err != nil || fmt.Sprint(rels) != fmt.Sprint(ids[2:]) {
+		t.Errorf("releases left: %v (%v), want %v", rels, err, ids[2:])
+	}
+}

@@ -1,0 +1,536 @@
+package web
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Store folders read by the dashboard (see package internal/store).
+const (
+	runsDir     = "runs"
+	rejectedDir = "rejected"
+)
+
+// Dashboard limits.
+const (
+	maxManifestBytes   = 16 << 20
+	runsPerPipeline    = 30
+	rejectRowsShown    = 500
+	rejectCellRunes    = 120
+	rejectRecordRunes  = 200
+	maxRejectFileBytes = 1 << 30 // rows are counted up to this many bytes
+)
+
+// runManifest is the part of a run manifest (pipelines.Manifest, stored as
+// runs/<pipeline>/<run-id>.json) that the dashboard shows. It is decoded on
+// its own so that the site does not depend on package pipelines.
+type runManifest struct {
+	Pipeline     string           `json:"pipeline"`
+	RunID        string           `json:"run_id"`
+	Dataset      string           `json:"dataset"`
+	Started      time.Time        `json:"started"`
+	Finished     time.Time        `json:"finished"`
+	DurationMS   int64            `json:"duration_ms"`
+	Outcome      string           `json:"outcome"`
+	Error        string           `json:"error"`
+	Read         int64            `json:"read"`
+	Accepted     int64            `json:"accepted"`
+	Rejected     int64            `json:"rejected"`
+	ErrorsByCode map[string]int64 `json:"errors_by_code"`
+	Gates        []runGate        `json:"gates"`
+	Release      string           `json:"release"`
+	RejectedFile string           `json:"rejected_file"`
+	Since        string           `json:"since"`
+	Watermark    string           `json:"watermark"`
+	Kept         int64            `json:"kept"`
+	Approval     *runApproval     `json:"approval"`
+	// ApprovedBy is set on a blocked run: the run that published its
+	// harvest after a steward's approval.
+	ApprovedBy string `json:"approved_by_run"`
+}
+
+// runGate is the verdict of one publish gate.
+type runGate struct {
+	Gate   string `json:"gate"`
+	Passed bool   `json:"passed"`
+	Detail string `json:"detail"`
+}
+
+// runApproval records a steward's approval of a blocked release, on the
+// run that published it.
+type runApproval struct {
+	Run    string    `json:"run"` // the blocked run
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+	Reason string    `json:"reason"`
+	Gates  []runGate `json:"gates"` // the gates that had blocked it
+}
+
+// parseManifest decodes a run manifest; it must be a JSON object.
+func parseManifest(b []byte) (*runManifest, error) {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || b[0] != '{' {
+		return nil, errors.New("web: decode run manifest: not a JSON object")
+	}
+	var m runManifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("web: decode run manifest: %w", err)
+	}
+	return &m, nil
+}
+
+// outcomeLabels gives the French name of a run outcome.
+var outcomeLabels = map[string]string{
+	"published": "publiée",
+	"unchanged": "inchangée",
+	"blocked":   "bloquée",
+	"failed":    "en échec",
+}
+
+// outcomeLabel returns the French name of a run outcome, or the outcome
+// itself when it is unknown.
+func outcomeLabel(o string) string {
+	if l, ok := outcomeLabels[o]; ok {
+		return l
+	}
+	if o == "" {
+		return "inconnue"
+	}
+	return o
+}
+
+// gateLabels gives the French name of the publish gates.
+var gateLabels = map[string]string{
+	"empty":          "jeu vide",
+	"rejected_share": "part de lignes rejetées",
+	"row_drop":       "baisse du nombre de lignes",
+	"row_count_drop": "baisse du nombre de lignes",
+	"schema_drift":   "dérive du schéma",
+	"licence":        "licence",
+	"license":        "licence",
+}
+
+// gateLabel returns "baisse du nombre de lignes" for a known gate, else the
+// gate's name.
+func gateLabel(g string) string {
+	if l, ok := gateLabels[g]; ok {
+		return l
+	}
+	return g
+}
+
+// gateView is a gate on the dashboard.
+type gateView struct {
+	Label  string
+	Code   string
+	Passed bool
+	Detail string
+}
+
+// runView is one run on the dashboard.
+type runView struct {
+	RunID       string
+	Started     string
+	Duration    string
+	Outcome     string
+	OutcomeCode string
+	Error       string
+	Counts      string
+	Kept        string
+	Blocking    []gateView
+	Gates       []gateView
+	ReleaseURL  string
+	Release     string
+	RejectsURL  string
+	Approval    string
+	ApprovedRun string // the blocked run this run published
+	ApprovedBy  string // on a blocked run: the run that published it
+	Problem     string
+	Incremental string
+}
+
+// pipelineView is one pipeline's runs on the dashboard.
+type pipelineView struct {
+	Pipeline string
+	Dataset  string
+	Last     string // outcome of the latest run
+	LastCode string
+	Runs     []runView
+	More     string
+}
+
+type dashboardPage struct {
+	Layout    layoutData
+	NoHistory bool
+	Pipelines []pipelineView
+}
+
+// frenchDuration formats a duration in milliseconds: "850 ms", "12,3 s",
+// "4 min 05 s".
+func frenchDuration(ms int64) string {
+	switch {
+	case ms < 0:
+		return ""
+	case ms < 1000:
+		return frenchInt(ms) + " ms"
+	case ms < 60_000:
+		s := fmt.Sprintf("%.1f", float64(ms)/1000)
+		return strings.Replace(strings.TrimSuffix(s, ".0"), ".", ",", 1) + " s"
+	default:
+		sec := ms / 1000
+		return frenchInt(sec/60) + " min " + twoDigits(int(sec%60)) + " s"
+	}
+}
+
+// runViewOf prepares a manifest for the dashboard.
+func (s *site) runViewOf(m *runManifest) runView {
+	v := runView{
+		RunID:       m.RunID,
+		Started:     frenchDateTime(m.Started),
+		Duration:    frenchDuration(m.DurationMS),
+		Outcome:     outcomeLabel(m.Outcome),
+		OutcomeCode: m.Outcome,
+		Error:       m.Error,
+		Counts:      qualitySentence(m.Read, m.Accepted, m.Rejected),
+	}
+	if m.Kept > 0 {
+		v.Kept = frenchInt(m.Kept) + " " + plural(m.Kept, "ligne reprise", "lignes reprises") + " de la version précédente"
+	}
+	if m.Since != "" {
+		v.Incremental = "moisson incrémentale après " + m.Since
+	}
+	for _, g := range m.Gates {
+		gv := gateView{Label: gateLabel(g.Gate), Code: g.Gate, Passed: g.Passed, Detail: g.Detail}
+		v.Gates = append(v.Gates, gv)
+		if !g.Passed {
+			v.Blocking = append(v.Blocking, gv)
+		}
+	}
+	if m.Release != "" && validName(m.Release) && validName(m.Dataset) && m.Outcome == "published" {
+		v.Release = m.Release
+		v.ReleaseURL = s.absURL(releasePageURL(m.Dataset, m.Release))
+	}
+	if m.Rejected > 0 && validName(m.Dataset) && validName(m.RunID) {
+		if _, err := s.rejectsFile(m.Dataset, m.RunID); err == nil {
+			v.RejectsURL = s.absURL(rejectsPageURL(m.Dataset, m.RunID))
+		}
+	}
+	if a := m.Approval; a != nil {
+		v.Approval = "approuvée"
+		if a.By != "" {
+			v.Approval += " par " + a.By
+		}
+		if !a.At.IsZero() {
+			v.Approval += " le " + frenchDateTime(a.At)
+		}
+		if a.Reason != "" {
+			v.Approval += " : " + a.Reason
+		}
+		var gates []string
+		for _, g := range a.Gates {
+			if !g.Passed {
+				gates = append(gates, "« "+gateLabel(g.Gate)+" »")
+			}
+		}
+		if len(gates) > 0 {
+			v.Approval += " (" + plural(int64(len(gates)), "règle levée", "règles levées") + " : " + strings.Join(gates, ", ") + ")"
+		}
+		if validName(a.Run) {
+			v.ApprovedRun = a.Run
+		}
+	}
+	if validName(m.ApprovedBy) {
+		v.ApprovedBy = m.ApprovedBy
+	}
+	return v
+}
+
+func rejectsPageURL(dataset, run string) string {
+	return "/tableau-de-bord/rejets/" + dataset + "/" + run
+}
+
+// listDir lists the entries of dir with a valid name; a missing dir is an
+// empty list.
+func listDir(dir string) ([]os.DirEntry, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := entries[:0]
+	for _, e := range entries {
+		if validName(e.Name()) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// pipelineRuns reads the newest runs of a pipeline.
+func (s *site) pipelineRuns(pipeline string) (pipelineView, error) {
+	pv := pipelineView{Pipeline: pipeline}
+	dir := filepath.Join(s.storeDir, runsDir, pipeline)
+	entries, err := listDir(dir)
+	if err != nil {
+		return pv, fmt.Errorf("web: list runs of %s: %w", pipeline, err)
+	}
+	var ids []string
+	for _, e := range entries {
+		if id, ok := strings.CutSuffix(e.Name(), ".json"); ok && e.Type().IsRegular() && validName(id) {
+			ids = append(ids, id)
+		}
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(ids)))
+	if len(ids) > runsPerPipeline {
+		n := int64(len(ids) - runsPerPipeline)
+		pv.More = frenchInt(n) + " " + plural(n, "exécution plus ancienne", "exécutions plus anciennes")
+		ids = ids[:runsPerPipeline]
+	}
+	for _, id := range ids {
+		p := filepath.Join(dir, id+".json")
+		b, err := readLimited(p, maxManifestBytes)
+		var m *runManifest
+		if err == nil {
+			m, err = parseManifest(b)
+		}
+		if err != nil {
+			s.log.Warn("dashboard: unreadable run manifest", "path", p, "err", err)
+			pv.Runs = append(pv.Runs, runView{RunID: id, Problem: "manifeste illisible"})
+			continue
+		}
+		if m.RunID == "" {
+			m.RunID = id
+		}
+		if pv.Dataset == "" && validName(m.Dataset) {
+			pv.Dataset = m.Dataset
+		}
+		pv.Runs = append(pv.Runs, s.runViewOf(m))
+	}
+	if len(pv.Runs) > 0 {
+		pv.Last, pv.LastCode = pv.Runs[0].Outcome, pv.Runs[0].OutcomeCode
+		if pv.Runs[0].Problem != "" {
+			pv.Last = pv.Runs[0].Problem
+		}
+	}
+	return pv, nil
+}
+
+// dashboard serves GET /tableau-de-bord: the runs of every pipeline, newest
+// first, with their outcome, the gates that blocked them and their rejected
+// rows.
+func (s *site) dashboard(w http.ResponseWriter, r *http.Request) {
+	page := dashboardPage{Layout: s.layout(r, "Tableau de bord des moissons")}
+	page.Layout.NoIndex = true
+	if s.storeDir != "" {
+		entries, err := listDir(filepath.Join(s.storeDir, runsDir))
+		if err != nil {
+			s.log.Error("dashboard: list pipelines", "err", err)
+			s.serverError(w, r)
+			return
+		}
+		for _, e := range entries {
+			if !e.IsDir() {
+				continue
+			}
+			pv, err := s.pipelineRuns(e.Name())
+			if err != nil {
+				s.log.Warn("dashboard: pipeline skipped", "pipeline", e.Name(), "err", err)
+				continue
+			}
+			if len(pv.Runs) > 0 {
+				page.Pipelines = append(page.Pipelines, pv)
+			}
+		}
+	}
+	page.NoHistory = len(page.Pipelines) == 0
+	w.Header().Set("X-Robots-Tag", "noindex")
+	s.render(w, r, http.StatusOK, "dashboard.html", page)
+}
+
+// rejectsFile returns the path of the rejected rows of a run after checking
+// that it is a regular file of the store.
+func (s *site) rejectsFile(dataset, run string) (string, error) {
+	if s.storeDir == "" || !validName(dataset) || !validName(run) {
+		return "", errNotFound
+	}
+	p := filepath.Join(s.storeDir, rejectedDir, dataset, run+".csv")
+	fi, err := os.Lstat(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", errNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("web: stat %s: %w", p, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return "", errNotFound
+	}
+	return p, nil
+}
+
+// rejectRow is one line of a rejected-rows file.
+type rejectRow struct {
+	Line, Row, Field string
+	Value            cell
+	Label, Code      string
+	Constraint       string
+	Message          string
+	Record           cell
+}
+
+// rejectsView is the first lines of a rejected-rows file.
+type rejectsView struct {
+	Rows    []rejectRow
+	Total   int64
+	Partial bool // the file was not read to its end (malformed or too large)
+}
+
+// readRejects reads the rejected-rows CSV written by package output
+// (columns line,row,field,value,code,constraint,message,record, in the
+// order of its header), keeping the first n lines and counting the others.
+func readRejects(r io.Reader, n int) (*rejectsView, error) {
+	cr := csv.NewReader(bufio.NewReaderSize(io.LimitReader(r, maxRejectFileBytes), 64<<10))
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return &rejectsView{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("web: rejected rows header: %w", err)
+	}
+	col := make(map[string]int)
+	for i, h := range header {
+		col[strings.TrimPrefix(h, "\ufeff")] = i
+	}
+	if _, ok := col["code"]; !ok {
+		return nil, errors.New("web: rejected rows: no \"code\" column")
+	}
+	get := func(rec []string, name string) string {
+		if i, ok := col[name]; ok && i < len(rec) {
+			return rec[i]
+		}
+		return ""
+	}
+	v := &rejectsView{}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			v.Partial = true
+			break
+		}
+		v.Total++
+		if len(v.Rows) >= n {
+			continue
+		}
+		code := get(rec, "code")
+		v.Rows = append(v.Rows, rejectRow{
+			Line:       get(rec, "line"),
+			Row:        get(rec, "row"),
+			Field:      get(rec, "field"),
+			Value:      truncateCell(get(rec, "value"), rejectCellRunes),
+			Code:       code,
+			Label:      errorCodeLabel(code),
+			Constraint: get(rec, "constraint"),
+			Message:    get(rec, "message"),
+			Record:     truncateCell(get(rec, "record"), rejectRecordRunes),
+		})
+	}
+	return v, nil
+}
+
+type rejectsPage struct {
+	Layout      layoutData
+	Dataset     string
+	Run         string
+	Started     string
+	DownloadURL string
+	// Summary is "12 erreurs affichées" or "500 premières erreurs
+	// affichées sur 1 234".
+	Summary string
+	Rejects *rejectsView
+}
+
+// rejectsSummary counts the shown and total error lines in French.
+func rejectsSummary(shown int, total int64) string {
+	if shown == 0 {
+		return ""
+	}
+	n := int64(shown)
+	if n == total {
+		return frenchInt(n) + " " + plural(n, "erreur affichée", "erreurs affichées")
+	}
+	return frenchInt(n) + " premières erreurs affichées sur " + frenchInt(total)
+}
+
+// rejects serves GET /tableau-de-bord/rejets/{dataset}/{run}, the rejected
+// rows of a run as a French table, and .../{run}.csv, the file itself.
+func (s *site) rejects(w http.ResponseWriter, r *http.Request) {
+	dataset, run := r.PathValue("dataset"), r.PathValue("run")
+	run, download := strings.CutSuffix(run, ".csv")
+	p, err := s.rejectsFile(dataset, run)
+	if err != nil {
+		if !errors.Is(err, errNotFound) {
+			s.log.Warn("rejected rows unavailable", "dataset", dataset, "run", run, "err", err)
+		}
+		s.notFound(w, r)
+		return
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		s.log.Warn("open rejected rows", "path", p, "err", err)
+		s.notFound(w, r)
+		return
+	}
+	defer f.Close()
+	w.Header().Set("X-Robots-Tag", "noindex")
+	if download {
+		fi, err := f.Stat()
+		if err != nil {
+			s.log.Warn("stat rejected rows", "path", p, "err", err)
+			s.serverError(w, r)
+			return
+		}
+		h := w.Header()
+		h.Set("Content-Type", "text/csv; charset=utf-8")
+		h.Set("Content-Disposition", `attachment; filename="rejets-`+dataset+"-"+run+`.csv"`)
+		h.Set("Cache-Control", "no-cache")
+		http.ServeContent(w, r, run+".csv", fi.ModTime(), f)
+		return
+	}
+	v, err := readRejects(f, rejectRowsShown)
+	if err != nil {
+		s.log.Warn("read rejected rows", "path", p, "err", err)
+		s.serverError(w, r)
+		return
+	}
+	page := rejectsPage{
+		Layout:      s.layout(r, "Lignes rejetées — "+dataset),
+		Dataset:     dataset,
+		Run:         run,
+		DownloadURL: s.absURL(rejectsPageURL(dataset, run) + ".csv"),
+		Summary:     rejectsSummary(len(v.Rows), v.Total),
+		Rejects:     v,
+	}
+	page.Layout.NoIndex = true
+	if t, ok := releaseTime(run); ok {
+		page.Started = frenchDateTime(t)
+	}
+	s.render(w, r, http.StatusOK, "rejects.html", page)
+}
