@@ -1,6 +1,7 @@
 package output
 
 import (
+	"sort"
 	"strings"
 	"time"
 
@@ -71,21 +72,28 @@ var catalogPrefixes = []struct{ prefix, ns string }{
 // names that very licence (Licence Ouverte, ODC), the licence's own
 // canonical URI otherwise (Creative Commons 4.0: data.gouv.fr only has
 // unversioned CC entries, reached through the label).
+//
+// NonCommercial and ShareAlike decide what a dataset under the licence may
+// be republished under: non-commercial data cannot become open data, and
+// share-alike data keeps its licence.
 type CatalogLicense struct {
 	URI, Label, UdataID string
+	NonCommercial       bool
+	ShareAlike          bool
 }
 
 // catalogLicenses maps the Data Package licence ids (lower case) to the
 // catalogue's licences. It is the one place where this mapping lives.
 var catalogLicenses = map[string]CatalogLicense{
-	"etalab-2.0":   {"https://www.etalab.gouv.fr/licence-ouverte-open-licence", "Licence Ouverte / Open Licence version 2.0", "lov2"},
-	"etalab-1.0":   {"https://www.etalab.gouv.fr/wp-content/uploads/2014/05/Licence_Ouverte.pdf", "Licence Ouverte / Open Licence", "fr-lo"},
-	"odc-odbl":     {"http://opendatacommons.org/licenses/odbl/summary/", "Open Data Commons Open Database License (ODbL)", "odc-odbl"},
-	"odc-by":       {"http://opendatacommons.org/licenses/by/summary/", "Open Data Commons Attribution License", "odc-by"},
-	"odc-pddl":     {"http://opendatacommons.org/licenses/pddl/summary/", "Open Data Commons Public Domain Dedication and Licence (PDDL)", "odc-pddl"},
-	"cc-by-4.0":    {"http://creativecommons.org/licenses/by/4.0/", "Creative Commons Attribution", "cc-by"},
-	"cc-by-sa-4.0": {"http://creativecommons.org/licenses/by-sa/4.0/", "Creative Commons Attribution Share-Alike", "cc-by-sa"},
-	"cc0-1.0":      {"http://creativecommons.org/publicdomain/zero/1.0/", "Creative Commons CCZero", "cc-zero"},
+	"etalab-2.0":      {URI: "https://www.etalab.gouv.fr/licence-ouverte-open-licence", Label: "Licence Ouverte / Open Licence version 2.0", UdataID: "lov2"},
+	"etalab-1.0":      {URI: "https://www.etalab.gouv.fr/wp-content/uploads/2014/05/Licence_Ouverte.pdf", Label: "Licence Ouverte / Open Licence", UdataID: "fr-lo"},
+	"odc-odbl":        {URI: "http://opendatacommons.org/licenses/odbl/summary/", Label: "Open Data Commons Open Database License (ODbL)", UdataID: "odc-odbl", ShareAlike: true},
+	"odc-by":          {URI: "http://opendatacommons.org/licenses/by/summary/", Label: "Open Data Commons Attribution License", UdataID: "odc-by"},
+	"odc-pddl":        {URI: "http://opendatacommons.org/licenses/pddl/summary/", Label: "Open Data Commons Public Domain Dedication and Licence (PDDL)", UdataID: "odc-pddl"},
+	"cc-by-4.0":       {URI: "http://creativecommons.org/licenses/by/4.0/", Label: "Creative Commons Attribution", UdataID: "cc-by"},
+	"cc-by-sa-4.0":    {URI: "http://creativecommons.org/licenses/by-sa/4.0/", Label: "Creative Commons Attribution Share-Alike", UdataID: "cc-by-sa", ShareAlike: true},
+	"cc0-1.0":         {URI: "http://creativecommons.org/publicdomain/zero/1.0/", Label: "Creative Commons CCZero", UdataID: "cc-zero"},
+	"cc-by-nc-sa-4.0": {URI: "http://creativecommons.org/licenses/by-nc-sa/4.0/", Label: "Creative Commons Attribution - Pas d'utilisation commerciale - Partage dans les mêmes conditions 4.0", NonCommercial: true, ShareAlike: true},
 }
 
 // licenseAliases maps other names and URLs of the licences (the udata ids,
@@ -95,6 +103,7 @@ var licenseAliases = map[string]string{
 	"lov2": "etalab-2.0", "lo-2.0": "etalab-2.0", "licence-ouverte-2.0": "etalab-2.0",
 	"fr-lo": "etalab-1.0", "odbl": "odc-odbl", "odbl-1.0": "odc-odbl", "odc-odbl-1.0": "odc-odbl",
 	"cc-by": "cc-by-4.0", "cc-by-sa": "cc-by-sa-4.0", "cc-zero": "cc0-1.0", "cc0": "cc0-1.0",
+	"cc-by-3.0": "cc-by-4.0", "cc-by-sa-3.0": "cc-by-sa-4.0", "pddl-1.0": "odc-pddl", "cc-by-nc-sa": "cc-by-nc-sa-4.0",
 	"odc-by-1.0": "odc-by", "odc-pddl-1.0": "odc-pddl",
 	"https://www.etalab.gouv.fr/licence-ouverte-open-licence":                               "etalab-2.0",
 	"https://opendatacommons.org/licenses/odbl/1-0/":                                        "odc-odbl",
@@ -104,6 +113,16 @@ var licenseAliases = map[string]string{
 	"https://creativecommons.org/licenses/by-sa/4.0/":                                       "cc-by-sa-4.0",
 	"https://creativecommons.org/publicdomain/zero/1.0/":                                    "cc0-1.0",
 	"https://www.etalab.gouv.fr/wp-content/uploads/2017/04/etalab-licence-ouverte-v2.0.pdf": "etalab-2.0",
+}
+
+// LicenseIDs returns the ids LicenseFor knows, sorted.
+func LicenseIDs() []string {
+	ids := make([]string, 0, len(catalogLicenses))
+	for id := range catalogLicenses {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
 }
 
 // LicenseFor returns the catalogue licence of a Data Package licence id, a

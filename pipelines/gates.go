@@ -168,8 +168,8 @@ func (def *Definition) gates(q output.Quality, prev *prevRelease) []GateResult {
 	}
 	out = append(out, sd)
 
-	src, _ := lookupLicence(def.SourceLicence)
-	dst, _ := lookupLicence(def.Licence)
+	_, src, _ := lookupLicence(def.SourceLicence)
+	_, dst, _ := lookupLicence(def.Licence)
 	out = append(out, GateResult{Gate: "licence", Passed: true, Detail: fmt.Sprintf("source sous %s, republiée sous %s", src.ID, dst.ID)})
 	return out
 }

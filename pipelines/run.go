@@ -489,7 +489,7 @@ func sameKeys(seen, prev map[string]store.Validators) bool {
 }
 
 func (def *Definition) datasetMeta() output.DatasetMeta {
-	lic, _ := lookupLicence(def.Licence)
+	_, lic, _ := lookupLicence(def.Licence)
 	title := def.SourceTitle
 	if title == "" {
 		title = def.Publisher
@@ -499,7 +499,7 @@ func (def *Definition) datasetMeta() output.DatasetMeta {
 		Title:        def.Title,
 		Description:  strings.TrimSpace(def.Description),
 		Keywords:     def.Keywords,
-		License:      lic.License,
+		License:      lic,
 		Publisher:    def.Publisher,
 		ContactEmail: def.ContactEmail,
 		SourceTitle:  title,

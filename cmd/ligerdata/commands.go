@@ -93,13 +93,15 @@ func loadDefs(dir string) ([]*pipelines.Definition, error) {
 
 func catalogMeta(baseURL string) output.CatalogMeta {
 	return output.CatalogMeta{
-		Title:        "Données ouvertes des Pays de la Loire",
-		Description:  "Jeux de données moissonnés, vérifiés et republiés par ligerdata pour le portail régional : lieux de médiation numérique, tourisme, information géographique et enseignement supérieur.",
-		Publisher:    "Région Pays de la Loire",
-		PublisherURL: "https://www.paysdelaloire.fr/",
-		Homepage:     strings.TrimSuffix(baseURL, "/") + "/",
-		BaseURL:      strings.TrimSuffix(baseURL, "/"),
-		Language:     "fr",
+		Title:         "Données ouvertes des Pays de la Loire",
+		Description:   "Jeux de données moissonnés, vérifiés et republiés par ligerdata pour le portail régional : lieux de médiation numérique, tourisme, information géographique et enseignement supérieur.",
+		Publisher:     "Région Pays de la Loire",
+		PublisherType: "RegionalAuthority",
+		PublisherURL:  "https://www.paysdelaloire.fr/",
+		License:       "etalab-2.0",
+		Homepage:      strings.TrimSuffix(baseURL, "/") + "/",
+		BaseURL:       strings.TrimSuffix(baseURL, "/"),
+		Language:      "fr",
 	}
 }
 

@@ -1,6 +1,7 @@
 package udata
 
 import (
+	"github.com/ligerdata/ligerdata/output"
 	"strconv"
 	"strings"
 	"time"
@@ -9,42 +10,25 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// licenseIDs maps the licence ids of our Data Package descriptors (SPDX-like,
-// lower case) to the licence ids of udata, as listed by
-// GET /api/1/datasets/licenses/ on data.gouv.fr (cc-by, cc-by-sa, cc-zero,
-// fr-lo, lov2, notspecified, odc-by, odc-odbl, odc-pddl, other-at,
-// other-open, other-pd). A udata id given as is is kept.
-var licenseIDs = map[string]string{
-	"etalab-2.0":   "lov2",
-	"lov2":         "lov2",
-	"etalab-1.0":   "fr-lo",
-	"fr-lo":        "fr-lo",
-	"odc-odbl":     "odc-odbl",
-	"odbl-1.0":     "odc-odbl",
-	"odc-by":       "odc-by",
-	"odc-by-1.0":   "odc-by",
-	"odc-pddl":     "odc-pddl",
-	"pddl-1.0":     "odc-pddl",
-	"cc-by":        "cc-by",
-	"cc-by-4.0":    "cc-by",
-	"cc-by-3.0":    "cc-by",
-	"cc-by-sa":     "cc-by-sa",
-	"cc-by-sa-4.0": "cc-by-sa",
-	"cc-by-sa-3.0": "cc-by-sa",
-	"cc0-1.0":      "cc-zero",
-	"cc-zero":      "cc-zero",
-	"other-at":     "other-at",
-	"other-open":   "other-open",
-	"other-pd":     "other-pd",
-	"notspecified": "notspecified",
-}
+// udataOnlyLicenses are udata licence ids with no Data Package
+// equivalent, accepted as they are.
+var udataOnlyLicenses = map[string]bool{"other-at": true, "other-open": true, "other-pd": true, "notspecified": true}
 
 // LicenseID returns the udata licence id of a Data Package licence id
 // (etalab-2.0 → lov2, odc-odbl → odc-odbl, cc-by-4.0 → cc-by, cc0-1.0 →
-// cc-zero …), and false when the licence has no udata equivalent.
+// cc-zero …) from the one licence table of package output, and false when
+// the licence has no udata equivalent (a non-commercial licence, say). A
+// udata id given as is is kept.
 func LicenseID(id string) (string, bool) {
-	u, ok := licenseIDs[strings.ToLower(strings.TrimSpace(id))]
-	return u, ok
+	key := strings.ToLower(strings.TrimSpace(id))
+	if udataOnlyLicenses[key] {
+		return key, true
+	}
+	l, ok := output.LicenseFor(key)
+	if !ok || l.UdataID == "" || strings.HasPrefix(key, "http") {
+		return "", false
+	}
+	return l.UdataID, true
 }
 
 // Frequencies are the update frequency ids udata accepts
