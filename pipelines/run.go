@@ -206,10 +206,9 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 	}
 
 	// Conditional requests only make sense when the last good run used the
-	// same definition and schema and its release is still there.
-	// An incremental run harvests only what changed after the last good
-	// run's watermark, on the same conditions, and merges the rest from
-	// the release that run published.
+	// same definition and schema and its release is still there. On the
+	// same conditions an incremental run harvests only what changed after
+	// that run's watermark, and merges the rest from its release.
 	var prev map[string]store.Validators
 	var base string // release an incremental run merges with
 	last := r.lastGood(def.ID)
@@ -221,10 +220,7 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 			}
 		}
 	}
-	seen := map[string]store.Validators{}
-	var mu sync.Mutex
-	var rawErr error
-	changed := false // a response differed from the last good run's
+	hl := &harvestLog{store: r.Store, pipeline: def.ID, m: m, seen: map[string]store.Validators{}}
 	client, err := fetch.New(fetch.Options{
 		ReplayDir: r.ReplayDir,
 		RecordDir: r.RecordDir,
@@ -235,31 +231,7 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 		Logger:    log,
 		Transport: r.Transport,
 		Now:       r.Now,
-		Observe: func(resp *fetch.Response) {
-			mu.Lock()
-			defer mu.Unlock()
-			seq := len(m.Fetches) + 1
-			outcome := "fetched"
-			switch {
-			case resp.Unchanged:
-				outcome = "unchanged"
-			case resp.Replayed:
-				outcome = "replayed"
-			}
-			key := resp.Key
-			m.Fetches = append(m.Fetches, ManifestFetch{Seq: seq, Method: resp.Method, URL: resp.URL, Status: resp.Status, Bytes: len(resp.Body), SHA256: resp.SHA256, Outcome: outcome})
-			rv := resp.Validators()
-			v := store.Validators{ETag: rv.ETag, LastModified: rv.LastModified, SHA256: rv.SHA256, RunID: m.RunID}
-			seen[key] = v
-			if !resp.Unchanged {
-				changed = true
-			}
-			_, reqSHA, _ := strings.Cut(resp.Key, " sha256:")
-			meta := store.RawMeta{Seq: seq, Method: resp.Method, URL: resp.URL, RequestSHA256: reqSHA, Status: resp.Status, Header: resp.Header, FetchedAt: resp.FetchedAt, SHA256: resp.SHA256, Bytes: int64(len(resp.Body)), Outcome: outcome}
-			if err := r.Store.SaveRaw(def.ID, m.RunID, meta, resp.Body); err != nil && rawErr == nil {
-				rawErr = err
-			}
-		},
+		Observe:   hl.observe,
 	})
 	if err != nil {
 		return err
@@ -357,14 +329,9 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 		}
 		defer sp.close()
 	}
-	anyChanged := func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return changed
-	}
 	err = src.Fetch(ctx, func(page []connectors.Record) error {
 		if !decided {
-			if !anyChanged() {
+			if !hl.anyChanged() {
 				return sp.add(page)
 			}
 			decided = true
@@ -375,7 +342,7 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 		return process(page)
 	})
 	if err == nil && !decided {
-		if anyChanged() || !sameKeys(seen, prev) {
+		if hl.anyChanged() || !sameKeys(hl.seen, prev) {
 			err = sp.replay(process)
 		} else {
 			err = connectors.ErrUnchanged
@@ -385,8 +352,8 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 	if def.Communes != nil {
 		m.Communes = &n.communes
 	}
-	if rawErr != nil {
-		return fmt.Errorf("keeping raw responses: %w", rawErr)
+	if hl.rawErr != nil {
+		return fmt.Errorf("keeping raw responses: %w", hl.rawErr)
 	}
 	if err == nil && base != "" && q.Read == 0 {
 		err = connectors.ErrUnchanged // nothing modified since the watermark
@@ -464,13 +431,57 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 	}
 	// Validators are saved only once the release is out, so that a failed
 	// run never makes the next one believe nothing changed.
-	if err := r.Store.SaveValidators(def.ID, seen); err != nil {
+	if err := r.Store.SaveValidators(def.ID, hl.seen); err != nil {
 		log.Warn("saving validators", "error", err)
 	}
 	if err := output.WriteCatalog(public, r.Catalog); err != nil {
 		return fmt.Errorf("writing catalogue: %w", err)
 	}
 	return nil
+}
+
+// harvestLog keeps every response of a run: in the raw store, in the
+// manifest's list of fetches, and as validators for the next run's
+// conditional requests. Connectors may fetch concurrently.
+type harvestLog struct {
+	store    *store.Store
+	pipeline string
+
+	mu      sync.Mutex
+	m       *Manifest
+	seen    map[string]store.Validators
+	changed bool  // a response differed from the last good run's
+	rawErr  error // the first failure to keep a body
+}
+
+func (h *harvestLog) observe(resp *fetch.Response) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	seq := len(h.m.Fetches) + 1
+	outcome := store.OutcomeFetched
+	switch {
+	case resp.Unchanged:
+		outcome = store.OutcomeUnchanged
+	case resp.Replayed:
+		outcome = store.OutcomeReplayed
+	}
+	h.m.Fetches = append(h.m.Fetches, ManifestFetch{Seq: seq, Method: resp.Method, URL: resp.URL, Status: resp.Status, Bytes: len(resp.Body), SHA256: resp.SHA256, Outcome: outcome})
+	rv := resp.Validators()
+	h.seen[resp.Key] = store.Validators{ETag: rv.ETag, LastModified: rv.LastModified, SHA256: rv.SHA256, RunID: h.m.RunID}
+	if !resp.Unchanged {
+		h.changed = true
+	}
+	_, reqSHA, _ := strings.Cut(resp.Key, " sha256:")
+	meta := store.RawMeta{Seq: seq, Method: resp.Method, URL: resp.URL, RequestSHA256: reqSHA, Status: resp.Status, Header: resp.Header, FetchedAt: resp.FetchedAt, SHA256: resp.SHA256, Bytes: int64(len(resp.Body)), Outcome: outcome}
+	if err := h.store.SaveRaw(h.pipeline, h.m.RunID, meta, resp.Body); err != nil && h.rawErr == nil {
+		h.rawErr = err
+	}
+}
+
+func (h *harvestLog) anyChanged() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.changed
 }
 
 // sameKeys reports whether a run made exactly the requests of the last
