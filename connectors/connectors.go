@@ -7,12 +7,14 @@
 package connectors
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/ligerdata/ligerdata/internal/fetch"
 )
@@ -182,4 +184,27 @@ func (r *Registry) Kinds() []Kind {
 		out = append(out, r.kinds[n])
 	}
 	return out
+}
+
+// IsHTMLPage reports whether a response that should carry data is an HTML
+// page instead, such as a portal's error or login page served with status
+// 200: its media type (contentType, the Content-Type header) is text/html or
+// application/xhtml+xml, or its body, after a UTF-8 byte-order mark and
+// white space, starts with "<!doctype html" or "<html" in any case.
+// Connectors use it to fail rather than publish such a page as records.
+func IsHTMLPage(contentType string, body []byte) bool {
+	mt, _, _ := strings.Cut(contentType, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	if mt == "text/html" || mt == "application/xhtml+xml" {
+		return true
+	}
+	head := bytes.TrimLeftFunc(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")), unicode.IsSpace)
+	head = head[:min(len(head), len("<!doctype html"))]
+	return hasPrefixFold(head, "<!doctype html") || hasPrefixFold(head, "<html")
+}
+
+// hasPrefixFold reports whether b starts with the lower-case ASCII prefix,
+// ignoring case.
+func hasPrefixFold(b []byte, prefix string) bool {
+	return len(b) >= len(prefix) && bytes.EqualFold(b[:len(prefix)], []byte(prefix))
 }

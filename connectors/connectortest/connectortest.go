@@ -102,6 +102,8 @@ type BadConfig struct {
 //     and nothing is emitted.
 //   - EmptyBody: an empty 200 is an error naming the URL, and nothing is
 //     emitted.
+//   - OpenRejectsNil: Kind.Open with a nil Config, or a nil pointer of the
+//     type NewConfig returns, is an error, not a panic.
 func Run(t *testing.T, opt Options) {
 	t.Helper()
 	if opt.Config == nil || opt.Replay == "" {
@@ -128,6 +130,24 @@ func Run(t *testing.T, opt Options) {
 	t.Run("Unchanged304", s.unchanged304)
 	t.Run("HTMLErrorPage", s.htmlErrorPage)
 	t.Run("EmptyBody", s.emptyBody)
+	t.Run("OpenRejectsNil", s.openRejectsNil)
+}
+
+func (s *suite) openRejectsNil(t *testing.T) {
+	env := Env(t, s.opt.EnvOptions...)
+	typedNil := reflect.Zero(reflect.TypeOf(s.opt.Kind.NewConfig())).Interface().(connectors.Config)
+	for name, cfg := range map[string]connectors.Config{"nil Config": nil, "nil pointer": typedNil} {
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("Kind.Open(%s) panics: %v", name, r)
+				}
+			}()
+			if src, err := s.opt.Kind.Open(cfg, env); err == nil {
+				t.Errorf("Kind.Open(%s) = %v, nil; want an error", name, src)
+			}
+		}()
+	}
 }
 
 type suite struct {

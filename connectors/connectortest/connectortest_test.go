@@ -59,7 +59,7 @@ func linesKind() connectors.Kind {
 		NewConfig: func() connectors.Config { return &linesConfig{PageSize: 2} },
 		Open: func(cfg connectors.Config, env connectors.Env) (connectors.Source, error) {
 			c, ok := cfg.(*linesConfig)
-			if !ok {
+			if !ok || c == nil {
 				return nil, fmt.Errorf("lines: configuration is %T", cfg)
 			}
 			return &linesSource{cfg: *c, env: env}, nil

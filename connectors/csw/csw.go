@@ -116,7 +116,7 @@ var _ connectors.Source = (*source)(nil)
 
 func open(cfg connectors.Config, env connectors.Env) (connectors.Source, error) {
 	c, ok := cfg.(*Config)
-	if !ok {
+	if !ok || c == nil {
 		return nil, fmt.Errorf("csw: unexpected configuration type %T", cfg)
 	}
 	if env.HTTP == nil {
@@ -261,9 +261,9 @@ func checkContent(resp *fetch.Response) error {
 	}
 	ct := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Type")))
 	switch {
-	case ct == "":
-	case strings.HasPrefix(ct, "text/html"), strings.HasPrefix(ct, "application/xhtml"):
+	case connectors.IsHTMLPage(ct, resp.Body):
 		return fmt.Errorf("got an HTML page (Content-Type %q) where a csw:GetRecordsResponse was expected", ct)
+	case ct == "":
 	case !strings.Contains(ct, "xml"):
 		return fmt.Errorf("unexpected Content-Type %q where XML was expected", ct)
 	}

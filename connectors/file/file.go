@@ -122,7 +122,7 @@ var _ connectors.Source = (*source)(nil)
 
 func open(cfg connectors.Config, env connectors.Env) (connectors.Source, error) {
 	c, ok := cfg.(*Config)
-	if !ok {
+	if !ok || c == nil {
 		return nil, fmt.Errorf("file: unexpected configuration type %T", cfg)
 	}
 	if c.URL != "" && env.HTTP == nil {
@@ -131,7 +131,10 @@ func open(cfg connectors.Config, env connectors.Env) (connectors.Source, error) 
 	return &source{cfg: *c, env: env}, nil
 }
 
-// Fetch reads the whole file, then emits its records in file order.
+// Fetch reads the whole file, then emits its records in file order. An
+// HTML page, an empty body, a CSV header naming a column twice, and JSON
+// that does not parse or goes on after its document are errors, and then
+// nothing is emitted.
 func (s *source) Fetch(ctx context.Context, emit func([]connectors.Record) error) error {
 	where := s.cfg.URL
 	var body []byte
@@ -185,9 +188,7 @@ func (s *source) Fetch(ctx context.Context, emit func([]connectors.Record) error
 // checkContent refuses an HTML error page served with status 200 where
 // data was expected: publishing it as rows would be worse than failing.
 func checkContent(resp *fetch.Response, format string) error {
-	ct := strings.ToLower(resp.Header.Get("Content-Type"))
-	head := bytes.ToLower(bytes.TrimSpace(resp.Body[:min(len(resp.Body), 512)]))
-	if strings.HasPrefix(ct, "text/html") || bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html")) {
+	if ct := resp.Header.Get("Content-Type"); connectors.IsHTMLPage(ct, resp.Body) {
 		return fmt.Errorf("got an HTML page (Content-Type %q) where %s data was expected", ct, format)
 	}
 	if len(resp.Body) == 0 {
@@ -211,8 +212,14 @@ func (s *source) emitCSV(ctx context.Context, body []byte, emit func([]connector
 		return fmt.Errorf("header: %w", err)
 	}
 	names := make([]string, len(header))
+	seen := make(map[string]bool, len(header))
 	for i, h := range header {
 		names[i] = strings.TrimSpace(h)
+		// Two columns of the same name would keep only the last cell.
+		if names[i] != "" && seen[names[i]] {
+			return fmt.Errorf("header: column %q appears twice", names[i])
+		}
+		seen[names[i]] = true
 	}
 	page := make([]connectors.Record, 0, s.cfg.PageSize)
 	flush := func() error {
@@ -275,6 +282,11 @@ func (s *source) emitJSON(ctx context.Context, body []byte, emit func([]connecto
 	var doc any
 	if err := dec.Decode(&doc); err != nil {
 		return fmt.Errorf("invalid JSON: %w", err)
+	}
+	// A second document (two exports glued, JSON Lines read as json) would
+	// otherwise be dropped without a word.
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return fmt.Errorf("invalid JSON: data after the JSON document at byte %d", dec.InputOffset())
 	}
 	if s.cfg.RecordsPath != "" {
 		for _, key := range strings.Split(s.cfg.RecordsPath, ".") {

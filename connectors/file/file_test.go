@@ -361,6 +361,8 @@ func TestJSON(t *testing.T) {
 		{name: "records_path key missing", recordsPath: "result.rows", body: `{"result": {"records": []}}`, wantErr: `no key "rows"`},
 		{name: "records_path through an array", recordsPath: "result.records", body: `{"result": [1]}`, wantErr: "not inside an object"},
 		{name: "invalid JSON", body: `[{"id": 1},`, wantErr: "invalid JSON"},
+		{name: "a second document after the array", body: "[{\"id\": 1}]\n[{\"id\": 2}]\n", wantErr: "after the JSON document"},
+		{name: "white space after the array", body: "[{\"id\": 1}]\n\n", want: []connectors.Record{{Line: 1, Fields: map[string]any{"id": json.Number("1")}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -500,6 +502,9 @@ func TestBadAnswers(t *testing.T) {
 	}{
 		{"html served as csv", "text/csv", "<!DOCTYPE html><html><body>Maintenance</body></html>", "HTML page"},
 		{"html content type", "text/html; charset=utf-8", "id\n1\n", "HTML page"},
+		{"html after a byte-order mark", "text/csv", "\xef\xbb\xbf<!DOCTYPE html><html><body>Maintenance</body></html>", "HTML page"},
+		{"xhtml content type", "application/xhtml+xml", "id\n1\n", "HTML page"},
+		{"header names a column twice", "text/csv", "id,nom,id\n1,Alpha,2\n", `column "id" appears twice`},
 		{"empty", "text/csv", "", "empty body"},
 		{"BOM only", "text/csv", "\xef\xbb\xbf", "no header line"},
 	}

@@ -257,7 +257,7 @@ var (
 
 func open(cfg connectors.Config, env connectors.Env) (connectors.Source, error) {
 	c, ok := cfg.(*Config)
-	if !ok {
+	if !ok || c == nil {
 		return nil, fmt.Errorf("hal: unexpected configuration type %T", cfg)
 	}
 	if env.HTTP == nil {
@@ -452,9 +452,8 @@ func checkContent(resp *fetch.Response) error {
 	ct := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Type")))
 	mt, _, _ := strings.Cut(ct, ";")
 	mt = strings.TrimSpace(mt)
-	head := strings.ToLower(strings.TrimSpace(string(resp.Body[:min(len(resp.Body), 256)])))
 	switch {
-	case mt == "text/html" || mt == "application/xhtml+xml" || strings.HasPrefix(head, "<!doctype html") || strings.HasPrefix(head, "<html"):
+	case connectors.IsHTMLPage(ct, resp.Body):
 		return fmt.Errorf("got an HTML page (Content-Type %q) where JSON was expected", ct)
 	case len(resp.Body) == 0:
 		return errors.New("empty body where JSON was expected")

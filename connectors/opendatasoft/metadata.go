@@ -1,7 +1,6 @@
 package opendatasoft
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/ligerdata/ligerdata/connectors"
 	"github.com/ligerdata/ligerdata/internal/fetch"
 )
 
@@ -147,9 +147,7 @@ func checkContent(resp *fetch.Response, format string) error {
 	ct := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Type")))
 	mt, _, _ := strings.Cut(ct, ";")
 	mt = strings.TrimSpace(mt)
-	head := bytes.ToLower(bytes.TrimSpace(resp.Body[:min(len(resp.Body), 512)]))
-	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
-	if mt == "text/html" || mt == "application/xhtml+xml" || bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html")) {
+	if connectors.IsHTMLPage(ct, resp.Body) {
 		return fmt.Errorf("got an HTML page (Content-Type %q) where %s data was expected", ct, format)
 	}
 	if len(resp.Body) == 0 {

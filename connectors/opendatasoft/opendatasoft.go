@@ -230,7 +230,7 @@ var _ connectors.Source = (*source)(nil)
 
 func open(cfg connectors.Config, env connectors.Env) (connectors.Source, error) {
 	c, ok := cfg.(*Config)
-	if !ok {
+	if !ok || c == nil {
 		return nil, fmt.Errorf("opendatasoft: unexpected configuration type %T", cfg)
 	}
 	if env.HTTP == nil {

@@ -184,8 +184,8 @@ func (s *Source) checkBody(resp *fetch.Response) ([]byte, error) {
 		return nil, fmt.Errorf("ping: GET %s: empty answer (HTTP %d), expected the JavaScript `var %s = {…}`", u, resp.Status, s.cfg.Variable)
 	}
 	ctype := resp.Header.Get("Content-Type")
-	mediaType, params, _ := mime.ParseMediaType(ctype)
-	if mediaType == "text/html" || mediaType == "application/xhtml+xml" || trimmed[0] == '<' {
+	_, params, _ := mime.ParseMediaType(ctype)
+	if connectors.IsHTMLPage(ctype, trimmed) || trimmed[0] == '<' {
 		return nil, fmt.Errorf("ping: GET %s: got an HTML page (Content-Type %q) instead of the JavaScript `var %s = {…}`; has the map moved or is it down?", u, ctype, s.cfg.Variable)
 	}
 	if !utf8.Valid(body) {

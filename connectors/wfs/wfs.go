@@ -462,8 +462,7 @@ func Decode(contentType string, body []byte) (*FeatureCollection, error) {
 	}
 	media, _, _ := mime.ParseMediaType(contentType)
 	media = strings.ToLower(media)
-	head := bytes.ToLower(trimmed[:min(len(trimmed), 512)])
-	if media == "text/html" || media == "application/xhtml+xml" || bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html")) {
+	if connectors.IsHTMLPage(contentType, trimmed) {
 		return nil, fmt.Errorf("got an HTML page (Content-Type %q) where a GeoJSON FeatureCollection was expected", contentType)
 	}
 	if trimmed[0] == '<' {

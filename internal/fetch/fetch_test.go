@@ -583,6 +583,16 @@ func TestEgressAllows(t *testing.T) {
 		{"224.0.0.1", false, false, false},
 		{"ff02::1", false, false, false},
 		{"255.255.255.255", false, false, false},
+		// IPv6 addresses that carry an IPv4 one (NAT64, 6to4) are judged
+		// by the IPv4 address they reach.
+		{"64:ff9b::7f00:1", false, true, false},
+		{"64:ff9b::10.1.2.3", false, false, true},
+		{"64:ff9b::169.254.169.254", false, false, true},
+		{"64:ff9b::8.8.8.8", true, true, true},
+		{"2002:a01:203::1", false, false, true},
+		{"2002:7f00:1::", false, true, false},
+		{"2002:808:808::1", true, true, true},
+		{"2a01:cb00::1", true, true, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.addr, func(t *testing.T) {
