@@ -205,9 +205,7 @@ func (s *site) runViewOf(m *runManifest) runView {
 		Error:       m.Error,
 		Counts:      qualitySentence(m.Read, m.Accepted, m.Rejected),
 	}
-	if m.Kept > 0 {
-		v.Kept = frenchInt(m.Kept) + " " + plural(m.Kept, "ligne reprise", "lignes reprises") + " de la version précédente"
-	}
+	v.Kept = keptSentence(m.Kept)
 	if m.Since != "" {
 		v.Incremental = "moisson incrémentale après " + m.Since
 	}

@@ -127,6 +127,25 @@ func qualitySentence(read, accepted, rejected int64) string {
 		frenchInt(rejected) + " " + plural(rejected, "rejetée", "rejetées")
 }
 
+// keptSentence says how many rows an incremental run carried over from
+// the previous release, or "" when it carried none.
+func keptSentence(kept int64) string {
+	if kept <= 0 {
+		return ""
+	}
+	return frenchInt(kept) + " " + plural(kept, "ligne reprise", "lignes reprises") + " de la version précédente"
+}
+
+// releaseQualitySentence is qualitySentence followed, for an incremental
+// run, by the rows it carried over.
+func releaseQualitySentence(q *quality) string {
+	s := qualitySentence(q.Read, q.Accepted, q.Rejected)
+	if k := keptSentence(q.Kept); k != "" {
+		s += " ; " + k
+	}
+	return s
+}
+
 // errorCodeLabels gives the French label of frictionless error codes (and of
 // the older names some validators still emit).
 var errorCodeLabels = map[string]string{

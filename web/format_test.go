@@ -186,3 +186,12 @@ func FuzzFrenchSize(f *testing.F) {
 		}
 	})
 }
+
+func TestReleaseQualitySentenceNamesKeptRows(t *testing.T) {
+	if got, want := releaseQualitySentence(&quality{Read: 2, Accepted: 2, Kept: 37}), "2 lignes lues, 2 acceptées, 0 rejetée ; 37 lignes reprises de la version précédente"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got := releaseQualitySentence(&quality{Read: 100, Accepted: 97, Rejected: 3}); strings.Contains(got, "reprise") {
+		t.Errorf("a full harvest mentions carried-over rows: %q", got)
+	}
+}

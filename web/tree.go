@@ -350,6 +350,7 @@ type quality struct {
 	Read          int64            `json:"read"`
 	Accepted      int64            `json:"accepted"`
 	Rejected      int64            `json:"rejected"`
+	Kept          int64            `json:"kept"`
 	ErrorsByCode  map[string]int64 `json:"errors_by_code"`
 	ErrorsByField map[string]int64 `json:"errors_by_field"`
 	HeaderErrors  []qualityError   `json:"header_errors"`

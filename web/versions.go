@@ -98,7 +98,7 @@ func (s *site) releasePage(w http.ResponseWriter, r *http.Request) {
 		FeedURL:      s.absURL(datasetFeedURL(dataset)),
 	}
 	if rel.Quality != nil {
-		page.Quality = qualitySentence(rel.Quality.Read, rel.Quality.Accepted, rel.Quality.Rejected)
+		page.Quality = releaseQualitySentence(rel.Quality)
 	}
 	c, err := s.changes.load(rel)
 	if err != nil {

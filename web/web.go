@@ -951,7 +951,7 @@ func (s *site) releaseRows(dataset, latest string) ([]releaseRow, int) {
 
 // qualityViewOf prepares the French quality summary of a report.
 func qualityViewOf(q *quality) *qualityView {
-	v := &qualityView{Sentence: qualitySentence(q.Read, q.Accepted, q.Rejected)}
+	v := &qualityView{Sentence: releaseQualitySentence(q)}
 	v.ByCode = countRows(q.ErrorsByCode, func(code string) string { return errorCodeLabel(code) })
 	v.ByField = countRows(q.ErrorsByField, func(field string) string { return field })
 	for _, e := range q.HeaderErrors {
