@@ -60,6 +60,10 @@ type Changes struct {
 	// that field changed (all changed rows, not only the listed ones).
 	ColumnsChanged map[string]int `json:"columns_changed"`
 	Schema         SchemaChanges  `json:"schema"`
+	// Error says, in French, why the previous release could not be
+	// compared (it is damaged or was removed by hand); the counts then
+	// describe the new release alone.
+	Error string `json:"error,omitempty"`
 }
 
 // RowCounts counts rows by change (exact).
@@ -128,26 +132,32 @@ func ReadChanges(publicDir, dataset, release string) (*Changes, error) {
 // files closed) against r.previous.
 func (r *Release) changes() (*Changes, error) {
 	newPath := filepath.Join(r.staging, FileParquet)
-	var prevSchema *schemas.Schema
-	var prevPath string
-	if r.previous != "" {
-		var err error
-		if prevSchema, err = releaseSchema(r.publicDir, r.meta.ID, r.previous); err != nil {
+	if r.previous == "" {
+		c, err := diffReleases("", nil, newPath, r.schema)
+		if err != nil {
 			return nil, fmt.Errorf("output: changes of %s/%s: %w", r.meta.ID, r.id, err)
 		}
-		prevPath = filepath.Join(r.datasetDir, r.previous, FileParquet)
-	}
-	c, err := diffReleases(prevPath, prevSchema, newPath, r.schema)
-	if err != nil {
-		return nil, fmt.Errorf("output: changes of %s/%s: %w", r.meta.ID, r.id, err)
-	}
-	if r.previous == "" {
 		c.Rows.Added = r.rows
+		return c, nil
 	}
-	if r.previous != "" {
-		prev := r.previous
-		c.Previous = &prev
+	prev := r.previous
+	prevSchema, err := releaseSchema(r.publicDir, r.meta.ID, prev)
+	if err == nil {
+		var c *Changes
+		if c, err = diffReleases(filepath.Join(r.datasetDir, prev, FileParquet), prevSchema, newPath, r.schema); err == nil {
+			c.Previous = &prev
+			return c, nil
+		}
 	}
+	// A damaged previous release must not stop the new one: it is
+	// published with a changelog that says why it has no comparison.
+	c, newErr := diffReleases("", nil, newPath, r.schema)
+	if newErr != nil {
+		return nil, fmt.Errorf("output: changes of %s/%s: %w", r.meta.ID, r.id, newErr)
+	}
+	c.Previous = &prev
+	c.Rows.Added = r.rows
+	c.Error = fmt.Sprintf("la version précédente %s n'a pas pu être comparée : %v", prev, err)
 	return c, nil
 }
 

@@ -291,3 +291,22 @@ func writeLegacyParquet(t *testing.T, path string, p *plan, rows [][]schemas.Val
 		t.Fatal(err)
 	}
 }
+
+func TestDamagedPreviousReleaseDoesNotBlockTheNext(t *testing.T) {
+	public := t.TempDir()
+	first := publish(t, public, "communes", "20260101T000000Z-0001", allTypesRows(), Quality{})
+	if err := os.WriteFile(filepath.Join(first.Dir, FileParquet), []byte("PAR1 abîmé"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	second := publish(t, public, "communes", "20260102T000000Z-0002", allTypesRows(), Quality{})
+	c, err := ReadChanges(public, "communes", second.Release)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Previous == nil || *c.Previous != first.Release || c.Error == "" || c.Rows.Added != len(allTypesRows()) {
+		t.Errorf("changelog after a damaged release: previous %v, error %q, rows %+v", c.Previous, c.Error, c.Rows)
+	}
+	if latest, _ := Latest(public, "communes"); latest != second.Release {
+		t.Errorf("latest = %s, want %s", latest, second.Release)
+	}
+}
