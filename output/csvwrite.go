@@ -1,10 +1,10 @@
 package output
 
 import (
+	"math/bits"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/parquet-go/parquet-go"
+	"unsafe"
 
 	"github.com/ligerdata/ligerdata/schemas"
 )
@@ -123,22 +123,6 @@ func (p *plan) appendCSVValues(dst []byte, values []schemas.Value, scratch *[]by
 	return append(dst, '\n'), nil
 }
 
-// parquetRows appends to rows one parquet row per record of vals (records of
-// len(p.columns) values back to back), their values stored in buf (len >=
-// records*p.leaves); byte arrays are copied to *scratch. The geometries
-// written are added to st (when not nil).
-func (p *plan) parquetRows(rows []parquet.Row, buf []parquet.Value, vals []schemas.Value, scratch *[]byte, st *geoStats) ([]parquet.Row, error) {
-	n, leaves := len(p.columns), p.leaves
-	for off, k := 0, 0; off < len(vals); off, k = off+n, k+1 {
-		row := parquet.Row(buf[k*leaves : (k+1)*leaves : (k+1)*leaves])
-		if err := p.parquetRowGeo(row, vals[off:off+n], scratch, st); err != nil {
-			return rows, err
-		}
-		rows = append(rows, row)
-	}
-	return rows, nil
-}
-
 // The French spreadsheet variant of data.csv (data-fr.csv) is what a
 // spreadsheet set to French opens correctly with a double click: UTF-8 with
 // a byte order mark (without it, Excel reads the file as Windows-1252),
@@ -244,8 +228,7 @@ func (p *plan) appendCSVValuesBoth(dst, fr []byte, values []schemas.Value, scrat
 			continue
 		}
 		if s, ok := v.(string); ok && c.kind == kindString {
-			dst = appendCSVField(dst, s)
-			fr = appendCSVFieldFR(fr, s)
+			dst, fr = appendCSVFieldBoth(dst, fr, s)
 			continue
 		}
 		b, err := p.csvText((*scratch)[:0], c, v)
@@ -253,15 +236,66 @@ func (p *plan) appendCSVValuesBoth(dst, fr []byte, values []schemas.Value, scrat
 			return dst, fr, err
 		}
 		*scratch = b
-		dst = appendCSVField(dst, b)
 		if c.kind == kindDouble {
+			dst = appendCSVField(dst, b)
 			fr = appendDecimalComma(fr, b)
 			continue
 		}
-		fr = appendCSVFieldFR(fr, b)
+		// b is not modified before the call returns.
+		dst, fr = appendCSVFieldBoth(dst, fr, unsafe.String(unsafe.SliceData(b), len(b)))
 	}
 	return append(dst, '\n'), append(fr, '\n'), nil
 }
+
+// appendCSVFieldBoth appends one field to dst as appendCSVField and to fr
+// as appendCSVFieldFR, scanning it once when neither needs quotes (the
+// common case).
+func appendCSVFieldBoth(dst, fr []byte, f string) ([]byte, []byte) {
+	if mayNeedQuotesBoth(f) {
+		return appendCSVField(dst, f), appendCSVFieldFR(fr, f)
+	}
+	return append(dst, f...), append(fr, f...)
+}
+
+// mayNeedQuotesBoth reports whether f may need quotes in data.csv or in
+// data-fr.csv: false only when csvNeedsQuotes and csvNeedsQuotesFR are
+// both false.
+func mayNeedQuotesBoth(f string) bool {
+	if len(f) == 0 {
+		return false
+	}
+	if c := f[0]; c <= ' ' || c >= utf8.RuneSelf || (len(f) == 2 && c == '\\') {
+		// A leading space character, or `\.`: let the exact tests decide.
+		return true
+	}
+	i := 0
+	if len(f) >= 8 {
+		p := unsafe.Pointer(unsafe.StringData(f))
+		for ; i+8 <= len(f); i += 8 {
+			// An unaligned little-endian load of f[i:i+8].
+			x := *(*uint64)(unsafe.Add(p, i))
+			if !isLittleEndian {
+				x = bits.ReverseBytes64(x)
+			}
+			if wordMayNeedQuotes(x) || wordMayNeedQuotesFR(x) {
+				return true
+			}
+		}
+	}
+	for ; i < len(f); i++ {
+		switch f[i] {
+		case ',', ';', '"', '\r', '\n':
+			return true
+		}
+	}
+	return false
+}
+
+// isLittleEndian is true on little-endian machines.
+var isLittleEndian = func() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1
+}()
 
 // appendDecimalComma appends the canonical text of a number with its
 // decimal point as a comma (never quoted: a number has no semicolon).

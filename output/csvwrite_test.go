@@ -139,3 +139,73 @@ func TestCSVNeedsQuotesEveryPosition(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendCSVFieldBoth(t *testing.T) {
+	tests := []struct {
+		name  string
+		field string
+	}{
+		{"empty", ""},
+		{"plain", "Médiathèque de Nantes"},
+		{"comma", "Mo-Fr 09:00-12:00,14:00-18:00"},
+		{"semicolon", "Mo-Fr 09:00-12:00; Sa 09:00-12:00"},
+		{"quote", `le "Fablab"`},
+		{"newline late", "ligne un assez longue\nligne 2"},
+		{"carriage return", "a\rb"},
+		{"leading space", " Nantes"},
+		{"leading tab", "\tNantes"},
+		{"leading no-break space", "\u00a0Angers"},
+		{"leading accent", "Étapes numériques"},
+		{"end-of-data marker", `\.`},
+		{"backslash pair", `\x`},
+		{"control byte", "a\x01b"},
+		{"invalid utf-8", "\xff"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dst, fr := appendCSVFieldBoth([]byte("x,"), []byte("x;"), tt.field)
+			if want := appendCSVField([]byte("x,"), tt.field); string(dst) != string(want) {
+				t.Errorf("data.csv: got %q, want %q", dst, want)
+			}
+			if want := appendCSVFieldFR([]byte("x;"), tt.field); string(fr) != string(want) {
+				t.Errorf("data-fr.csv: got %q, want %q", fr, want)
+			}
+		})
+	}
+}
+
+func FuzzAppendCSVFieldBoth(f *testing.F) {
+	for _, s := range []string{"Médiathèque", "a,b", "a;b", `"`, " x", "\u2003x", `\.`, "abcdefgh;ijk", "\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		dst, fr := appendCSVFieldBoth(nil, nil, s)
+		if want := appendCSVField(nil, s); string(dst) != string(want) {
+			t.Fatalf("data.csv field %q: got %q, want %q", s, dst, want)
+		}
+		if want := appendCSVFieldFR(nil, s); string(fr) != string(want) {
+			t.Fatalf("data-fr.csv field %q: got %q, want %q", s, fr, want)
+		}
+	})
+}
+
+func TestMayNeedQuotesBothEveryOffset(t *testing.T) {
+	// Every start offset (unaligned loads) and every position of the
+	// special byte, in and after the eight-byte words.
+	base := strings.Repeat("abcdefghijklmnopqrstuvwxyz", 2)
+	for _, special := range []byte{',', ';', '"', '\r', '\n'} {
+		for start := 0; start < 8; start++ {
+			for pos := start + 1; pos < len(base); pos++ {
+				b := []byte(base)
+				b[pos] = special
+				f := string(b)[start:]
+				if !mayNeedQuotesBoth(f) {
+					t.Fatalf("special %q at %d of %q: not flagged", special, pos-start, f)
+				}
+			}
+			if f := base[start:]; mayNeedQuotesBoth(f) {
+				t.Fatalf("%q flagged", f)
+			}
+		}
+	}
+}

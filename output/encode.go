@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -235,107 +236,169 @@ func (p *plan) parquetRowGeo(row parquet.Row, values []schemas.Value, scratch *[
 	if p.geo != nil && p.geo.point {
 		// The extra WKB column of a geopoint dataset; the geopoint itself
 		// is written below.
+		row[p.geo.leaf] = p.pointWKBValue(values[p.geo.field], scratch, st)
+	}
+	for i := range p.columns {
+		c := &p.columns[i]
+		pv, lat, err := p.parquetCell(c, values[i], scratch, st)
+		if err != nil {
+			return err
+		}
+		row[c.leaf] = pv
+		if c.kind == kindGeopoint {
+			row[c.leafLat] = lat
+		}
+	}
+	return nil
+}
+
+// pointWKBValue is the value of the extra WKB column of a geopoint dataset
+// for the geopoint v (nil or [2]float64): the WKB point, copied to
+// *scratch, or null. The point is added to st (when not nil).
+func (p *plan) pointWKBValue(v schemas.Value, scratch *[]byte, st *geoStats) parquet.Value {
+	l := p.geo.leaf
+	pt, ok := v.([2]float64)
+	if !ok {
+		return parquet.NullValue().Level(0, 0, l)
+	}
+	start := len(*scratch)
+	*scratch = appendPointWKB(*scratch, pt[0], pt[1])
+	b := *scratch
+	st.addPoint(pt[0], pt[1])
+	return parquet.ByteArrayValue(b[start:len(b):len(b)]).Level(0, 1, l)
+}
+
+// parquetCell returns the parquet value of v, a value of column c, at its
+// leaf's levels; for a geopoint, pv is the lon leaf and lat the lat leaf.
+// Byte arrays are copied to *scratch. The geometry of a WKB column is added
+// to st (when not nil).
+func (p *plan) parquetCell(c *column, v schemas.Value, scratch *[]byte, st *geoStats) (pv, lat parquet.Value, err error) {
+	if v == nil {
+		pv = parquet.NullValue().Level(0, 0, c.leaf)
+		if c.kind == kindGeopoint {
+			lat = parquet.NullValue().Level(0, 0, c.leafLat)
+		}
+		return pv, lat, nil
+	}
+	switch c.kind {
+	case kindInt64:
+		n, ok := asInt64(v)
+		if !ok {
+			return pv, lat, fieldError(c, v)
+		}
+		pv = parquet.Int64Value(n)
+	case kindDouble:
+		switch x := v.(type) {
+		case float64:
+			pv = parquet.DoubleValue(x)
+		case int64:
+			pv = parquet.DoubleValue(float64(x))
+		default:
+			return pv, lat, fieldError(c, v)
+		}
+	case kindBool:
+		b, ok := v.(bool)
+		if !ok {
+			return pv, lat, fieldError(c, v)
+		}
+		pv = parquet.BooleanValue(b)
+	case kindDate:
+		t, ok := v.(time.Time)
+		if !ok {
+			return pv, lat, fieldError(c, v)
+		}
+		pv = parquet.Int32Value(int32(daysSinceEpoch(t)))
+	case kindDatetime:
+		t, ok := v.(time.Time)
+		if !ok {
+			return pv, lat, fieldError(c, v)
+		}
+		pv = parquet.Int64Value(t.UnixMicro())
+	case kindTime:
+		d, ok := v.(time.Duration)
+		if !ok {
+			return pv, lat, fieldError(c, v)
+		}
+		pv = parquet.Int64Value(d.Microseconds())
+	case kindGeopoint:
+		pt, ok := v.([2]float64)
+		if !ok {
+			return pv, lat, fieldError(c, v)
+		}
+		return parquet.DoubleValue(pt[0]).Level(0, 1, c.leaf), parquet.DoubleValue(pt[1]).Level(0, 1, c.leafLat), nil
+	case kindGeoWKB:
+		g, err := geometryOf(v)
+		if err != nil {
+			return pv, lat, fmt.Errorf("output: field %q: %w", c.name, err)
+		}
+		if g == nil {
+			return parquet.NullValue().Level(0, 0, c.leaf), lat, nil
+		}
+		start := len(*scratch)
+		b, err := appendWKB(*scratch, g)
+		if err != nil {
+			return pv, lat, fmt.Errorf("output: field %q: %w", c.name, err)
+		}
+		*scratch = b
+		st.add(g)
+		pv = parquet.ByteArrayValue(b[start:len(b):len(b)])
+	case kindJSON, kindList:
+		start := len(*scratch)
+		b, err := appendJSON(*scratch, v)
+		if err != nil {
+			return pv, lat, fmt.Errorf("output: field %q: %w", c.name, err)
+		}
+		*scratch = b
+		pv = parquet.ByteArrayValue(b[start:len(b):len(b)])
+	default:
+		start := len(*scratch)
+		b := appendText(*scratch, v)
+		*scratch = b
+		pv = parquet.ByteArrayValue(b[start:len(b):len(b)])
+	}
+	return pv.Level(0, 1, c.leaf), lat, nil
+}
+
+// parquetColumns appends to cols[leaf], for every parquet leaf column, the
+// values of the records of vals (records of len(p.columns) values back to
+// back), one value per record: the column-major layout that the parquet
+// column writers take, so that no parquet.Row is built and split again.
+// Text values are not copied: the values of a text column point into the
+// strings of vals, and are valid while vals is; other byte arrays are
+// copied to *scratch. The geometries are added to st (when not nil).
+func (p *plan) parquetColumns(cols [][]parquet.Value, vals []schemas.Value, scratch *[]byte, st *geoStats) error {
+	n := len(p.columns)
+	if p.geo != nil && p.geo.point {
 		l := p.geo.leaf
-		row[l] = parquet.NullValue().Level(0, 0, l)
-		if pt, ok := values[p.geo.field].([2]float64); ok {
-			start := len(*scratch)
-			*scratch = appendPointWKB(*scratch, pt[0], pt[1])
-			b := *scratch
-			row[l] = parquet.ByteArrayValue(b[start:len(b):len(b)]).Level(0, 1, l)
-			st.addPoint(pt[0], pt[1])
+		for off := p.geo.field; off < len(vals); off += n {
+			cols[l] = append(cols[l], p.pointWKBValue(vals[off], scratch, st))
 		}
 	}
 	for i := range p.columns {
 		c := &p.columns[i]
-		v := values[i]
-		if v == nil {
-			row[c.leaf] = parquet.NullValue().Level(0, 0, c.leaf)
-			if c.kind == kindGeopoint {
-				row[c.leafLat] = parquet.NullValue().Level(0, 0, c.leafLat)
-			}
-			continue
-		}
-		var pv parquet.Value
-		switch c.kind {
-		case kindInt64:
-			n, ok := asInt64(v)
-			if !ok {
-				return fieldError(c, v)
-			}
-			pv = parquet.Int64Value(n)
-		case kindDouble:
-			switch x := v.(type) {
-			case float64:
-				pv = parquet.DoubleValue(x)
-			case int64:
-				pv = parquet.DoubleValue(float64(x))
-			default:
-				return fieldError(c, v)
-			}
-		case kindBool:
-			b, ok := v.(bool)
-			if !ok {
-				return fieldError(c, v)
-			}
-			pv = parquet.BooleanValue(b)
-		case kindDate:
-			t, ok := v.(time.Time)
-			if !ok {
-				return fieldError(c, v)
-			}
-			pv = parquet.Int32Value(int32(daysSinceEpoch(t)))
-		case kindDatetime:
-			t, ok := v.(time.Time)
-			if !ok {
-				return fieldError(c, v)
-			}
-			pv = parquet.Int64Value(t.UnixMicro())
-		case kindTime:
-			d, ok := v.(time.Duration)
-			if !ok {
-				return fieldError(c, v)
-			}
-			pv = parquet.Int64Value(d.Microseconds())
-		case kindGeopoint:
-			pt, ok := v.([2]float64)
-			if !ok {
-				return fieldError(c, v)
-			}
-			row[c.leaf] = parquet.DoubleValue(pt[0]).Level(0, 1, c.leaf)
-			row[c.leafLat] = parquet.DoubleValue(pt[1]).Level(0, 1, c.leafLat)
-			continue
-		case kindGeoWKB:
-			g, err := geometryOf(v)
-			if err != nil {
-				return fmt.Errorf("output: field %q: %w", c.name, err)
-			}
-			if g == nil {
-				row[c.leaf] = parquet.NullValue().Level(0, 0, c.leaf)
+		out := cols[c.leaf]
+		null := parquet.NullValue().Level(0, 0, c.leaf)
+		for off := i; off < len(vals); off += n {
+			v := vals[off]
+			if v == nil && c.kind != kindGeopoint {
+				out = append(out, null)
 				continue
 			}
-			start := len(*scratch)
-			b, err := appendWKB(*scratch, g)
-			if err != nil {
-				return fmt.Errorf("output: field %q: %w", c.name, err)
+			if s, ok := v.(string); ok && c.kind == kindString {
+				// The column writer copies the bytes: no copy here.
+				out = append(out, parquet.ByteArrayValue(unsafe.Slice(unsafe.StringData(s), len(s))).Level(0, 1, c.leaf))
+				continue
 			}
-			*scratch = b
-			st.add(g)
-			pv = parquet.ByteArrayValue(b[start:len(b):len(b)])
-		case kindJSON, kindList:
-			start := len(*scratch)
-			b, err := appendJSON(*scratch, v)
+			pv, lat, err := p.parquetCell(c, v, scratch, st)
 			if err != nil {
-				return fmt.Errorf("output: field %q: %w", c.name, err)
+				return err
 			}
-			*scratch = b
-			pv = parquet.ByteArrayValue(b[start:len(b):len(b)])
-		default:
-			start := len(*scratch)
-			b := appendText(*scratch, v)
-			*scratch = b
-			pv = parquet.ByteArrayValue(b[start:len(b):len(b)])
+			out = append(out, pv)
+			if c.kind == kindGeopoint {
+				cols[c.leafLat] = append(cols[c.leafLat], lat)
+			}
 		}
-		row[c.leaf] = pv.Level(0, 1, c.leaf)
+		cols[c.leaf] = out
 	}
 	return nil
 }

@@ -94,8 +94,12 @@ const (
 	rowGroupRows    = 64 * 1024 // parquet rows per row group
 	fileBufferBytes = 256 << 10
 	csvFlushBytes   = 512 << 10 // the CSV encoder writes out its buffer past this size
-	pqChunkRows     = 128       // rows built and handed to the parquet writer at a time
+	pqChunkRows     = 64        // rows handed to the parquet column writers at a time (as parquet-go's WriteRows does)
 )
+
+// earlySyncBytes is the amount of data written to a CSV or GeoJSON file
+// between two background fsyncs (a variable for the tests).
+var earlySyncBytes int64 = 64 << 20
 
 // parquetLevel is the zstd level of data.parquet: the fastest, as the
 // files are written once per run on a small machine and read by tools that
@@ -165,8 +169,13 @@ type Release struct {
 	readers  int32       // encoders each batch goes to
 	free     chan *batch
 	encoders sync.WaitGroup
-	mu       sync.Mutex
-	err      error // first encoder error
+	// syncQueue takes the data files to fsync in the background while they
+	// are written (see requestSync); nil once stopped.
+	syncQueue chan *os.File
+	syncDone  chan struct{}
+	unsynced  map[*os.File]int64 // bytes written since the last background fsync request
+	mu        sync.Mutex
+	err       error // first encoder error
 
 	rows     int
 	state    releaseState
@@ -245,6 +254,10 @@ func NewRelease(publicDir string, meta DatasetMeta, schema *schemas.Schema, rele
 		r.encoders.Add(1)
 		go r.encodeGeoJSON()
 	}
+	r.syncQueue = make(chan *os.File, 4)
+	r.syncDone = make(chan struct{})
+	r.unsynced = map[*os.File]int64{}
+	go r.syncInBackground()
 	go r.encodeParquet()
 	go r.encodeCSV()
 	return r, nil
@@ -279,20 +292,28 @@ func (r *Release) open() error {
 		r.gjLine = append(make([]byte, 0, csvFlushBytes+fileBufferBytes), geoJSONHeader...)
 		r.geoStats = newGeoStats()
 	}
-	// No release id nor time in the file: the same rows give the same
-	// bytes whatever the run.
-	cfg, err := parquet.NewWriterConfig(
-		r.plan.schema,
-		parquet.Compression(&zstd.Codec{Level: parquetLevel}),
-		parquet.DataPageStatistics(true),
-		parquet.MaxRowsPerRowGroup(rowGroupRows),
-		parquet.KeyValueMetadata("ligerdata.dataset", r.meta.ID),
-	)
+	cfg, err := parquetConfig(r.plan, r.meta.ID)
 	if err != nil {
-		return fmt.Errorf("output: parquet config: %w", err)
+		return err
 	}
 	r.pqW = parquet.NewWriter(r.pqBuf, cfg)
 	return nil
+}
+
+// parquetConfig is the writer configuration of data.parquet. No release id
+// nor time in the file: the same rows give the same bytes whatever the run.
+func parquetConfig(p *plan, datasetID string) (*parquet.WriterConfig, error) {
+	cfg, err := parquet.NewWriterConfig(
+		p.schema,
+		parquet.Compression(&zstd.Codec{Level: parquetLevel}),
+		parquet.DataPageStatistics(true),
+		parquet.MaxRowsPerRowGroup(rowGroupRows),
+		parquet.KeyValueMetadata("ligerdata.dataset", datasetID),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("output: parquet config: %w", err)
+	}
+	return cfg, nil
 }
 
 // Append writes one accepted row (values in schema field order; not retained
@@ -377,22 +398,38 @@ func (r *Release) encoderErr() error {
 // encodeParquet runs on its own goroutine: it writes every batch to
 // data.parquet and keeps draining its queue after an error so that Append
 // never blocks.
+//
+// The values are laid out column by column (plan.parquetColumns) and
+// handed to each column writer pqChunkRows rows at a time; the encoder
+// closes a row group every rowGroupRows rows. The chunks are those the
+// parquet writer makes of the rows given to Writer.WriteRows, so the pages
+// are cut at the same rows.
 func (r *Release) encodeParquet() {
 	defer r.encoders.Done()
 	n := len(r.plan.columns)
-	// Rows are built and written pqChunkRows at a time, so that the row
-	// buffer stays in the CPU caches.
-	buf := make([]parquet.Value, pqChunkRows*r.plan.leaves)
-	rows := make([]parquet.Row, 0, pqChunkRows)
+	cols := make([][]parquet.Value, r.plan.leaves)
+	for i := range cols {
+		cols[i] = make([]parquet.Value, 0, pqChunkRows)
+	}
 	var scratch []byte
+	inGroup := 0 // rows in the current row group
 	failed := false
 	for b := range r.pqQueue {
-		for off := 0; off < len(b.vals) && !failed; off += pqChunkRows * n {
-			var err error
+		for off := 0; off < len(b.vals) && !failed; {
+			k := min(pqChunkRows, (len(b.vals)-off)/n, rowGroupRows-inGroup)
 			scratch = scratch[:0]
-			rows, err = r.plan.parquetRows(rows[:0], buf, b.vals[off:min(off+pqChunkRows*n, len(b.vals))], &scratch, r.geoStats)
+			for i := range cols {
+				cols[i] = cols[i][:0]
+			}
+			err := r.plan.parquetColumns(cols, b.vals[off:off+k*n], &scratch, r.geoStats)
 			if err == nil {
-				if _, err = r.pqW.WriteRows(rows); err != nil {
+				err = r.writeParquetColumns(cols)
+			}
+			off += k * n
+			inGroup += k
+			if err == nil && inGroup == rowGroupRows {
+				inGroup = 0
+				if err = r.pqW.Flush(); err != nil {
 					err = fmt.Errorf("output: write parquet: %w", err)
 				}
 			}
@@ -403,6 +440,20 @@ func (r *Release) encodeParquet() {
 		}
 		r.release(b)
 	}
+}
+
+// writeParquetColumns hands the values of a chunk of rows (one slice per
+// leaf column, as laid out by parquetColumns) to the column writers of the
+// current row group.
+func (r *Release) writeParquetColumns(cols [][]parquet.Value) error {
+	writers := r.pqW.ColumnWriters()
+	for i, vs := range cols {
+		if _, err := writers[i].WriteRowValues(vs); err != nil {
+			return fmt.Errorf("output: write parquet column %d: %w", i, err)
+		}
+		clear(vs) // drop the references to the batch's strings
+	}
+	return nil
 }
 
 // encodeCSV runs on its own goroutine: it writes every batch to data.csv
@@ -445,12 +496,48 @@ func (r *Release) flushCSV() error {
 	if _, err := r.csvOut.Write(r.csvLine); err != nil {
 		return fmt.Errorf("output: write csv: %w", err)
 	}
+	r.requestSync(r.csvFile, len(r.csvLine))
 	r.csvLine = r.csvLine[:0]
 	if _, err := r.frOut.Write(r.frLine); err != nil {
 		return fmt.Errorf("output: write french csv: %w", err)
 	}
+	r.requestSync(r.frFile, len(r.frLine))
 	r.frLine = r.frLine[:0]
 	return nil
+}
+
+// requestSync counts n bytes written to f and, every earlySyncBytes, asks
+// the background syncer to fsync f, so that the disk writes the large
+// files back while they are produced rather than all at the end, in
+// finish. The request is dropped when the syncer is busy. Only called by
+// the goroutine that writes f, or after the encoders have stopped.
+func (r *Release) requestSync(f *os.File, n int) {
+	if r.syncQueue == nil {
+		return
+	}
+	r.mu.Lock()
+	left := r.unsynced[f] + int64(n)
+	if left >= earlySyncBytes {
+		select {
+		case r.syncQueue <- f:
+			left = 0
+		default:
+		}
+	}
+	r.unsynced[f] = left
+	r.mu.Unlock()
+}
+
+// syncInBackground runs on its own goroutine: it fsyncs the files sent by
+// requestSync. A failure is recorded as an encoder error (an fsync error
+// may not be reported again by the final fsync).
+func (r *Release) syncInBackground() {
+	defer close(r.syncDone)
+	for f := range r.syncQueue {
+		if err := f.Sync(); err != nil {
+			r.fail(fmt.Errorf("output: sync %s: %w", filepath.Base(f.Name()), err))
+		}
+	}
 }
 
 // encodeGeoJSON runs on its own goroutine (geographic datasets): it writes
@@ -482,6 +569,7 @@ func (r *Release) flushGeoJSON() error {
 	if _, err := r.gjOut.Write(r.gjLine); err != nil {
 		return fmt.Errorf("output: write geojson: %w", err)
 	}
+	r.requestSync(r.gjFile, len(r.gjLine))
 	r.gjLine = r.gjLine[:0]
 	return nil
 }
@@ -524,19 +612,27 @@ func (r *Release) finish() error {
 	if err := r.pqBuf.Flush(); err != nil {
 		return fmt.Errorf("output: write %s: %w", FileParquet, err)
 	}
-	for _, f := range files {
-		if err := f.Sync(); err != nil {
-			return fmt.Errorf("output: sync %s: %w", filepath.Base(f.Name()), err)
-		}
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("output: close %s: %w", filepath.Base(f.Name()), err)
-		}
+	// The files are fsynced together: the disk writes them back at once
+	// rather than one after the other. Each is closed, whatever happened.
+	errs := make([]error, len(files))
+	var wg sync.WaitGroup
+	for i, f := range files {
+		wg.Go(func() {
+			if err := f.Sync(); err != nil {
+				errs[i] = fmt.Errorf("output: sync %s: %w", filepath.Base(f.Name()), err)
+			}
+			if err := f.Close(); err != nil && errs[i] == nil {
+				errs[i] = fmt.Errorf("output: close %s: %w", filepath.Base(f.Name()), err)
+			}
+		})
 	}
+	wg.Wait()
 	r.csvFile, r.pqFile, r.frFile, r.gjFile = nil, nil, nil, nil
-	return nil
+	return errors.Join(errs...)
 }
 
-// stopEncoders closes the queues and waits for both encoders to finish.
+// stopEncoders closes the queues and waits for the encoders, then for the
+// background syncer, to finish.
 func (r *Release) stopEncoders() {
 	r.cur = nil
 	close(r.pqQueue)
@@ -545,6 +641,11 @@ func (r *Release) stopEncoders() {
 		close(r.gjQueue)
 	}
 	r.encoders.Wait()
+	if r.syncQueue != nil {
+		close(r.syncQueue)
+		<-r.syncDone
+		r.syncQueue = nil
+	}
 }
 
 func (r *Release) closeFiles() {

@@ -28,6 +28,7 @@ type compiledField struct {
 	lengthKind     int // 0 none, 1 runes (string values), 2 items (list, array, object)
 	minLen, maxLen int // -1 when absent
 	pattern        *regexp.Regexp
+	fastPattern    fastPattern // nil when the pattern has no fast matcher (see compileFastPattern)
 	patternSrc     string
 	enum           map[string]struct{}
 	enumText       string
@@ -93,11 +94,13 @@ func compileField(f *Field, schemaMissing []string) (*compiledField, []string) {
 	}
 
 	if c.Pattern != "" {
-		re, err := regexp.Compile(`^(?:` + c.Pattern + `)$`)
+		anchored := `^(?:` + c.Pattern + `)$`
+		re, err := regexp.Compile(anchored)
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("pattern %q does not compile: %v", c.Pattern, err))
 		} else {
 			cf.pattern, cf.patternSrc = re, c.Pattern
+			cf.fastPattern = compileFastPattern(anchored)
 		}
 	}
 
@@ -174,6 +177,19 @@ func (cf *compiledField) isMissing(cell string) bool {
 		}
 	}
 	return false
+}
+
+// lengthSurelyIn reports whether a string value is known to satisfy the
+// field's minLength and maxLength from its size in bytes alone: a string
+// of b bytes has at least b/4 and at most b characters (an invalid byte
+// counting as one). False means "count them".
+func lengthSurelyIn(cf *compiledField, v Value) bool {
+	s, ok := v.(string)
+	if !ok {
+		return false
+	}
+	b := len(s)
+	return (cf.maxLen < 0 || b <= cf.maxLen) && (cf.minLen < 0 || b/4 >= cf.minLen)
 }
 
 // length measures a value for minLength/maxLength.

@@ -94,7 +94,7 @@ func (s *Schema) NewTable(header []string) (*Table, []Error) {
 		seeds:    [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
 	}
 	for i, cf := range s.compiled {
-		if cf.pattern != nil {
+		if cf.pattern != nil && cf.fastPattern == nil {
 			t.patterns[i].m = make(map[string]bool)
 		}
 		if cf.unique {
@@ -183,6 +183,10 @@ func (t *Table) digest() hashKey {
 }
 
 func (t *Table) matchPattern(fi int, cf *compiledField, cell string) bool {
+	if cf.fastPattern != nil {
+		// Cheaper than a memo lookup.
+		return cf.fastPattern.match(cell)
+	}
 	if len(cell) > patternCacheMaxLen {
 		return cf.pattern.MatchString(cell)
 	}
@@ -325,7 +329,7 @@ func (t *Table) checkConstraints(fi int, cf *compiledField, row, line, col int, 
 		return Error{Code: CodeConstraintError, Row: row, Line: line, Field: cf.name, FieldNumber: col + 1,
 			Value: cell, Constraint: constraint, Message: msg}
 	}
-	if cf.minLen >= 0 || cf.maxLen >= 0 {
+	if (cf.minLen >= 0 || cf.maxLen >= 0) && !lengthSurelyIn(cf, v) {
 		n := length(v)
 		if cf.minLen >= 0 && n < cf.minLen {
 			errs = append(errs, mk("minLength", msgLength(cf, cell, n, false)))
