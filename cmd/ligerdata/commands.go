@@ -43,6 +43,13 @@ func (c *common) register(fs *flag.FlagSet, withStore bool) {
 	fs.StringVar(&c.logLevel, "log-level", envOr("LIGERDATA_LOG_LEVEL", "info"), "debug, info, warn or error")
 }
 
+// printJSON writes v as indented JSON: the --json output of every command.
+func printJSON(w io.Writer, v any) {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
 func envOr(key, def string) string {
 	if v := os.Getenv(key); v != "" {
 		return v
@@ -220,9 +227,7 @@ func runAndReport(ctx context.Context, runner *pipelines.Runner, defs []*pipelin
 		}
 	}
 	if asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(manifests)
+		printJSON(stdout, manifests)
 	}
 	return code
 }
@@ -279,9 +284,7 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	all := append(append([]schemas.Error{}, sum.HeaderErrors...), listed...)
 	valid := len(all) == 0 && sum.Invalid == 0
 	if c.json {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(map[string]any{
+		printJSON(stdout, map[string]any{
 			"valid":          valid,
 			"file":           files[0],
 			"schema":         s.Name,
@@ -337,9 +340,7 @@ func cmdLint(args []string, stdout, stderr io.Writer) int {
 		for _, d := range defs {
 			ids = append(ids, d.ID)
 		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(map[string]any{"ok": len(problems) == 0, "pipelines": ids, "problems": append([]string{}, problems...)})
+		printJSON(stdout, map[string]any{"ok": len(problems) == 0, "pipelines": ids, "problems": append([]string{}, problems...)})
 	} else {
 		for _, p := range problems {
 			fmt.Fprintln(stderr, p)
@@ -364,8 +365,6 @@ func cmdConnectors(args []string, stdout, stderr io.Writer) int {
 	kinds := all.Registry().Kinds()
 	switch {
 	case *asJSON:
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
 		type kindJSON struct {
 			Name    string              `json:"name"`
 			Summary string              `json:"summary"`
@@ -375,7 +374,7 @@ func cmdConnectors(args []string, stdout, stderr io.Writer) int {
 		for _, k := range kinds {
 			out = append(out, kindJSON{k.Name, k.Summary, k.Options})
 		}
-		_ = enc.Encode(out)
+		printJSON(stdout, out)
 	case *markdown:
 		fmt.Fprint(stdout, connectorsMarkdown(kinds))
 	default:
@@ -558,9 +557,7 @@ func cmdRelease(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitFailed
 	}
 	if c.json {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(m)
+		printJSON(stdout, m)
 	} else {
 		fmt.Fprintf(stdout, "%s: run %s approved by %s, published as release %s (%d rows)\n", selected[0].ID, pos[1], *by, m.Release, m.Accepted+m.Kept)
 	}
@@ -614,9 +611,7 @@ func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitFailed
 	}
 	if c.json {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(res)
+		printJSON(stdout, res)
 		return exitOK
 	}
 	fmt.Fprintf(stdout, "%s → %s: %d uploaded, %d replaced, %d unchanged\n", pos[0], res.URL, len(res.Uploaded), len(res.Replaced), len(res.Unchanged))

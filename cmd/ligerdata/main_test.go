@@ -171,7 +171,10 @@ func TestConnectorsCommandAndDocs(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
-	for _, args := range [][]string{{}, {"nope"}, {"run"}, {"run", "--all", "x"}, {"run", "no-such-pipeline"}, {"run", "--bogus"}} {
+	store := t.TempDir()
+	for _, args := range [][]string{{}, {"nope"}, {"run"}, {"run", "--all", "x"}, {"run", "no-such-pipeline"}, {"run", "--bogus"},
+		{"release"}, {"release", "approve", "ping-lieux-mediation"}, {"release", "approve", "ping-lieux-mediation", "20261127T000000Z-0001", "--by", "x", "--store", store},
+		{"publish"}, {"publish", "udata"}} {
 		if code, _, _ := runCmd(t, args...); code != exitUsage {
 			t.Errorf("%q: exit %d, want %d", args, code, exitUsage)
 		}
