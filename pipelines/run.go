@@ -220,7 +220,7 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 			}
 		}
 	}
-	hl := &harvestLog{store: r.Store, pipeline: def.ID, m: m, seen: map[string]store.Validators{}}
+	hl := &harvestLog{store: r.Store, pipeline: def.ID, m: m, prev: prev, seen: map[string]store.Validators{}}
 	client, err := fetch.New(fetch.Options{
 		ReplayDir: r.ReplayDir,
 		RecordDir: r.RecordDir,
@@ -446,6 +446,7 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 type harvestLog struct {
 	store    *store.Store
 	pipeline string
+	prev     map[string]store.Validators // of the last good run
 
 	mu      sync.Mutex
 	m       *Manifest
@@ -468,7 +469,10 @@ func (h *harvestLog) observe(resp *fetch.Response) {
 	h.m.Fetches = append(h.m.Fetches, ManifestFetch{Seq: seq, Method: resp.Method, URL: resp.URL, Status: resp.Status, Bytes: len(resp.Body), SHA256: resp.SHA256, Outcome: outcome})
 	rv := resp.Validators()
 	h.seen[resp.Key] = store.Validators{ETag: rv.ETag, LastModified: rv.LastModified, SHA256: rv.SHA256, RunID: h.m.RunID}
-	if !resp.Unchanged {
+	// The run decides by itself whether a body changed, from the last good
+	// run's checksums: a connector may fetch some documents (metadata, a
+	// first page) without asking for conditional answers.
+	if p, ok := h.prev[resp.Key]; !resp.Unchanged && (!ok || p.SHA256 == "" || p.SHA256 != resp.SHA256) {
 		h.changed = true
 	}
 	_, reqSHA, _ := strings.Cut(resp.Key, " sha256:")

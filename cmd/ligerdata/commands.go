@@ -509,9 +509,11 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	code := runAndReport(ctx, runner, defs, c.json, stdout, stderr)
-	if code == exitFailed || *noServe {
+	if *noServe {
 		return code
 	}
+	// A pipeline that failed keeps its previous release (or none): the
+	// site is still worth showing, and stderr said what failed.
 	return serveSite(ctx, &c, *addr, logger, stdout, stderr)
 }
 

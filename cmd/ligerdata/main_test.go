@@ -295,3 +295,50 @@ func TestPublishUdataTwiceLeavesOneDataset(t *testing.T) {
 		t.Errorf("push without an API key: exit %d, want %d", code, exitUsage)
 	}
 }
+
+// TestRunsOnUnchangedRecordingsAreUnchanged runs every pipeline three times
+// on the recorded responses: after the first run nothing is normalised or
+// published again, except the recorded incremental HAL page, which the
+// second run merges.
+func TestRunsOnUnchangedRecordingsAreUnchanged(t *testing.T) {
+	store := t.TempDir()
+	type manifest struct {
+		Pipeline, Outcome, Release string
+		Read, Kept                 int
+	}
+	runAll := func() map[string]manifest {
+		t.Helper()
+		code, out, errs := runCmd(t, "run", "--all", "--store", store, "--replay", "../../testdata/replay", "--json")
+		if code != exitOK {
+			t.Fatalf("run --all: exit %d\n%s", code, errs)
+		}
+		var ms []manifest
+		if err := json.Unmarshal([]byte(out), &ms); err != nil {
+			t.Fatal(err)
+		}
+		byID := map[string]manifest{}
+		for _, m := range ms {
+			byID[m.Pipeline] = m
+		}
+		return byID
+	}
+	first := runAll()
+	second := runAll()
+	third := runAll()
+	for id, m := range first {
+		if m.Outcome != "published" {
+			t.Errorf("%s: first run %s", id, m.Outcome)
+		}
+		s := second[id]
+		if id == "hal-publications" {
+			if s.Outcome != "published" || s.Read != 2 || s.Kept == 0 {
+				t.Errorf("%s: second run %+v, want the 2 recorded modifications merged", id, s)
+			}
+		} else if s.Outcome != "unchanged" || s.Read != 0 || s.Release != m.Release {
+			t.Errorf("%s: second run %+v, want unchanged on release %s", id, s, m.Release)
+		}
+		if th := third[id]; th.Outcome != "unchanged" || th.Read != 0 {
+			t.Errorf("%s: third run %+v, want unchanged", id, th)
+		}
+	}
+}
