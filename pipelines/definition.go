@@ -64,6 +64,7 @@ type Definition struct {
 	Fields              map[string]FieldMap `yaml:"fields"`
 	Communes            *CommuneSpec        `yaml:"communes"`
 	Gates               Gates               `yaml:"gates"`
+	Push                *PushSpec           `yaml:"push"`
 
 	// Resolved at load time.
 	File         string            `yaml:"-"`
@@ -208,6 +209,7 @@ func (l *Loader) check(d *decoder, def *Definition, root *yaml.Node, data []byte
 		d.errorf(at("contact_email"), "contact_email", "%q is not an email address", def.ContactEmail)
 	}
 	checkLicences(d, def, at)
+	checkPush(d, def, at)
 	if def.Schedule != "" {
 		sched, err := cron.ParseStandard(def.Schedule)
 		if err != nil {

@@ -190,3 +190,7 @@ func TestEmbeddedDefinitionsLoad(t *testing.T) {
 		t.Fatal("no embedded definition")
 	}
 }
+
+func mapFS(name, text string) fstest.MapFS {
+	return fstest.MapFS{name: {Data: []byte(text)}}
+}

@@ -67,6 +67,8 @@ type Manifest struct {
 	Since     string `json:"since,omitempty"`
 	Watermark string `json:"watermark,omitempty"`
 	Kept      int    `json:"kept,omitempty"`
+	// Push says what was sent to the portal after publication.
+	Push *PushResult `json:"push,omitempty"`
 	// Pruned lists the old releases removed by the retention policy.
 	Pruned []string `json:"pruned,omitempty"`
 	// Approval is set on a run that published a blocked run's harvest on a
@@ -437,6 +439,7 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 	if err := output.WriteCatalog(public, r.Catalog); err != nil {
 		return fmt.Errorf("writing catalogue: %w", err)
 	}
+	m.Push = r.push(ctx, def, pub.Release, log)
 	return nil
 }
 
