@@ -111,6 +111,56 @@ type Incremental interface {
 	Watermark() string
 }
 
+// ErrNoHTTP reports an Env without the HTTP client a connector needs.
+var ErrNoHTTP = errors.New("no HTTP client in the environment")
+
+// Configured returns cfg as a *C after the checks every Kind.Open makes, in
+// this order: cfg is a *C and not a nil one, cfg.Validate() returns nil, and,
+// when needHTTP, env.HTTP is not nil (the error then wraps ErrNoHTTP). Every
+// error starts with "<kind>: open: " and wraps the Validate error as is, so
+// errors.As still finds its *FieldError values. C cannot be inferred from
+// the arguments: a kind's package calls Configured[Config](kind, cfg, env, true).
+func Configured[C any, P interface {
+	*C
+	Config
+}](kind string, cfg Config, env Env, needHTTP bool) (*C, error) {
+	c, ok := cfg.(P)
+	if !ok || c == nil {
+		return nil, fmt.Errorf("%s: open: configuration is %T, want %T", kind, cfg, P(nil))
+	}
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: open: %w", kind, err)
+	}
+	if needHTTP && env.HTTP == nil {
+		return nil, fmt.Errorf("%s: open: %w", kind, ErrNoHTTP)
+	}
+	return c, nil
+}
+
+// Opener adapts a kind's exported Open, which returns its own source type
+// S, to Kind.Open: it returns open's result as a Source, and a nil Source,
+// never a typed nil in the interface, with open's error.
+func Opener[S Source](open func(Config, Env) (S, error)) func(Config, Env) (Source, error) {
+	return func(cfg Config, env Env) (Source, error) {
+		s, err := open(cfg, env)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+}
+
+// Log returns the logger a source of the given kind should use: env.Logger,
+// or one that discards everything when it is nil, with the attribute
+// connector=kind followed by attrs (key-value pairs, as for slog.Logger.With).
+func (e Env) Log(kind string, attrs ...any) *slog.Logger {
+	log := e.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return log.With(append([]any{"connector", kind}, attrs...)...)
+}
+
 // PrevFor returns the previous validators for a request, or nil.
 func (e Env) PrevFor(method, url string, body []byte) *fetch.Validators {
 	if e.Prev == nil {

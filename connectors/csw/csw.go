@@ -115,18 +115,11 @@ type source struct {
 var _ connectors.Source = (*source)(nil)
 
 func open(cfg connectors.Config, env connectors.Env) (connectors.Source, error) {
-	c, ok := cfg.(*Config)
-	if !ok || c == nil {
-		return nil, fmt.Errorf("csw: unexpected configuration type %T", cfg)
+	c, err := connectors.Configured[Config]("csw", cfg, env, true)
+	if err != nil {
+		return nil, err
 	}
-	if env.HTTP == nil {
-		return nil, errors.New("csw: no HTTP client")
-	}
-	log := env.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &source{cfg: *c, env: env, log: log}, nil
+	return &source{cfg: *c, env: env, log: env.Log("csw")}, nil
 }
 
 // Fetch pages through GetRecords from startPosition 1 and emits the sheets

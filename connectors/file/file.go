@@ -120,13 +120,14 @@ type source struct {
 
 var _ connectors.Source = (*source)(nil)
 
+// open needs env.HTTP only for a url; a local path is read without it.
 func open(cfg connectors.Config, env connectors.Env) (connectors.Source, error) {
-	c, ok := cfg.(*Config)
-	if !ok || c == nil {
-		return nil, fmt.Errorf("file: unexpected configuration type %T", cfg)
+	c, err := connectors.Configured[Config]("file", cfg, env, false)
+	if err != nil {
+		return nil, err
 	}
 	if c.URL != "" && env.HTTP == nil {
-		return nil, errors.New("file: no HTTP client")
+		return nil, fmt.Errorf("file: open: url %s: %w", c.URL, connectors.ErrNoHTTP)
 	}
 	return &source{cfg: *c, env: env}, nil
 }

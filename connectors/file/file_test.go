@@ -420,6 +420,53 @@ func TestLocalPath(t *testing.T) {
 	})
 }
 
+// TestOpen checks what Open accepts: a local path needs no HTTP client, a
+// url does, and a configuration that does not validate is refused.
+func TestOpen(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "lieux.csv"), []byte("id\n1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		cfg     connectors.Config
+		env     connectors.Env
+		wantErr string // prefix of the error; "" when Open must succeed
+		noHTTP  bool   // the error wraps connectors.ErrNoHTTP
+	}{
+		{name: "local path without HTTP client", cfg: newConfig(func(c *Config) { c.Path = "lieux.csv" }), env: connectors.Env{Dir: dir}},
+		{name: "url without HTTP client", cfg: newConfig(func(c *Config) { c.URL = "https://data.example/lieux.csv" }),
+			wantErr: "file: open: url https://data.example/lieux.csv: no HTTP client", noHTTP: true},
+		{name: "neither url nor path", cfg: newConfig(nil), env: connectors.Env{Dir: dir},
+			wantErr: "file: open: url: give url or path"},
+		{name: "invalid local path config", cfg: newConfig(func(c *Config) { c.Path, c.Format = "lieux.csv", "xml" }), env: connectors.Env{Dir: dir},
+			wantErr: "file: open: format: must be csv or json"},
+		{name: "nil configuration", cfg: (*Config)(nil), wantErr: "file: open: configuration is *file.Config, want *file.Config"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			src, err := Kind.Open(tc.cfg, tc.env)
+			if tc.wantErr != "" {
+				if err == nil || src != nil || !strings.HasPrefix(err.Error(), tc.wantErr) {
+					t.Fatalf("Open = %v, %v; want nil and an error starting with %q", src, err, tc.wantErr)
+				}
+				if got := errors.Is(err, connectors.ErrNoHTTP); got != tc.noHTTP {
+					t.Errorf("errors.Is(%q, ErrNoHTTP) = %v, want %v", err, got, tc.noHTTP)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
+			pages, err := fetchPages(t, src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			compareRecords(t, flatten(pages), []connectors.Record{{Line: 2, Fields: map[string]any{"id": "1"}}})
+		})
+	}
+}
+
 func TestPageSize(t *testing.T) {
 	csvBody := "id\n1\n2\n3\n4\n5\n"
 	jsonBody := `[{"id":1},{"id":2},{"id":3},{"id":4},{"id":5}]`

@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -245,6 +246,7 @@ func (c *Config) pageURL(since, cursor string) string {
 type source struct {
 	cfg Config
 	env connectors.Env
+	log *slog.Logger
 
 	mu        sync.Mutex
 	watermark string
@@ -256,18 +258,15 @@ var (
 )
 
 func open(cfg connectors.Config, env connectors.Env) (connectors.Source, error) {
-	c, ok := cfg.(*Config)
-	if !ok || c == nil {
-		return nil, fmt.Errorf("hal: unexpected configuration type %T", cfg)
-	}
-	if env.HTTP == nil {
-		return nil, errors.New("hal: no HTTP client")
+	c, err := connectors.Configured[Config]("hal", cfg, env, true)
+	if err != nil {
+		return nil, err
 	}
 	cp := *c
 	cp.Filters = append([]string(nil), c.Filters...)
 	cp.Structures = append([]int64(nil), c.Structures...)
 	cp.Fields = append([]string(nil), c.Fields...)
-	return &source{cfg: cp, env: env}, nil
+	return &source{cfg: cp, env: env, log: env.Log("hal")}, nil
 }
 
 // Watermark returns the latest modified date of the documents harvested by
@@ -320,7 +319,6 @@ func (s *source) Fetch(ctx context.Context, emit func([]connectors.Record) error
 	s.mu.Lock()
 	s.watermark = ""
 	s.mu.Unlock()
-	log := s.env.Logger
 	cursor := "*"
 	seen := map[string]int{} // docid → page
 	var prevDigest [sha256.Size]byte
@@ -394,8 +392,8 @@ func (s *source) Fetch(ctx context.Context, emit func([]connectors.Record) error
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("hal: %w", err)
 	}
-	if int64(line) != numFound && log != nil {
-		log.Warn("hal: harvested count differs from numFound (the index changed during the harvest?)",
+	if int64(line) != numFound {
+		s.log.Warn("hal: harvested count differs from numFound (the index changed during the harvest?)",
 			"harvested", line, "numFound", numFound)
 	}
 	mark := ""
@@ -405,9 +403,7 @@ func (s *source) Fetch(ctx context.Context, emit func([]connectors.Record) error
 	s.mu.Lock()
 	s.watermark = mark
 	s.mu.Unlock()
-	if log != nil {
-		log.Info("hal: harvest done", "documents", line, "since", since, "watermark", mark)
-	}
+	s.log.Info("hal: harvest done", "documents", line, "since", since, "watermark", mark)
 	return nil
 }
 

@@ -188,6 +188,21 @@ func byDocID(pages [][]connectors.Record) map[string]connectors.Record {
 	return m
 }
 
+// TestNoLogger checks that a harvest with no env.Logger logs nowhere
+// instead of panicking on its closing "harvest done" line (Fetch logs
+// through the logger Open made, without nil checks).
+func TestNoLogger(t *testing.T) {
+	env := replayEnv(t, "")
+	env.Logger = nil
+	pages, err := fetchAll(t, openSource(t, pipelineConfig(DefaultURL), env))
+	if err != nil {
+		t.Fatalf("Fetch: %v", err)
+	}
+	if len(pages) == 0 {
+		t.Error("Fetch emitted no page")
+	}
+}
+
 // TestRecordedFullHarvest checks the demo's full harvest against values
 // read by hand in the recorded bodies (testdata/replay/hal/full-page-*.body).
 func TestRecordedFullHarvest(t *testing.T) {

@@ -229,20 +229,13 @@ type source struct {
 var _ connectors.Source = (*source)(nil)
 
 func open(cfg connectors.Config, env connectors.Env) (connectors.Source, error) {
-	c, ok := cfg.(*Config)
-	if !ok || c == nil {
-		return nil, fmt.Errorf("opendatasoft: unexpected configuration type %T", cfg)
-	}
-	if env.HTTP == nil {
-		return nil, errors.New("opendatasoft: no HTTP client")
-	}
-	log := env.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+	c, err := connectors.Configured[Config]("opendatasoft", cfg, env, true)
+	if err != nil {
+		return nil, err
 	}
 	cc := *c
 	cc.Datasets = append([]string(nil), c.Datasets...)
-	return &source{cfg: cc, env: env, log: log.With("connector", "opendatasoft")}, nil
+	return &source{cfg: cc, env: env, log: env.Log("opendatasoft")}, nil
 }
 
 // header returns the request headers: the API key, when there is one.

@@ -51,7 +51,7 @@ var Kind = connectors.Kind{
 		},
 	},
 	NewConfig: func() connectors.Config { return &Config{Variable: DefaultVariable} },
-	Open:      open,
+	Open:      connectors.Opener(Open),
 }
 
 // Config is the `source:` block of a ping pipeline.
@@ -91,32 +91,14 @@ type Source struct {
 	log *slog.Logger
 }
 
-func open(cfg connectors.Config, env connectors.Env) (connectors.Source, error) {
-	s, err := Open(cfg, env)
-	if err != nil {
-		return nil, err // not a typed nil in the interface
-	}
-	return s, nil
-}
-
 // Open returns the source for cfg, which must be a *Config that validates.
 // env.HTTP is required.
 func Open(cfg connectors.Config, env connectors.Env) (*Source, error) {
-	c, ok := cfg.(*Config)
-	if !ok || c == nil {
-		return nil, fmt.Errorf("ping: open: configuration is %T, want *ping.Config", cfg)
+	c, err := connectors.Configured[Config]("ping", cfg, env, true)
+	if err != nil {
+		return nil, err
 	}
-	if err := c.Validate(); err != nil {
-		return nil, fmt.Errorf("ping: open: %w", err)
-	}
-	if env.HTTP == nil {
-		return nil, errors.New("ping: open: no HTTP client in the environment")
-	}
-	log := env.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &Source{cfg: *c, env: env, log: log.With("connector", "ping", "url", c.URL)}, nil
+	return &Source{cfg: *c, env: env, log: env.Log("ping", "url", c.URL)}, nil
 }
 
 // Fetch gets the literal with a conditional GET and emits one page holding

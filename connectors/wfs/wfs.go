@@ -76,7 +76,7 @@ var Kind = connectors.Kind{
 	NewConfig: func() connectors.Config {
 		return &Config{SRSName: DefaultSRSName, PageSize: DefaultPageSize}
 	},
-	Open: open,
+	Open: connectors.Opener(Open),
 }
 
 // Config is the `source:` block of a wfs pipeline.
@@ -233,32 +233,14 @@ type Source struct {
 
 var _ connectors.Source = (*Source)(nil)
 
-func open(cfg connectors.Config, env connectors.Env) (connectors.Source, error) {
-	s, err := Open(cfg, env)
-	if err != nil {
-		return nil, err // not a typed nil in the interface
-	}
-	return s, nil
-}
-
 // Open returns the source for cfg, which must be a *Config that validates.
 // env.HTTP is required.
 func Open(cfg connectors.Config, env connectors.Env) (*Source, error) {
-	c, ok := cfg.(*Config)
-	if !ok || c == nil {
-		return nil, fmt.Errorf("wfs: open: configuration is %T, want *wfs.Config", cfg)
+	c, err := connectors.Configured[Config]("wfs", cfg, env, true)
+	if err != nil {
+		return nil, err
 	}
-	if err := c.Validate(); err != nil {
-		return nil, fmt.Errorf("wfs: open: %w", err)
-	}
-	if env.HTTP == nil {
-		return nil, errors.New("wfs: open: no HTTP client in the environment")
-	}
-	log := env.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &Source{cfg: *c, crs: mustCRS(c.SRSName), env: env, log: log.With("connector", "wfs", "type_name", c.TypeName)}, nil
+	return &Source{cfg: *c, crs: mustCRS(c.SRSName), env: env, log: env.Log("wfs", "type_name", c.TypeName)}, nil
 }
 
 // PageURL returns the GetFeature URL of the page starting at startIndex
