@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -89,9 +90,16 @@ func CatalogPageFile(n int) string {
 // The output is deterministic: the same public tree gives the same bytes
 // (datasets sorted by id, keys and predicates sorted, no clock reading
 // except to cap dates in the future).
+//
+// Calls in one process are serialised, so that the pages and the Turtle
+// file of two runs finishing together are never mixed.
 func WriteCatalog(publicDir string, meta CatalogMeta) error {
+	catalogMu.Lock()
+	defer catalogMu.Unlock()
 	return writeCatalog(publicDir, meta, time.Now().UTC())
 }
+
+var catalogMu sync.Mutex
 
 func writeCatalog(publicDir string, meta CatalogMeta, now time.Time) error {
 	ids, err := Datasets(publicDir)

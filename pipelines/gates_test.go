@@ -182,3 +182,37 @@ func TestRetentionKeepsTheNewestReleases(t *testing.T) {
 		t.Errorf("releases left: %v (%v), want %v", rels, err, ids[2:])
 	}
 }
+
+func TestCatalogueFailureKeepsTheReleaseItDescribes(t *testing.T) {
+	r := newTestRunner(t, t.TempDir())
+	r.Full = true
+	def := embeddedDef(t, "lieux-mediation-numerique-pdl")
+	keep := 1
+	def.Retention = &keep
+	first, err := r.Run(context.Background(), def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A folder where the catalogue goes makes writing it fail.
+	catalog := filepath.Join(r.Store.PublicDir(), "catalog.jsonld")
+	if err := os.Remove(catalog); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(catalog, "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	second, err := r.Run(context.Background(), def)
+	if err != nil || second.Outcome != OutcomePublished || second.CatalogError == "" || len(second.Pruned) != 0 {
+		t.Fatalf("run with a failing catalogue: %v; outcome %s, catalog_error %q, pruned %v", err, second.Outcome, second.CatalogError, second.Pruned)
+	}
+	if rels, _ := output.Releases(r.Store.PublicDir(), def.Dataset); len(rels) != 2 {
+		t.Errorf("the release the old catalogue names was pruned: %v", rels)
+	}
+	if err := os.RemoveAll(catalog); err != nil {
+		t.Fatal(err)
+	}
+	third, err := r.Run(context.Background(), def)
+	if err != nil || third.CatalogError != "" || len(third.Pruned) != 2 || third.Pruned[0] != first.Release {
+		t.Fatalf("run after the repair: %v; catalog_error %q, pruned %v", err, third.CatalogError, third.Pruned)
+	}
+}

@@ -67,6 +67,9 @@ type Manifest struct {
 	Since     string `json:"since,omitempty"`
 	Watermark string `json:"watermark,omitempty"`
 	Kept      int    `json:"kept,omitempty"`
+	// CatalogError says why the catalogue could not be rewritten after the
+	// release was published.
+	CatalogError string `json:"catalog_error,omitempty"`
 	// Push says what was sent to the portal after publication.
 	Push *PushResult `json:"push,omitempty"`
 	// Pruned lists the old releases removed by the retention policy.
@@ -424,20 +427,26 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 	}
 	released = true
 	m.Outcome, m.Release, m.Files = OutcomePublished, pub.Release, pub.Files
-	keep := defaultRetention
-	if def.Retention != nil {
-		keep = *def.Retention
-	}
-	if m.Pruned, err = output.Prune(public, def.Dataset, keep); err != nil {
-		log.Warn("removing old releases", "error", err)
-	}
 	// Validators are saved only once the release is out, so that a failed
 	// run never makes the next one believe nothing changed.
 	if err := r.Store.SaveValidators(def.ID, hl.seen); err != nil {
 		log.Warn("saving validators", "error", err)
 	}
+	// The catalogue follows the switch at once, and old releases are
+	// pruned only after it, so that it never names a removed release. If
+	// it cannot be written it keeps describing the previous release, which
+	// is then kept too, and the next run writes it again.
 	if err := output.WriteCatalog(public, r.Catalog); err != nil {
-		return fmt.Errorf("writing catalogue: %w", err)
+		m.CatalogError = err.Error()
+		log.Error("writing the catalogue failed; it still describes the previous release", "error", err)
+	} else {
+		keep := defaultRetention
+		if def.Retention != nil {
+			keep = *def.Retention
+		}
+		if m.Pruned, err = output.Prune(public, def.Dataset, keep); err != nil {
+			log.Warn("removing old releases", "error", err)
+		}
 	}
 	m.Push = r.push(ctx, def, pub.Release, log)
 	return nil
