@@ -59,6 +59,18 @@ type runManifest struct {
 	// ApprovedBy is set on a blocked run: the run that published its
 	// harvest after a steward's approval.
 	ApprovedBy string `json:"approved_by_run"`
+	// CatalogError and Push say what happened after the publication.
+	CatalogError string   `json:"catalog_error"`
+	Push         *runPush `json:"push"`
+}
+
+// runPush is what a run sent to a udata portal.
+type runPush struct {
+	Portal   string   `json:"portal"`
+	URL      string   `json:"url"`
+	Uploaded []string `json:"uploaded"`
+	Replaced []string `json:"replaced"`
+	Error    string   `json:"error"`
 }
 
 // runGate is the verdict of one publish gate.
@@ -159,6 +171,12 @@ type runView struct {
 	ApprovedBy  string // on a blocked run: the run that published it
 	Problem     string
 	Incremental string
+	// CatalogError and PushError are failures after the publication;
+	// Pushed says where the release was sent.
+	CatalogError string
+	PushError    string
+	Pushed       string
+	PushedURL    string
 }
 
 // pipelineView is one pipeline's runs on the dashboard.
@@ -206,6 +224,16 @@ func (s *site) runViewOf(m *runManifest) runView {
 		Counts:      qualitySentence(m.Read, m.Accepted, m.Rejected),
 	}
 	v.Kept = keptSentence(m.Kept)
+	v.CatalogError = m.CatalogError
+	if p := m.Push; p != nil {
+		if p.Error != "" {
+			v.PushError = p.Error
+		} else {
+			n := int64(len(p.Uploaded) + len(p.Replaced))
+			v.Pushed = fmt.Sprintf("envoyée au portail %s (%s %s)", p.Portal, frenchInt(n), plural(n, "fichier envoyé", "fichiers envoyés"))
+			v.PushedURL = p.URL
+		}
+	}
 	if m.Since != "" {
 		v.Incremental = "moisson incrémentale après " + m.Since
 	}

@@ -395,3 +395,28 @@ func TestRejectsPage(t *testing.T) {
 		})
 	}
 }
+
+func TestDashboardShowsWhatHappenedAfterPublication(t *testing.T) {
+	store := t.TempDir()
+	runs := map[string]string{
+		"20261127T040000Z-0001": `{"pipeline":"p","run_id":"20261127T040000Z-0001","dataset":"d","outcome":"published","release":"20261127T040000Z-0001",
+			"catalog_error":"disque plein","push":{"portal":"https://www.data.gouv.fr","error":"push to https://www.data.gouv.fr: 401: UDATA_API_KEY refusée"}}`,
+		"20261128T040000Z-0001": `{"pipeline":"p","run_id":"20261128T040000Z-0001","dataset":"d","outcome":"published","release":"20261128T040000Z-0001",
+			"push":{"portal":"https://www.data.gouv.fr","url":"https://www.data.gouv.fr/fr/datasets/lieux/","uploaded":["data.csv","data.parquet"],"replaced":["data-fr.csv"]}}`,
+	}
+	for id, m := range runs {
+		writeFile(t, filepath.Join(store, "runs", "p", id+".json"), []byte(m))
+	}
+	h, _ := newStoreSite(t, store, "", false)
+	body := do(t, h, http.MethodGet, "/tableau-de-bord", nil).Body.String()
+	for _, want := range []string{
+		"Le catalogue n'a pas pu être mis à jour ; il décrit encore la version précédente : disque plein",
+		"Envoi au portail en échec (la version reste publiée ici) : push to https://www.data.gouv.fr: 401: UDATA_API_KEY refusée",
+		"Version envoyée au portail https://www.data.gouv.fr (3 fichiers envoyés)",
+		`href="https://www.data.gouv.fr/fr/datasets/lieux/"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("dashboard lacks %q", want)
+		}
+	}
+}
