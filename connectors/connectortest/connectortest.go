@@ -82,7 +82,7 @@ type BadConfig struct {
 //     type and the other way round), NewConfig returns a fresh pointer,
 //     required options are required, and opt.Config validates.
 //   - BadConfigRejected: each BadConfig fails Validate with a FieldError
-//     for every wanted path, and only FieldErrors.
+//     for every wanted path, and only FieldErrors, and Kind.Open refuses it.
 //   - Records: a fetch emits at least MinRecords records whose values have
 //     the types that connectors.Record allows.
 //   - Golden: the records equal the golden file.
@@ -354,6 +354,11 @@ func (s *suite) badConfigRejected(t *testing.T) {
 				if !got[p] {
 					t.Errorf("Validate() = %v; no FieldError on %q", err, p)
 				}
+			}
+			// Open checks the configuration too, so that a source is never
+			// opened on one that does not validate.
+			if src, err := s.opt.Kind.Open(bc.Config, Env(t, s.opt.EnvOptions...)); err == nil || src != nil {
+				t.Errorf("Kind.Open accepted the bad configuration (source %v, error %v)", src, err)
 			}
 		})
 	}

@@ -58,9 +58,14 @@ func linesKind() connectors.Kind {
 		},
 		NewConfig: func() connectors.Config { return &linesConfig{PageSize: 2} },
 		Open: func(cfg connectors.Config, env connectors.Env) (connectors.Source, error) {
-			c, ok := cfg.(*linesConfig)
-			if !ok || c == nil {
-				return nil, fmt.Errorf("lines: configuration is %T", cfg)
+			c, err := connectors.Configured[linesConfig]("lines", cfg, env, true)
+			if err != nil && flaw() != "openAcceptsBadConfig" {
+				return nil, err
+			}
+			if c == nil {
+				if c, _ = cfg.(*linesConfig); c == nil {
+					return nil, fmt.Errorf("lines: configuration is %T", cfg)
+				}
 			}
 			return &linesSource{cfg: *c, env: env}, nil
 		},
@@ -191,6 +196,7 @@ func TestSuiteCatchesFlaws(t *testing.T) {
 		{"duplicates", "NoDuplicates", "are duplicates"},
 		{"undocumentedOption", "DefaultsValid", `yaml key "page_size" of *connectortest.linesConfig has no Option`},
 		{"plainValidateError", "BadConfigRejected/all_wrong", "is not a *connectors.FieldError"},
+		{"openAcceptsBadConfig", "BadConfigRejected/all_wrong", "Kind.Open accepted the bad configuration"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.flaw, func(t *testing.T) {
