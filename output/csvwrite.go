@@ -9,14 +9,14 @@ import (
 	"github.com/ligerdata/ligerdata/schemas"
 )
 
-// csvNeedsQuotes reports whether a field must be quoted in a comma-separated
-// RFC 4180 file. It applies the rule of encoding/csv's Writer (comma
-// delimiter, LF line endings), so that its output is byte for byte the
-// same: a field is quoted when it contains a comma, a double quote, CR or
-// LF, when it starts with a space character (unicode.IsSpace), or when it
-// is exactly `\.` (a PostgreSQL end-of-data marker); the empty field is not
-// quoted.
-func csvNeedsQuotes[T string | []byte](f T) bool {
+// csvNeedsQuotes reports whether a field must be quoted in an RFC 4180 file
+// whose fields are separated by sep (',' for data.csv, ';' for
+// data-fr.csv). It applies the rule of encoding/csv's Writer (LF line
+// endings), so that the output is byte for byte the same: a field is quoted
+// when it contains sep, a double quote, CR or LF, when it starts with a
+// space character (unicode.IsSpace), or when it is exactly `\.` (a
+// PostgreSQL end-of-data marker); the empty field is not quoted.
+func csvNeedsQuotes[T string | []byte](f T, sep byte) bool {
 	if len(f) == 0 {
 		return false
 	}
@@ -24,25 +24,23 @@ func csvNeedsQuotes[T string | []byte](f T) bool {
 		return true
 	}
 	i := 0
-	// Eight bytes at a time: a word with no comma, no quote and no byte
-	// below 0x0e (so no CR or LF) is skipped; the other words are looked at
-	// byte by byte.
+	// Eight bytes at a time: a word with no separator, no quote and no
+	// byte below 0x0e (so no CR or LF) is skipped; the other words are
+	// looked at byte by byte.
 	for ; i+8 <= len(f); i += 8 {
 		x := uint64(f[i]) | uint64(f[i+1])<<8 | uint64(f[i+2])<<16 | uint64(f[i+3])<<24 |
 			uint64(f[i+4])<<32 | uint64(f[i+5])<<40 | uint64(f[i+6])<<48 | uint64(f[i+7])<<56
-		if !wordMayNeedQuotes(x) {
+		if !wordMayNeedQuotes(x, sep) {
 			continue
 		}
 		for j := i; j < i+8; j++ {
-			switch f[j] {
-			case ',', '"', '\r', '\n':
+			if c := f[j]; c == sep || c == '"' || c == '\r' || c == '\n' {
 				return true
 			}
 		}
 	}
 	for ; i < len(f); i++ {
-		switch f[i] {
-		case ',', '"', '\r', '\n':
+		if c := f[i]; c == sep || c == '"' || c == '\r' || c == '\n' {
 			return true
 		}
 	}
@@ -55,20 +53,21 @@ func csvNeedsQuotes[T string | []byte](f T) bool {
 	return unicode.IsSpace(r)
 }
 
-// wordMayNeedQuotes reports whether one of the eight bytes of x is a comma,
-// a double quote or below 0x0e (exact for each test: no false negative, and
-// no false positive for the comma and quote tests).
-func wordMayNeedQuotes(x uint64) bool {
+// wordMayNeedQuotes reports whether one of the eight bytes of x is sep, a
+// double quote or below 0x0e (exact for each test: no false negative, and
+// no false positive for the separator and quote tests).
+func wordMayNeedQuotes(x uint64, sep byte) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	comma := x ^ (ones * ',')
+	s := x ^ (ones * uint64(sep))
 	quote := x ^ (ones * '"')
-	return ((comma-ones)&^comma|(quote-ones)&^quote|(x-ones*0x0e)&^x)&highs != 0
+	return ((s-ones)&^s|(quote-ones)&^quote|(x-ones*0x0e)&^x)&highs != 0
 }
 
-// appendCSVField appends one field to dst, quoted when needed, with inner
-// double quotes doubled; CR and LF are kept as they are.
-func appendCSVField[T string | []byte](dst []byte, f T) []byte {
-	if !csvNeedsQuotes(f) {
+// appendCSVField appends one field to dst, quoted when needed for the
+// separator sep, with inner double quotes doubled; CR and LF are kept as
+// they are.
+func appendCSVField[T string | []byte](dst []byte, f T, sep byte) []byte {
+	if !csvNeedsQuotes(f, sep) {
 		return append(dst, f...)
 	}
 	dst = append(dst, '"')
@@ -84,14 +83,14 @@ func appendCSVField[T string | []byte](dst []byte, f T) []byte {
 	return append(dst, '"')
 }
 
-// appendCSVRecord appends one CSV line (fields separated by commas, LF
+// appendCSVRecord appends one CSV line (fields separated by sep, LF
 // terminated) to dst.
-func appendCSVRecord(dst []byte, rec []string) []byte {
+func appendCSVRecord(dst []byte, rec []string, sep byte) []byte {
 	for i, f := range rec {
 		if i > 0 {
-			dst = append(dst, ',')
+			dst = append(dst, sep)
 		}
-		dst = appendCSVField(dst, f)
+		dst = appendCSVField(dst, f, sep)
 	}
 	return append(dst, '\n')
 }
@@ -110,7 +109,7 @@ func (p *plan) appendCSVValues(dst []byte, values []schemas.Value, scratch *[]by
 			continue
 		}
 		if s, ok := v.(string); ok && c.kind == kindString {
-			dst = appendCSVField(dst, s)
+			dst = appendCSVField(dst, s, ',')
 			continue
 		}
 		b, err := p.csvText((*scratch)[:0], c, v)
@@ -118,7 +117,7 @@ func (p *plan) appendCSVValues(dst []byte, values []schemas.Value, scratch *[]by
 			return dst, err
 		}
 		*scratch = b
-		dst = appendCSVField(dst, b)
+		dst = appendCSVField(dst, b, ',')
 	}
 	return append(dst, '\n'), nil
 }
@@ -136,82 +135,6 @@ func (p *plan) appendCSVValues(dst []byte, values []schemas.Value, scratch *[]by
 
 // bomUTF8 is the UTF-8 byte order mark that starts data-fr.csv.
 const bomUTF8 = "\xEF\xBB\xBF"
-
-// csvNeedsQuotesFR is csvNeedsQuotes for the semicolon separator: a field
-// is quoted when it contains a semicolon, a double quote, CR or LF, when it
-// starts with a space character, or when it is exactly `\.`.
-func csvNeedsQuotesFR[T string | []byte](f T) bool {
-	if len(f) == 0 {
-		return false
-	}
-	if len(f) == 2 && f[0] == '\\' && f[1] == '.' {
-		return true
-	}
-	i := 0
-	for ; i+8 <= len(f); i += 8 {
-		x := uint64(f[i]) | uint64(f[i+1])<<8 | uint64(f[i+2])<<16 | uint64(f[i+3])<<24 |
-			uint64(f[i+4])<<32 | uint64(f[i+5])<<40 | uint64(f[i+6])<<48 | uint64(f[i+7])<<56
-		if !wordMayNeedQuotesFR(x) {
-			continue
-		}
-		for j := i; j < i+8; j++ {
-			switch f[j] {
-			case ';', '"', '\r', '\n':
-				return true
-			}
-		}
-	}
-	for ; i < len(f); i++ {
-		switch f[i] {
-		case ';', '"', '\r', '\n':
-			return true
-		}
-	}
-	c := f[0]
-	if c < utf8.RuneSelf {
-		return c == ' ' || (c >= '\t' && c <= '\r')
-	}
-	r, _ := utf8.DecodeRuneInString(string(f[:min(len(f), utf8.UTFMax)]))
-	return unicode.IsSpace(r)
-}
-
-// wordMayNeedQuotesFR is wordMayNeedQuotes with a semicolon for the comma.
-func wordMayNeedQuotesFR(x uint64) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	semi := x ^ (ones * ';')
-	quote := x ^ (ones * '"')
-	return ((semi-ones)&^semi|(quote-ones)&^quote|(x-ones*0x0e)&^x)&highs != 0
-}
-
-// appendCSVFieldFR is appendCSVField for the semicolon separator.
-func appendCSVFieldFR[T string | []byte](dst []byte, f T) []byte {
-	if !csvNeedsQuotesFR(f) {
-		return append(dst, f...)
-	}
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(f); i++ {
-		if f[i] == '"' {
-			dst = append(dst, f[start:i+1]...)
-			dst = append(dst, '"')
-			start = i + 1
-		}
-	}
-	dst = append(dst, f[start:]...)
-	return append(dst, '"')
-}
-
-// appendCSVRecordFR appends one line of data-fr.csv (fields separated by
-// semicolons, LF terminated) to dst.
-func appendCSVRecordFR(dst []byte, rec []string) []byte {
-	for i, f := range rec {
-		if i > 0 {
-			dst = append(dst, ';')
-		}
-		dst = appendCSVFieldFR(dst, f)
-	}
-	return append(dst, '\n')
-}
 
 // appendCSVValuesBoth appends the line of one record to both data.csv
 // (dst, as appendCSVValues) and data-fr.csv (fr), formatting each value
@@ -237,7 +160,7 @@ func (p *plan) appendCSVValuesBoth(dst, fr []byte, values []schemas.Value, scrat
 		}
 		*scratch = b
 		if c.kind == kindDouble {
-			dst = appendCSVField(dst, b)
+			dst = appendCSVField(dst, b, ',')
 			fr = appendDecimalComma(fr, b)
 			continue
 		}
@@ -247,19 +170,19 @@ func (p *plan) appendCSVValuesBoth(dst, fr []byte, values []schemas.Value, scrat
 	return append(dst, '\n'), append(fr, '\n'), nil
 }
 
-// appendCSVFieldBoth appends one field to dst as appendCSVField and to fr
-// as appendCSVFieldFR, scanning it once when neither needs quotes (the
+// appendCSVFieldBoth appends one field to dst with the comma separator and
+// to fr with the semicolon, scanning it once when neither needs quotes (the
 // common case).
 func appendCSVFieldBoth(dst, fr []byte, f string) ([]byte, []byte) {
 	if mayNeedQuotesBoth(f) {
-		return appendCSVField(dst, f), appendCSVFieldFR(fr, f)
+		return appendCSVField(dst, f, ','), appendCSVField(fr, f, ';')
 	}
 	return append(dst, f...), append(fr, f...)
 }
 
 // mayNeedQuotesBoth reports whether f may need quotes in data.csv or in
-// data-fr.csv: false only when csvNeedsQuotes and csvNeedsQuotesFR are
-// both false.
+// data-fr.csv: false only when csvNeedsQuotes is false for both
+// separators.
 func mayNeedQuotesBoth(f string) bool {
 	if len(f) == 0 {
 		return false
@@ -277,7 +200,7 @@ func mayNeedQuotesBoth(f string) bool {
 			if !isLittleEndian {
 				x = bits.ReverseBytes64(x)
 			}
-			if wordMayNeedQuotes(x) || wordMayNeedQuotesFR(x) {
+			if wordMayNeedQuotes(x, ',') || wordMayNeedQuotes(x, ';') {
 				return true
 			}
 		}

@@ -40,7 +40,7 @@ func TestAppendCSVRecordMatchesEncodingCSV(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := appendCSVRecord(nil, tc.rec)
+			got := appendCSVRecord(nil, tc.rec, ',')
 			if want := stdCSV(t, tc.rec); !bytes.Equal(got, want) {
 				t.Errorf("appendCSVRecord(%q) = %q, encoding/csv writes %q", tc.rec, got, want)
 			}
@@ -57,7 +57,7 @@ func FuzzAppendCSVRecord(f *testing.F) {
 	f.Add("\u00a0Angers", "\xff", "Prendre un RDV en ligne|Contacter par mail|Se présenter")
 	f.Fuzz(func(t *testing.T, a, b, c string) {
 		for _, rec := range [][]string{{a, b, c}, {a}, {b, c}} {
-			got := appendCSVRecord(nil, rec)
+			got := appendCSVRecord(nil, rec, ',')
 			if want := stdCSV(t, rec); !bytes.Equal(got, want) {
 				t.Fatalf("appendCSVRecord(%q) = %q, encoding/csv writes %q", rec, got, want)
 			}
@@ -67,7 +67,7 @@ func FuzzAppendCSVRecord(f *testing.F) {
 				if i > 0 {
 					fromBytes = append(fromBytes, ',')
 				}
-				fromBytes = appendCSVField(fromBytes, []byte(s))
+				fromBytes = appendCSVField(fromBytes, []byte(s), ',')
 			}
 			if fromBytes = append(fromBytes, '\n'); !bytes.Equal(fromBytes, got) {
 				t.Fatalf("byte-slice fields %q, string fields %q", fromBytes, got)
@@ -133,7 +133,7 @@ func TestCSVNeedsQuotesEveryPosition(t *testing.T) {
 			b := []byte(strings.Repeat("a", 19))
 			b[pos] = byte(c)
 			rec := []string{string(b)}
-			if got, want := appendCSVRecord(nil, rec), stdCSV(t, rec); !bytes.Equal(got, want) {
+			if got, want := appendCSVRecord(nil, rec, ','), stdCSV(t, rec); !bytes.Equal(got, want) {
 				t.Fatalf("byte %#x at %d: got %q, encoding/csv writes %q", c, pos, got, want)
 			}
 		}
@@ -164,10 +164,10 @@ func TestAppendCSVFieldBoth(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dst, fr := appendCSVFieldBoth([]byte("x,"), []byte("x;"), tt.field)
-			if want := appendCSVField([]byte("x,"), tt.field); string(dst) != string(want) {
+			if want := appendCSVField([]byte("x,"), tt.field, ','); string(dst) != string(want) {
 				t.Errorf("data.csv: got %q, want %q", dst, want)
 			}
-			if want := appendCSVFieldFR([]byte("x;"), tt.field); string(fr) != string(want) {
+			if want := appendCSVField([]byte("x;"), tt.field, ';'); string(fr) != string(want) {
 				t.Errorf("data-fr.csv: got %q, want %q", fr, want)
 			}
 		})
@@ -180,10 +180,10 @@ func FuzzAppendCSVFieldBoth(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		dst, fr := appendCSVFieldBoth(nil, nil, s)
-		if want := appendCSVField(nil, s); string(dst) != string(want) {
+		if want := appendCSVField(nil, s, ','); string(dst) != string(want) {
 			t.Fatalf("data.csv field %q: got %q, want %q", s, dst, want)
 		}
-		if want := appendCSVFieldFR(nil, s); string(fr) != string(want) {
+		if want := appendCSVField(nil, s, ';'); string(fr) != string(want) {
 			t.Fatalf("data-fr.csv field %q: got %q, want %q", s, fr, want)
 		}
 	})

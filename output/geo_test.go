@@ -500,7 +500,7 @@ func TestAppendCSVRecordFR(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := string(appendCSVRecordFR(nil, tt.rec)); got != tt.want {
+			if got := string(appendCSVRecord(nil, tt.rec, ';')); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
@@ -513,7 +513,7 @@ func FuzzAppendCSVRecordFR(f *testing.F) {
 	f.Add(`\.`, "", "é;à")
 	f.Fuzz(func(t *testing.T, a, b, c string) {
 		rec := []string{a, b, c}
-		line := appendCSVRecordFR(nil, rec)
+		line := appendCSVRecord(nil, rec, ';')
 		rd := csv.NewReader(bytes.NewReader(line))
 		rd.Comma = ';'
 		got, err := rd.Read()

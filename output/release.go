@@ -282,8 +282,8 @@ func (r *Release) open() error {
 	for i, c := range r.plan.columns {
 		header[i] = c.name
 	}
-	r.csvLine = appendCSVRecord(make([]byte, 0, csvFlushBytes+fileBufferBytes), header)
-	r.frLine = appendCSVRecordFR(append(make([]byte, 0, csvFlushBytes+fileBufferBytes), bomUTF8...), header)
+	r.csvLine = appendCSVRecord(make([]byte, 0, csvFlushBytes+fileBufferBytes), header, ',')
+	r.frLine = appendCSVRecord(append(make([]byte, 0, csvFlushBytes+fileBufferBytes), bomUTF8...), header, ';')
 	if r.plan.geo != nil {
 		if r.gjFile, err = os.OpenFile(filepath.Join(r.staging, FileGeoJSON), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644); err != nil {
 			return fmt.Errorf("output: create geojson: %w", err)

@@ -404,7 +404,7 @@ func (c *Client) doNetwork(ctx context.Context, req Request, host string) (*Resp
 		}
 		delay := c.backoff(attempt)
 		if res.err == nil {
-			if ra, ok := retryAfter(res.header.Get("Retry-After"), c.opts.Now()); ok {
+			if ra, ok := RetryAfter(res.header.Get("Retry-After"), c.opts.Now()); ok {
 				delay = min(ra, c.opts.MaxDelay)
 			}
 		}
@@ -438,10 +438,15 @@ func snippet(b []byte) string {
 }
 
 // backoff returns the full-jitter delay after attempt n (from 1).
-func (c *Client) backoff(n int) time.Duration {
-	ceiling := c.opts.MaxDelay
+func (c *Client) backoff(n int) time.Duration { return Backoff(n, c.opts.BaseDelay, c.opts.MaxDelay) }
+
+// Backoff returns a full-jitter delay after attempt n (from 1): a random
+// duration between 0 and min(maxDelay, base·2ⁿ⁻¹), without overflow. It is
+// shared by every HTTP client of the project that retries.
+func Backoff(n int, base, maxDelay time.Duration) time.Duration {
+	ceiling := maxDelay
 	if n-1 < 62 {
-		if d := c.opts.BaseDelay << (n - 1); d > 0 && d>>(n-1) == c.opts.BaseDelay && d < ceiling {
+		if d := base << (n - 1); d > 0 && d>>(n-1) == base && d < ceiling {
 			ceiling = d
 		}
 	}
@@ -451,8 +456,10 @@ func (c *Client) backoff(n int) time.Duration {
 	return rand.N(ceiling + 1)
 }
 
-// retryAfter parses a Retry-After value: delay-seconds or an HTTP-date.
-func retryAfter(v string, now time.Time) (time.Duration, bool) {
+// RetryAfter parses a Retry-After value: delay-seconds (capped at a day)
+// or an HTTP-date (relative to now, never negative). ok is false for an
+// empty, negative or unreadable value.
+func RetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false

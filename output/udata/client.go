@@ -8,8 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ligerdata/ligerdata/internal/fetch"
 	"io"
-	"math/rand/v2"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
@@ -199,7 +199,7 @@ func (p *Publisher) call(ctx context.Context, r request, out any) error {
 		}
 		delay := p.backoff(attempt)
 		if err == nil {
-			if ra, ok := retryAfter(hdr.Get("Retry-After"), time.Now()); ok {
+			if ra, ok := fetch.RetryAfter(hdr.Get("Retry-After"), time.Now()); ok {
 				delay = min(ra, p.maxDelay)
 			}
 		}
@@ -262,33 +262,7 @@ func (p *Publisher) attempt(ctx context.Context, url string, r request) (int, ht
 }
 
 // backoff returns the full-jitter delay after attempt n (from 1).
-func (p *Publisher) backoff(n int) time.Duration {
-	ceiling := p.maxDelay
-	if n < 30 {
-		if d := p.baseDelay << (n - 1); d > 0 && d < ceiling {
-			ceiling = d
-		}
-	}
-	if ceiling <= 0 {
-		return 0
-	}
-	return rand.N(ceiling + 1)
-}
-
-// retryAfter parses a Retry-After value: delay-seconds or an HTTP-date.
-func retryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil && secs >= 0 {
-		return time.Duration(min(secs, 86400)) * time.Second, true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
-	}
-	return 0, false
-}
+func (p *Publisher) backoff(n int) time.Duration { return fetch.Backoff(n, p.baseDelay, p.maxDelay) }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	if d <= 0 {

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestFrequencyFromCron(t *testing.T) {
@@ -281,28 +280,5 @@ func TestMultipartFile(t *testing.T) {
 		if _, err := mr.NextPart(); err != io.EOF {
 			t.Errorf("more parts: %v", err)
 		}
-	}
-}
-
-func TestRetryAfter(t *testing.T) {
-	now := time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC)
-	tests := []struct {
-		name, in string
-		want     time.Duration
-		ok       bool
-	}{
-		{name: "seconds", in: "7", want: 7 * time.Second, ok: true},
-		{name: "date", in: "Fri, 27 Nov 2026 15:00:30 GMT", want: 30 * time.Second, ok: true},
-		{name: "past date", in: "Fri, 27 Nov 2026 14:00:00 GMT", want: 0, ok: true},
-		{name: "empty", in: ""},
-		{name: "garbage", in: "soon"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, ok := retryAfter(tc.in, now)
-			if got != tc.want || ok != tc.ok {
-				t.Errorf("retryAfter(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
-			}
-		})
 	}
 }
