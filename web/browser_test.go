@@ -1,59 +1,29 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/ligerdata/ligerdata/internal/browsertest"
 )
-
-const chromiumPath = "/usr/bin/chromium"
 
 // TestBrowserHomeToDataset drives headless Chromium through the site: home
 // page, click on a dataset, schema table, quality sentence, preview of the
 // first rows and changelog of the latest release, then the stewards'
 // dashboard and the gate that blocked a run. It is skipped
 // when Chromium is absent, unless LIGERDATA_BROWSER_TESTS=1 (CI), where the
-// absence is a failure.
+// absence is a failure. axe-core checks each page kind it visits.
 func TestBrowserHomeToDataset(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("LIGERDATA_BROWSER_TESTS") == "1" {
-			t.Fatalf("LIGERDATA_BROWSER_TESTS=1 but Chromium is unavailable: %v", err)
-		}
-		t.Skipf("Chromium not installed at %s", chromiumPath)
-	}
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
+	bctx := browsertest.New(t, 90*time.Second)
 	store, fx := writeStore(t)
 	addChangelogs(t, fx)
 	h, _ := newStoreSite(t, store, fx.Dir, false)
 	srv := httptest.NewServer(h) // listens on 127.0.0.1
 	defer srv.Close()
-
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
-	defer cancelBrowser()
 
 	const title = "Équipements sportifs"
 	cardLink := chromedp.CSS(`#jeu-equipements-sportifs h2 a`)
@@ -67,6 +37,7 @@ func TestBrowserHomeToDataset(t *testing.T) {
 		chromedp.Navigate(srv.URL+"/"),
 		chromedp.WaitVisible(cardLink),
 	))
+	browsertest.Axe(t, bctx, "home")
 	homeTitle, err := chromedp.Run(bctx, chromedp.Title())
 	must("read title", err)
 	lang, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.documentElement.lang`))
@@ -79,6 +50,7 @@ func TestBrowserHomeToDataset(t *testing.T) {
 	))
 	location, err := chromedp.Run(bctx, chromedp.Location())
 	must("read location", err)
+	browsertest.Axe(t, bctx, "dataset page")
 	h1, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS("h1"), chromedp.NodeVisible))
 	must("read h1", err)
 	fieldRows, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll('#champs tbody tr').length`))
@@ -94,6 +66,7 @@ func TestBrowserHomeToDataset(t *testing.T) {
 		chromedp.Navigate(srv.URL+"/tableau-de-bord"),
 		chromedp.WaitVisible(chromedp.CSS("#run-"+runBlocked+" .gate-blocked")),
 	))
+	browsertest.Axe(t, bctx, "dashboard")
 	gateText, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS("#run-"+runBlocked+" .gate-blocked"), chromedp.NodeVisible))
 	must("read blocking gate", err)
 	blockedOutcome, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS("#run-"+runBlocked+" .outcome"), chromedp.NodeVisible))
