@@ -185,7 +185,7 @@ func newStoreSite(t *testing.T, store, public string, disable bool) (http.Handle
 	t.Helper()
 	logger, logs := testLogger(t)
 	h, err := New(Options{PublicDir: public, StoreDir: store, Logger: logger, DisableDashboard: disable,
-		Now: func() time.Time { return fixedNow }})
+		Now: func() time.Time { return fixedNow }, PageCacheTTL: -1})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

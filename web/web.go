@@ -20,6 +20,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -68,6 +69,11 @@ type Options struct {
 	// read-only but shows run details and rejected source records: it must
 	// sit behind the portal's authentication.
 	DisableDashboard bool
+	// PageCacheTTL is how long the site trusts its last look at the
+	// published tree before serving a cached page (see pageCache): a new
+	// release shows on the home, dataset and release pages at most this
+	// late. Zero means one second; a negative value looks on every request.
+	PageCacheTTL time.Duration
 }
 
 // site is the http.Handler returned by New.
@@ -83,6 +89,8 @@ type site struct {
 	// storeDir is the store root, "" when the site has no store.
 	storeDir string
 	changes  changesCache
+	// cache serves the pages that depend only on the published tree.
+	cache *pageCache
 }
 
 // New returns the handler of the public site for opts. It fails when both
@@ -133,15 +141,18 @@ func New(opts Options) (http.Handler, error) {
 		cssPath:  "/static/style.css?v=" + hex.EncodeToString(sum[:6]),
 		cssETag:  `"` + hex.EncodeToString(sum[:]) + `"`,
 		storeDir: opts.StoreDir,
+		cache:    newPageCache(opts.PublicDir, cmp.Or(opts.PageCacheTTL, pageCacheTTL), pageCacheBytes),
 	}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}
-	s.mux.HandleFunc("GET /{$}", s.home)
-	s.mux.HandleFunc("GET /jeux-de-donnees/{dataset}", s.dataset)
-	s.mux.HandleFunc("GET /jeux-de-donnees/{dataset}/versions/{release}", s.releasePage)
-	s.mux.HandleFunc("GET /jeux-de-donnees/{dataset}/flux.atom", s.datasetFeed)
-	s.mux.HandleFunc("GET /flux.atom", s.siteFeed)
+	// Pages that only depend on the published tree are rendered once per
+	// published state (see pageCache).
+	s.mux.HandleFunc("GET /{$}", s.cache.wrap(s.home))
+	s.mux.HandleFunc("GET /jeux-de-donnees/{dataset}", s.cache.wrap(s.dataset))
+	s.mux.HandleFunc("GET /jeux-de-donnees/{dataset}/versions/{release}", s.cache.wrap(s.releasePage))
+	s.mux.HandleFunc("GET /jeux-de-donnees/{dataset}/flux.atom", s.cache.wrap(s.datasetFeed))
+	s.mux.HandleFunc("GET /flux.atom", s.cache.wrap(s.siteFeed))
 	s.mux.HandleFunc("GET /datasets/{dataset}/{release}/{file}", s.download)
 	s.mux.HandleFunc("GET /catalog.jsonld", s.catalog)
 	s.mux.HandleFunc("GET /catalog.ttl", s.catalog)

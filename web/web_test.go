@@ -20,7 +20,7 @@ var fixedNow = time.Date(2026, 11, 28, 9, 5, 0, 0, time.UTC)
 func newTestSite(t *testing.T, fx *fixture, base string) (http.Handler, *logBuffer) {
 	t.Helper()
 	logger, logs := testLogger(t)
-	h, err := New(Options{PublicDir: fx.Dir, BaseURL: base, Logger: logger, Now: func() time.Time { return fixedNow }})
+	h, err := New(Options{PublicDir: fx.Dir, BaseURL: base, Logger: logger, Now: func() time.Time { return fixedNow }, PageCacheTTL: -1})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
