@@ -3,7 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
-		"os"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
