@@ -102,22 +102,26 @@ func WriteCatalog(publicDir string, meta CatalogMeta) error {
 var catalogMu sync.Mutex
 
 func writeCatalog(publicDir string, meta CatalogMeta, now time.Time) error {
-	ids, err := Datasets(publicDir)
-	if err != nil {
-		return fmt.Errorf("output: catalog: %w", err)
-	}
 	base := strings.TrimRight(meta.BaseURL, "/")
 	var datasets []*rdfNode
 	var modified time.Time
-	for _, id := range ids {
-		node, mod, err := datasetGraph(publicDir, base, id, meta, now)
+	// Datasets first, then the indicators computed from them: both are
+	// dcat:Dataset.
+	for _, c := range []Collection{CollectionDatasets, CollectionIndicators} {
+		ids, err := c.IDs(publicDir)
 		if err != nil {
-			return fmt.Errorf("output: catalog: dataset %s: %w", id, err)
+			return fmt.Errorf("output: catalog: %w", err)
 		}
-		if mod.After(modified) {
-			modified = mod
+		for _, id := range ids {
+			node, mod, err := datasetGraph(publicDir, base, c, id, meta, now)
+			if err != nil {
+				return fmt.Errorf("output: catalog: %s %s: %w", c.Path(), id, err)
+			}
+			if mod.After(modified) {
+				modified = mod
+			}
+			datasets = append(datasets, node)
 		}
-		datasets = append(datasets, node)
 	}
 	size := meta.PageSize
 	if size <= 0 {
@@ -221,14 +225,16 @@ type catalogPackage struct {
 	} `json:"ligerdata"`
 }
 
-// datasetGraph describes the latest release of a dataset; it returns the
-// node and its modification time.
-func datasetGraph(publicDir, base, id string, meta CatalogMeta, now time.Time) (*rdfNode, time.Time, error) {
-	rel, err := Latest(publicDir, id)
+// datasetGraph describes the latest release of a dataset or an indicator
+// (collection c); it returns the node and its modification time. An
+// indicator names the datasets it was computed from (prov:wasDerivedFrom
+// and dct:source, from "ligerdata": {"derived_from": [...]}).
+func datasetGraph(publicDir, base string, c Collection, id string, meta CatalogMeta, now time.Time) (*rdfNode, time.Time, error) {
+	rel, err := c.Latest(publicDir, id)
 	if err != nil {
 		return nil, time.Time{}, err
 	}
-	relDir := filepath.Join(publicDir, datasetsDir, id, rel)
+	relDir := filepath.Join(c.dir(publicDir), id, rel)
 	raw, err := os.ReadFile(filepath.Join(relDir, FileDataPackage))
 	if err != nil {
 		return nil, time.Time{}, err
@@ -242,7 +248,7 @@ func datasetGraph(publicDir, base, id string, meta CatalogMeta, now time.Time) (
 	ext := dp.Ligerdata
 	modified := releaseTime(dp.Created, rel, now)
 
-	dsURL := base + "/" + datasetsDir + "/" + url.PathEscape(id)
+	dsURL := base + "/" + c.Path() + "/" + url.PathEscape(id)
 	ds := newNode(dsURL, nsDCAT+"Dataset")
 	ds.add(nsDCT+"identifier", strLit(id))
 	ds.add(nsDCT+"title", frLit(firstNonEmpty(dp.Title, id)))
@@ -290,17 +296,21 @@ func datasetGraph(publicDir, base, id string, meta CatalogMeta, now time.Time) (
 	}
 	ds.add(nsDCT+"accrualPeriodicity", nodeObj(newNode(euFreq+FrequencyOf(ext.Schedule), nsDCT+"Frequency")))
 	ds.add(nsDCT+"modified", typedLit(modified.Format(time.RFC3339), nsXSD+"dateTime"))
-	if issued, ok := firstRelease(publicDir, id, now); ok {
+	if issued, ok := firstRelease(publicDir, c, id, now); ok {
 		ds.add(nsDCT+"issued", typedLit(issued.Format(time.RFC3339), nsXSD+"dateTime"))
 	}
-	ds.add(nsDCAT+"landingPage", nodeObj(newNode(base+"/jeux-de-donnees/"+url.PathEscape(id), nsFOAF+"Document")))
+	landing := "/jeux-de-donnees/"
+	if c == CollectionIndicators {
+		landing = "/indicateurs/"
+	}
+	ds.add(nsDCAT+"landingPage", nodeObj(newNode(base+landing+url.PathEscape(id), nsFOAF+"Document")))
 	var schema *rdfNode
 	if ext.SchemaURI != "" {
 		schema = newNode(cleanIRI(ext.SchemaURI), nsDCT+"Standard")
 		ds.add(nsDCT+"conformsTo", nodeObj(schema))
 	}
 	ds.add(nsDCAT+"version", strLit(rel))
-	if notes := versionNotes(publicDir, id, rel); notes != "" {
+	if notes := versionNotes(publicDir, c, id, rel); notes != "" {
 		ds.add(nsADMS+"versionNotes", frLit(notes))
 	}
 	licenseText := ""
@@ -316,6 +326,14 @@ func datasetGraph(publicDir, base, id string, meta CatalogMeta, now time.Time) (
 	ds.add(nsDCT+"accessRights", nodeObj(newNode(euAccess+"PUBLIC", nsDCT+"RightsStatement")))
 	if len(dp.Sources) > 0 && isURI(dp.Sources[0].Path) {
 		ds.add(nsDCT+"source", iriObj(dp.Sources[0].Path))
+	}
+	for _, in := range ext.DerivedFrom {
+		if checkName(in.Dataset) != nil {
+			continue
+		}
+		src := base + "/" + CollectionDatasets.Path() + "/" + url.PathEscape(in.Dataset)
+		ds.add(nsPROV+"wasDerivedFrom", iriObj(src))
+		ds.add(nsDCT+"source", iriObj(src))
 	}
 
 	files, err := releaseFiles(relDir, dp)
@@ -377,15 +395,15 @@ func releaseIDTime(release string) (time.Time, error) {
 
 // firstRelease returns the time of the oldest release of a dataset still
 // published.
-func firstRelease(publicDir, id string, now time.Time) (time.Time, bool) {
-	rels, err := Releases(publicDir, id)
+func firstRelease(publicDir string, c Collection, id string, now time.Time) (time.Time, bool) {
+	rels, err := c.Releases(publicDir, id)
 	if err != nil || len(rels) == 0 {
 		return time.Time{}, false
 	}
 	var dp struct {
 		Created string `json:"created"`
 	}
-	raw, err := os.ReadFile(filepath.Join(publicDir, datasetsDir, id, rels[0], FileDataPackage))
+	raw, err := os.ReadFile(filepath.Join(c.dir(publicDir), id, rels[0], FileDataPackage))
 	if err == nil {
 		_ = json.Unmarshal(raw, &dp)
 	}

@@ -7,8 +7,8 @@ import (
 
 // versionNotes summarises in French the changelog (changes.json) of a
 // release, for adms:versionNotes; "" when the release has none.
-func versionNotes(publicDir, dataset, release string) string {
-	c, err := ReadChanges(publicDir, dataset, release)
+func versionNotes(publicDir string, coll Collection, dataset, release string) string {
+	c, err := coll.ReadChanges(publicDir, dataset, release)
 	if err != nil {
 		return ""
 	}

@@ -65,7 +65,7 @@ func testPublicTree(t *testing.T) string {
 	publishTestRelease(t, public, "communes", "20261127T152100Z-3f9a", time.Now().Add(48*time.Hour), allTypesRows())
 	// A temporal coverage, as a pipeline may declare it in the ligerdata
 	// block of datapackage.json.
-	dpPath := filepath.Join(public, datasetsDir, "communes", "20261127T152100Z-3f9a", FileDataPackage)
+	dpPath := filepath.Join(public, "datasets", "communes", "20261127T152100Z-3f9a", FileDataPackage)
 	var dp map[string]any
 	raw, err := os.ReadFile(dpPath)
 	if err == nil {

@@ -22,6 +22,7 @@ const (
 	nsFOAF     = "http://xmlns.com/foaf/0.1/"
 	nsHydra    = "http://www.w3.org/ns/hydra/core#"
 	nsLOCN     = "http://www.w3.org/ns/locn#"
+	nsPROV     = "http://www.w3.org/ns/prov#"
 	nsRDF      = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 	nsRDFS     = "http://www.w3.org/2000/01/rdf-schema#"
 	nsSKOS     = "http://www.w3.org/2004/02/skos/core#"
@@ -51,6 +52,7 @@ var catalogPrefixes = []struct{ prefix, ns string }{
 	{"foaf", nsFOAF},
 	{"hydra", nsHydra},
 	{"locn", nsLOCN},
+	{"prov", nsPROV},
 	{"rdf", nsRDF},
 	{"rdfs", nsRDFS},
 	{"skos", nsSKOS},

@@ -111,13 +111,17 @@ func (c *Changes) Summary() ChangesSummary {
 
 // ReadChanges reads the changes.json of a published release.
 func ReadChanges(publicDir, dataset, release string) (*Changes, error) {
+	return CollectionDatasets.ReadChanges(publicDir, dataset, release)
+}
+
+func readChangesIn(collDir, dataset, release string) (*Changes, error) {
 	if err := checkName(dataset); err != nil {
 		return nil, fmt.Errorf("output: changes of %q: %w", dataset, err)
 	}
 	if err := checkName(release); err != nil {
 		return nil, fmt.Errorf("output: changes of %s/%q: %w", dataset, release, err)
 	}
-	b, err := os.ReadFile(filepath.Join(publicDir, datasetsDir, dataset, release, FileChanges))
+	b, err := os.ReadFile(filepath.Join(collDir, dataset, release, FileChanges))
 	if err != nil {
 		return nil, fmt.Errorf("output: changes of %s/%s: %w", dataset, release, err)
 	}
@@ -141,7 +145,7 @@ func (r *Release) changes() (*Changes, error) {
 		return c, nil
 	}
 	prev := r.previous
-	prevSchema, err := releaseSchema(r.publicDir, r.meta.ID, prev)
+	prevSchema, err := releaseSchema(filepath.Join(r.datasetDir, prev), prev)
 	if err == nil {
 		var c *Changes
 		if c, err = diffReleases(filepath.Join(r.datasetDir, prev, FileParquet), prevSchema, newPath, r.schema); err == nil {
@@ -163,8 +167,8 @@ func (r *Release) changes() (*Changes, error) {
 
 // releaseSchema reads the Table Schema of a published release from its
 // datapackage.json (the schema of the data.csv resource).
-func releaseSchema(publicDir, dataset, release string) (*schemas.Schema, error) {
-	path := filepath.Join(publicDir, datasetsDir, dataset, release, FileDataPackage)
+func releaseSchema(releaseDir, release string) (*schemas.Schema, error) {
+	path := filepath.Join(releaseDir, FileDataPackage)
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("schema of release %s: %w", release, err)

@@ -41,7 +41,9 @@ func (l License) withDefaults() License {
 // DatasetMeta describes a dataset. Texts are in French: they are shown to
 // data users in datapackage.json, the catalogue and the web site.
 type DatasetMeta struct {
-	ID, Title, Description  string // ID is the folder name under datasets/
+	ID, Title, Description string // ID is the folder name under datasets/ (or the Collection's folder)
+	// Collection is where the releases go; the zero value is datasets/.
+	Collection              Collection
 	Keywords                []string
 	License                 License
 	Publisher, ContactEmail string
@@ -49,6 +51,15 @@ type DatasetMeta struct {
 	Pipeline, Schedule      string // pipeline id and cron schedule
 	Theme                   string // a DCAT theme URI or EU data-theme code (ENVI, TRAN …), optional
 	Spatial                 string // e.g. "Région Pays de la Loire" or a place URI, optional
+	// DerivedFrom names the releases an indicator was computed from; the
+	// catalogue lists them as prov:wasDerivedFrom and dct:source.
+	DerivedFrom []Derivation
+}
+
+// Derivation is one input release of a computed publication.
+type Derivation struct {
+	Dataset string `json:"dataset"`
+	Release string `json:"release"`
 }
 
 // Quality is the quality report of a run, published as quality.json.
@@ -180,6 +191,8 @@ type dpExtension struct {
 	BBox     []float64 `json:"bbox,omitempty"`
 	// Changes summarises changes.json.
 	Changes *ChangesSummary `json:"changes,omitempty"`
+	// DerivedFrom is DatasetMeta.DerivedFrom (indicators).
+	DerivedFrom []Derivation `json:"derived_from,omitempty"`
 }
 
 // dataPackage returns datapackage.json. Its resources are, in this order,
@@ -215,6 +228,7 @@ func (r *Release) dataPackage(q Quality, files []File, ch *Changes) ([]byte, err
 			Schema: r.schema.Name, SchemaURI: schemaURI(r.schema),
 			Schedule: m.Schedule, Theme: m.Theme, Spatial: m.Spatial,
 			License: lic.URL, Publisher: m.Publisher, ContactEml: m.ContactEmail,
+			DerivedFrom: m.DerivedFrom,
 		},
 	}
 	if ch != nil {

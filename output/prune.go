@@ -16,18 +16,22 @@ import (
 // once, and a crash leaves only what CleanStaging removes), then deleted.
 // The caller must be the only writer of the dataset.
 func Prune(publicDir, dataset string, keep int) ([]string, error) {
+	return CollectionDatasets.Prune(publicDir, dataset, keep)
+}
+
+func pruneIn(collDir, dataset string, keep int) ([]string, error) {
 	if keep <= 0 {
 		return nil, nil
 	}
-	rels, err := Releases(publicDir, dataset)
+	rels, err := releasesIn(collDir, dataset)
 	if err != nil {
 		return nil, fmt.Errorf("output: prune: %w", err)
 	}
-	latest, err := Latest(publicDir, dataset)
+	latest, err := latestIn(collDir, dataset)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("output: prune: %w", err)
 	}
-	dir := filepath.Join(publicDir, datasetsDir, dataset)
+	dir := filepath.Join(collDir, dataset)
 	var removed []string
 	for _, rel := range rels[:max(0, len(rels)-keep)] {
 		if rel == latest {

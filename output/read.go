@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -21,11 +20,7 @@ import (
 // back as GeoJSON geometry text: a Feature's properties are not kept). values is reused between calls to fn. It is how an incremental
 // run carries the rows it did not harvest again into its new release.
 func ReadRows(publicDir, dataset, release string, s *schemas.Schema, fn func(values []schemas.Value) error) error {
-	if err := errors.Join(checkName(dataset), checkName(release)); err != nil {
-		return err
-	}
-	path := filepath.Join(publicDir, datasetsDir, dataset, release, FileParquet)
-	return readParquetRows(path, s, fn)
+	return CollectionDatasets.ReadRows(publicDir, dataset, release, s, fn)
 }
 
 // readParquetRows is ReadRows on the data.parquet at path. A file written

@@ -85,7 +85,6 @@ const (
 )
 
 const (
-	datasetsDir   = "datasets"
 	latestLink    = "latest"
 	stagingPrefix = ".staging-"
 
@@ -177,6 +176,7 @@ type Release struct {
 	mu        sync.Mutex
 	err       error // first encoder error
 
+	extra    []File // files added with AddFile
 	rows     int
 	state    releaseState
 	renamed  bool
@@ -212,7 +212,7 @@ func NewRelease(publicDir string, meta DatasetMeta, schema *schemas.Schema, rele
 	if now == nil {
 		now = time.Now
 	}
-	dsDir := filepath.Join(publicDir, datasetsDir, meta.ID)
+	dsDir := filepath.Join(meta.Collection.dir(publicDir), meta.ID)
 	r := &Release{
 		publicDir:  publicDir,
 		meta:       meta,
@@ -230,7 +230,7 @@ func NewRelease(publicDir string, meta DatasetMeta, schema *schemas.Schema, rele
 	if _, err := os.Lstat(r.final); err == nil {
 		return nil, fmt.Errorf("output: release %s/%s already published: %w", meta.ID, releaseID, fs.ErrExist)
 	}
-	if prev, err := Latest(publicDir, meta.ID); err == nil {
+	if prev, err := meta.Collection.Latest(publicDir, meta.ID); err == nil {
 		r.previous = prev
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("output: previous release: %w", err)
@@ -704,6 +704,7 @@ func (r *Release) Commit(q Quality) (Published, error) {
 		}
 		files = append(files, fileOf(f.name, f.media, f.data))
 	}
+	files = append(files, r.extra...)
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	var sums strings.Builder
 	for _, f := range files {
@@ -735,6 +736,33 @@ func (r *Release) Commit(q Quality) (Published, error) {
 	}
 	r.state = stateCommitted
 	return Published{Dataset: r.meta.ID, Release: r.id, Dir: r.final, Rows: r.rows, Files: files}, nil
+}
+
+// AddFile writes one more file of the release (such as an indicator's
+// provenance.json) into the staging folder; Commit lists it in SHA256SUMS
+// and Published.Files. name must not be one of the files the release
+// writes itself.
+func (r *Release) AddFile(name, media string, data []byte) error {
+	if r.state != stateOpen {
+		return fmt.Errorf("output: add %s to %s/%s: release is not open", name, r.meta.ID, r.id)
+	}
+	if err := checkName(name); err != nil {
+		return fmt.Errorf("output: add file to %s/%s: %w", r.meta.ID, r.id, err)
+	}
+	switch name {
+	case FileParquet, FileCSV, FileCSVFR, FileGeoJSON, FileDataPackage, FileQuality, FileChanges, FileSums:
+		return fmt.Errorf("output: add %s to %s/%s: reserved file name", name, r.meta.ID, r.id)
+	}
+	for _, f := range r.extra {
+		if f.Name == name {
+			return fmt.Errorf("output: add %s to %s/%s: already added", name, r.meta.ID, r.id)
+		}
+	}
+	if err := writeFileSync(filepath.Join(r.staging, name), data); err != nil {
+		return err
+	}
+	r.extra = append(r.extra, fileOf(name, media, data))
+	return nil
 }
 
 func (r *Release) normalizeQuality(q *Quality) error {
@@ -778,7 +806,7 @@ func (r *Release) Abort() error {
 		return fmt.Errorf("output: abort %s/%s: %w", r.meta.ID, r.id, err)
 	}
 	if r.renamed {
-		if target, err := Latest(r.publicDir, r.meta.ID); err != nil || target != r.id {
+		if target, err := r.meta.Collection.Latest(r.publicDir, r.meta.ID); err != nil || target != r.id {
 			if err := os.RemoveAll(r.final); err != nil {
 				return fmt.Errorf("output: abort %s/%s: %w", r.meta.ID, r.id, err)
 			}
@@ -822,10 +850,14 @@ func checkName(s string) error {
 // points to. The error wraps fs.ErrNotExist when the dataset has no
 // published release.
 func Latest(publicDir, dataset string) (string, error) {
+	return CollectionDatasets.Latest(publicDir, dataset)
+}
+
+func latestIn(collDir, dataset string) (string, error) {
 	if err := checkName(dataset); err != nil {
 		return "", fmt.Errorf("output: latest of %q: %w (%w)", dataset, err, fs.ErrNotExist)
 	}
-	target, err := os.Readlink(filepath.Join(publicDir, datasetsDir, dataset, latestLink))
+	target, err := os.Readlink(filepath.Join(collDir, dataset, latestLink))
 	if err != nil {
 		return "", fmt.Errorf("output: latest of %s: %w", dataset, err)
 	}
@@ -840,10 +872,14 @@ func Latest(publicDir, dataset string) (string, error) {
 // (release ids sort by time). Staging and hidden folders are excluded. The
 // error wraps fs.ErrNotExist when the dataset does not exist.
 func Releases(publicDir, dataset string) ([]string, error) {
+	return CollectionDatasets.Releases(publicDir, dataset)
+}
+
+func releasesIn(collDir, dataset string) ([]string, error) {
 	if err := checkName(dataset); err != nil {
 		return nil, fmt.Errorf("output: releases of %q: %w (%w)", dataset, err, fs.ErrNotExist)
 	}
-	entries, err := os.ReadDir(filepath.Join(publicDir, datasetsDir, dataset))
+	entries, err := os.ReadDir(filepath.Join(collDir, dataset))
 	if err != nil {
 		return nil, fmt.Errorf("output: releases of %s: %w", dataset, err)
 	}
@@ -861,7 +897,11 @@ func Releases(publicDir, dataset string) ([]string, error) {
 // Datasets returns the ids of the datasets that have a latest release,
 // sorted. A missing public tree yields no datasets and no error.
 func Datasets(publicDir string) ([]string, error) {
-	entries, err := os.ReadDir(filepath.Join(publicDir, datasetsDir))
+	return CollectionDatasets.IDs(publicDir)
+}
+
+func idsIn(collDir string) ([]string, error) {
+	entries, err := os.ReadDir(collDir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -873,7 +913,7 @@ func Datasets(publicDir string) ([]string, error) {
 		if !e.IsDir() || checkName(e.Name()) != nil {
 			continue
 		}
-		if _, err := Latest(publicDir, e.Name()); err != nil {
+		if _, err := latestIn(collDir, e.Name()); err != nil {
 			continue
 		}
 		out = append(out, e.Name())
@@ -893,22 +933,24 @@ func CleanStaging(publicDir string) error {
 // CleanStagingOlderThan is CleanStaging with a chosen minimum age; 0
 // removes every staging folder (only when no run is in progress).
 func CleanStagingOlderThan(publicDir string, age time.Duration) error {
-	root := filepath.Join(publicDir, datasetsDir)
-	dsets, err := os.ReadDir(root)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("output: clean staging: %w", err)
-	}
 	cutoff := time.Now().Add(-age)
 	var errs []error
-	for _, d := range dsets {
-		if !d.IsDir() {
+	for _, c := range []Collection{CollectionDatasets, CollectionIndicators} {
+		root := c.dir(publicDir)
+		dsets, err := os.ReadDir(root)
+		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		if err := cleanDataset(filepath.Join(root, d.Name()), age, cutoff); err != nil {
-			errs = append(errs, err)
+		if err != nil {
+			return fmt.Errorf("output: clean staging: %w", err)
+		}
+		for _, d := range dsets {
+			if !d.IsDir() {
+				continue
+			}
+			if err := cleanDataset(filepath.Join(root, d.Name()), age, cutoff); err != nil {
+				errs = append(errs, err)
+			}
 		}
 	}
 	return errors.Join(errs...)
@@ -918,10 +960,15 @@ func CleanStagingOlderThan(publicDir string, age time.Duration) error {
 // dataset, whatever its age. The caller must be the only writer of that
 // dataset (it holds the run lock of the pipeline that publishes it).
 func CleanDatasetStaging(publicDir, dataset string) error {
-	if err := checkName(dataset); err != nil {
+	return CollectionDatasets.CleanStaging(publicDir, dataset)
+}
+
+// CleanStaging is CleanDatasetStaging for a publication of collection c.
+func (c Collection) CleanStaging(publicDir, id string) error {
+	if err := checkName(id); err != nil {
 		return err
 	}
-	return cleanDataset(filepath.Join(publicDir, datasetsDir, dataset), 0, time.Now())
+	return cleanDataset(filepath.Join(c.dir(publicDir), id), 0, time.Now())
 }
 
 func cleanDataset(dir string, age time.Duration, cutoff time.Time) error {

@@ -22,6 +22,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/ligerdata/ligerdata/connectors"
+	"github.com/ligerdata/ligerdata/internal/yamldef"
 	"github.com/ligerdata/ligerdata/schemas"
 )
 
@@ -142,12 +143,7 @@ func (l *Loader) LoadAll(fsys fs.FS) ([]*Definition, error) {
 	byDataset := map[string]string{}
 	for _, name := range names {
 		def, err := l.Load(fsys, name)
-		var des DefErrors
-		if errors.As(err, &des) {
-			all = append(all, des...)
-			continue
-		} else if err != nil {
-			all = append(all, &DefError{File: name, Msg: err.Error()})
+		if all.Add(name, err) {
 			continue
 		}
 		if other, dup := byDataset[def.Dataset]; dup {
@@ -158,7 +154,7 @@ func (l *Loader) LoadAll(fsys fs.FS) ([]*Definition, error) {
 		defs = append(defs, def)
 	}
 	if len(all) > 0 {
-		all.sort()
+		all.Sort()
 		return nil, all
 	}
 	sort.Slice(defs, func(i, j int) bool { return defs[i].ID < defs[j].ID })
@@ -175,13 +171,13 @@ func (l *Loader) Load(fsys fs.FS, name string) (*Definition, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &decoder{file: name, lookupEnv: l.LookupEnv}
+	d := &decoder{yamldef.Decoder{File: name, LookupEnv: l.LookupEnv}}
 	def := &Definition{File: name, FS: fsys}
 	d.decode(root, "", reflectValue(def))
 	l.check(d, def, root, data)
-	if len(d.errs) > 0 {
-		d.errs.sort()
-		return nil, d.errs
+	if len(d.Errs) > 0 {
+		d.Errs.Sort()
+		return nil, d.Errs
 	}
 	return def, nil
 }
@@ -339,9 +335,9 @@ func (l *Loader) checkSource(d *decoder, def *Definition, src *yaml.Node) {
 		d.errorf(kindNode, "source.kind", "connector %s: its configuration is not a pointer to a struct (%T)", kind.Name, cfg)
 		return
 	}
-	before := len(d.errs)
+	before := len(d.Errs)
 	d.decode(rest, "source", reflectValue(cfg))
-	if len(d.errs) > before {
+	if len(d.Errs) > before {
 		return
 	}
 	if err := cfg.Validate(); err != nil {
@@ -361,9 +357,9 @@ func (l *Loader) checkSource(d *decoder, def *Definition, src *yaml.Node) {
 	}
 	def.SourceConfig = cfg
 	if u := valueNode(src, "url"); u != nil {
-		def.SourceURL = d.expand(u, "source.url", u.Value)
+		def.SourceURL = d.Expand(u, "source.url", u.Value)
 	} else if p := valueNode(src, "path"); p != nil {
-		def.SourceURL = d.expand(p, "source.path", p.Value)
+		def.SourceURL = d.Expand(p, "source.path", p.Value)
 	}
 }
 
@@ -384,37 +380,4 @@ func fieldNames(s *schemas.Schema) []string {
 		names[i] = f.Name
 	}
 	return names
-}
-
-// valueNode returns the value of key in mapping n, or nil.
-func valueNode(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
-}
-
-// keyNode returns the key node of key in mapping n, or nil.
-func keyNode(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i]
-		}
-	}
-	return nil
-}
-
-func seqItem(n *yaml.Node, i int) *yaml.Node {
-	if n == nil || n.Kind != yaml.SequenceNode || i >= len(n.Content) {
-		return n
-	}
-	return n.Content[i]
 }
