@@ -6,6 +6,9 @@ BIN     := bin/ligerdata
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 PKGS    := ./...
+# duckdb-go compiles its Arrow interface (used by the indicators engine) only
+# with this build tag; GOFLAGS keeps whatever `go env` already sets.
+export GOFLAGS := $(shell $(GO) env GOFLAGS) -tags=duckdb_arrow
 
 .PHONY: all build test race lint demo bench docs fuzz clean
 

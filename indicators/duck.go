@@ -1,0 +1,232 @@
+package indicators
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// Config is how DuckDB runs: a memory limit (DuckDB syntax: "2GB",
+// "512MiB") and a number of threads.
+type Config struct {
+	MemoryLimit string
+	Threads     int
+}
+
+// Defaults of Config: enough for the region's data on a small machine.
+const (
+	DefaultMemoryLimit = "1GB"
+	DefaultThreads     = 2
+)
+
+// ConfigFromEnv reads LIGERDATA_DUCKDB_MEMORY and LIGERDATA_DUCKDB_THREADS,
+// falling back to the defaults (threads: at most the number of CPUs).
+func ConfigFromEnv() (Config, error) {
+	c := Config{MemoryLimit: DefaultMemoryLimit, Threads: min(DefaultThreads, runtime.NumCPU())}
+	if v := os.Getenv("LIGERDATA_DUCKDB_MEMORY"); v != "" {
+		c.MemoryLimit = v
+	}
+	if v := os.Getenv("LIGERDATA_DUCKDB_THREADS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return c, fmt.Errorf("LIGERDATA_DUCKDB_THREADS: %q is not a positive integer", v)
+		}
+		c.Threads = n
+	}
+	return c, c.Check()
+}
+
+var memoryLimitRe = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?\s*([KMGT]i?B|B)$`)
+
+// Check validates the configuration.
+func (c Config) Check() error {
+	if !memoryLimitRe.MatchString(c.MemoryLimit) {
+		return fmt.Errorf("DuckDB memory limit %q: expected a size such as 512MB or 2GiB", c.MemoryLimit)
+	}
+	if c.Threads < 1 {
+		return fmt.Errorf("DuckDB threads: %d is not a positive number", c.Threads)
+	}
+	return nil
+}
+
+// duck is one in-process DuckDB database and its single connection: one
+// per computation, closed after it.
+type duck struct {
+	db   *sql.DB
+	conn *sql.Conn
+}
+
+// openDuck opens an in-memory database configured by c. Extensions are
+// neither installed nor loaded from the network.
+func openDuck(ctx context.Context, c Config) (*duck, error) {
+	if err := c.Check(); err != nil {
+		return nil, err
+	}
+	connector, err := duckdb.NewConnector("", nil)
+	if err != nil {
+		return nil, fmt.Errorf("duckdb: %w", err)
+	}
+	db := sql.OpenDB(connector)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("duckdb: %w", err)
+	}
+	d := &duck{db: db, conn: conn}
+	for _, stmt := range []string{
+		"SET memory_limit = " + quoteString(c.MemoryLimit),
+		"SET threads = " + strconv.Itoa(c.Threads),
+		"SET autoinstall_known_extensions = false",
+		"SET autoload_known_extensions = false",
+	} {
+		if _, err := conn.ExecContext(ctx, stmt); err != nil {
+			d.close()
+			return nil, fmt.Errorf("duckdb: %s: %w", stmt, err)
+		}
+	}
+	return d, nil
+}
+
+func (d *duck) close() {
+	d.conn.Close()
+	d.db.Close()
+}
+
+// version returns DuckDB's version ("v1.5.6").
+func (d *duck) version(ctx context.Context) string {
+	var v string
+	if err := d.conn.QueryRowContext(ctx, "SELECT version()").Scan(&v); err != nil {
+		return ""
+	}
+	return v
+}
+
+// viewParquet creates the view of an input over a Parquet file.
+func (d *duck) viewParquet(ctx context.Context, dataset, path string) error {
+	stmt := fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM read_parquet(%s)", quoteIdent(ViewName(dataset)), quoteString(path))
+	if _, err := d.conn.ExecContext(ctx, stmt); err != nil {
+		return fmt.Errorf("duckdb: view of %s: %w", dataset, err)
+	}
+	return nil
+}
+
+// scanArrow runs query and hands every record batch of its result to fn,
+// through duckdb-go's Arrow interface.
+func (d *duck) scanArrow(ctx context.Context, query string, fn func(arrow.RecordBatch) error) error {
+	return d.conn.Raw(func(dc any) error {
+		conn, ok := dc.(driver.Conn)
+		if !ok {
+			return errors.New("duckdb: not a driver connection")
+		}
+		a, err := duckdb.NewArrowFromConn(conn)
+		if err != nil {
+			return fmt.Errorf("duckdb: arrow: %w", err)
+		}
+		rdr, err := a.QueryContext(ctx, query)
+		if err != nil {
+			return err
+		}
+		defer rdr.Release()
+		for rdr.Next() {
+			if err := fn(rdr.RecordBatch()); err != nil {
+				return err
+			}
+		}
+		return rdr.Err()
+	})
+}
+
+func quoteIdent(s string) string  { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+func quoteString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// sqlPosition reads the position DuckDB gives in an error message
+// ("...\n\nLINE 3: GROUP BY 1, nope\n                    ^"): the line,
+// counted in the text DuckDB was given, the excerpt of that line DuckDB
+// shows (it may shorten a long line, with "..." at either end) and the
+// offset of the caret in the excerpt, in characters. ok is false when the
+// message has no position; text is the message without the excerpt.
+func sqlPosition(msg string) (line int, excerpt string, caret int, text string, ok bool) {
+	i := strings.LastIndex(msg, "\nLINE ")
+	if i < 0 {
+		return 0, "", 0, msg, false
+	}
+	head, marker, found := strings.Cut(msg[i+1:], "\n")
+	num, rest, found2 := strings.Cut(strings.TrimPrefix(head, "LINE "), ": ")
+	line, err := strconv.Atoi(num)
+	if !found || !found2 || err != nil || line < 1 {
+		return 0, "", 0, msg, false
+	}
+	prefix := len("LINE " + num + ": ")
+	caret = max(0, strings.IndexByte(marker, '^')-prefix)
+	return line, rest, caret, strings.TrimRight(msg[:i], "\n "), true
+}
+
+// queryError is an error of the query of an indicator, positioned in its
+// .sql file. DuckDB was given the query with lineOffset more lines before
+// it.
+func queryError(def *Definition, lineOffset int, err error) *DefError {
+	line, excerpt, caret, text, ok := sqlPosition(duckMessage(err))
+	e := &DefError{File: def.SQLFile, Msg: oneLine(text)}
+	if ok {
+		e.Line = max(1, line-lineOffset)
+		e.Col = sourceColumn(def.SQL, e.Line, excerpt, caret)
+	}
+	return e
+}
+
+// sourceColumn finds the 1-based column (in characters) of the caret in
+// line n of src, locating DuckDB's excerpt of that line in it.
+func sourceColumn(src string, n int, excerpt string, caret int) int {
+	lines := strings.Split(src, "\n")
+	if n > len(lines) {
+		return caret + 1
+	}
+	full := []rune(strings.TrimRight(lines[n-1], "\r"))
+	ex := []rune(excerpt)
+	if len(ex) >= 3 && string(ex[:3]) == "..." {
+		ex, caret = ex[3:], caret-3
+	}
+	if len(ex) >= 3 && string(ex[len(ex)-3:]) == "..." {
+		ex = ex[:len(ex)-3]
+	}
+	if at := strings.Index(string(full), string(ex)); at >= 0 && caret >= 0 {
+		return len([]rune(string(full)[:at])) + caret + 1
+	}
+	return max(caret, 0) + 1
+}
+
+// duckMessage is DuckDB's message in err.
+func duckMessage(err error) string {
+	var de *duckdb.Error
+	if errors.As(err, &de) {
+		return de.Msg
+	}
+	return err.Error()
+}
+
+// withoutPosition is DuckDB's message in err, on one line, without the
+// excerpt of the query.
+func withoutPosition(err error) string {
+	_, _, _, text, _ := sqlPosition(duckMessage(err))
+	return oneLine(text)
+}
+
+// oneLine folds a multi-line DuckDB message ("...\nDid you mean "x"?") on
+// one line.
+func oneLine(s string) string {
+	fields := strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\t' })
+	for i := range fields {
+		fields[i] = strings.TrimSpace(fields[i])
+	}
+	return strings.Join(fields, " ")
+}
