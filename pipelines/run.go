@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -226,7 +227,12 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 		}
 	}
 	hl := &harvestLog{store: r.Store, pipeline: def.ID, m: m, prev: prev, seen: map[string]store.Validators{}}
+	tmp := filepath.Join(r.Store.Root, "tmp")
+	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		return err
+	}
 	client, err := fetch.New(fetch.Options{
+		TempDir:   tmp, // large bodies land next to the raw store
 		ReplayDir: r.ReplayDir,
 		RecordDir: r.RecordDir,
 		Egress: fetch.Egress{
@@ -329,7 +335,7 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 	decided := len(prev) == 0
 	var sp *spool
 	if !decided {
-		if sp, err = newSpool(filepath.Join(r.Store.Root, "tmp")); err != nil {
+		if sp, err = newSpool(tmp); err != nil {
 			return err
 		}
 		defer sp.close()
@@ -478,7 +484,7 @@ func (h *harvestLog) observe(resp *fetch.Response) {
 	case resp.Replayed:
 		outcome = store.OutcomeReplayed
 	}
-	h.m.Fetches = append(h.m.Fetches, ManifestFetch{Seq: seq, Method: resp.Method, URL: resp.URL, Status: resp.Status, Bytes: len(resp.Body), SHA256: resp.SHA256, Outcome: outcome})
+	h.m.Fetches = append(h.m.Fetches, ManifestFetch{Seq: seq, Method: resp.Method, URL: resp.URL, Status: resp.Status, Bytes: int(resp.Size), SHA256: resp.SHA256, Outcome: outcome})
 	rv := resp.Validators()
 	h.seen[resp.Key] = store.Validators{ETag: rv.ETag, LastModified: rv.LastModified, SHA256: rv.SHA256, RunID: h.m.RunID}
 	// The run decides by itself whether a body changed, from the last good
@@ -488,10 +494,20 @@ func (h *harvestLog) observe(resp *fetch.Response) {
 		h.changed = true
 	}
 	_, reqSHA, _ := strings.Cut(resp.Key, " sha256:")
-	meta := store.RawMeta{Seq: seq, Method: resp.Method, URL: resp.URL, RequestSHA256: reqSHA, Status: resp.Status, Header: resp.Header, FetchedAt: resp.FetchedAt, SHA256: resp.SHA256, Bytes: int64(len(resp.Body)), Outcome: outcome}
-	if err := h.store.SaveRaw(h.pipeline, h.m.RunID, meta, resp.Body); err != nil && h.rawErr == nil {
+	meta := store.RawMeta{Seq: seq, Method: resp.Method, URL: resp.URL, RequestSHA256: reqSHA, Status: resp.Status, Header: resp.Header, FetchedAt: resp.FetchedAt, SHA256: resp.SHA256, Bytes: resp.Size, Outcome: outcome}
+	if err := h.saveRaw(meta, resp); err != nil && h.rawErr == nil {
 		h.rawErr = err
 	}
+}
+
+// saveRaw streams a body, in memory or on disk, to the raw store.
+func (h *harvestLog) saveRaw(meta store.RawMeta, resp *fetch.Response) error {
+	body, err := resp.Open()
+	if err != nil {
+		return err
+	}
+	defer body.Close()
+	return h.store.SaveRawFrom(h.pipeline, h.m.RunID, meta, body)
 }
 
 func (h *harvestLog) anyChanged() bool {

@@ -4,6 +4,7 @@
 package file
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -18,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/transform"
 
 	"github.com/ligerdata/ligerdata/connectors"
 	"github.com/ligerdata/ligerdata/internal/fetch"
@@ -32,6 +34,7 @@ type Config struct {
 	Encoding    string `yaml:"encoding"`
 	RecordsPath string `yaml:"records_path"`
 	PageSize    int    `yaml:"page_size"`
+	MaxBytes    int64  `yaml:"max_bytes"`
 }
 
 // Kind registers the file connector.
@@ -46,6 +49,7 @@ var Kind = connectors.Kind{
 		{Name: "encoding", Help: "Character encoding of the file: utf-8, windows-1252 or iso-8859-15. A UTF-8 byte-order mark is skipped.", Default: "utf-8"},
 		{Name: "records_path", Help: "For JSON: dot-separated path to the array of records inside the document; empty when the document is the array itself.", Example: "results"},
 		{Name: "page_size", Help: "Records handed to the pipeline at a time.", Default: "1000"},
+		{Name: "max_bytes", Help: "Largest file accepted from url, in bytes. The file is streamed to disk as it arrives and read from there, never held whole in memory (except JSON, which is parsed as one document).", Default: "68719476736 (64 GiB)"},
 	},
 	NewConfig: func() connectors.Config {
 		return &Config{Format: "csv", Delimiter: ",", Encoding: "utf-8", PageSize: 1000}
@@ -82,6 +86,9 @@ func (c *Config) Validate() error {
 	if c.RecordsPath != "" && c.Format != "json" {
 		add("records_path", "only applies to format json")
 	}
+	if c.MaxBytes < 0 {
+		add("max_bytes", "must not be negative (got %d)", c.MaxBytes)
+	}
 	if c.PageSize < 1 || c.PageSize > 100000 {
 		add("page_size", "must be between 1 and 100000 (got %d)", c.PageSize)
 	}
@@ -99,16 +106,17 @@ func (c *Config) delimiter() rune {
 	return r
 }
 
-func decoderFor(enc string) (func([]byte) ([]byte, error), error) {
+// decoderFor returns the character map of enc, nil for UTF-8.
+func decoderFor(enc string) (*charmap.Charmap, error) {
 	switch strings.ToLower(enc) {
 	case "", "utf-8", "utf8":
 		return nil, nil
 	case "windows-1252", "cp1252":
-		return charmap.Windows1252.NewDecoder().Bytes, nil
+		return charmap.Windows1252, nil
 	case "iso-8859-15", "latin-9", "latin9":
-		return charmap.ISO8859_15.NewDecoder().Bytes, nil
+		return charmap.ISO8859_15, nil
 	case "iso-8859-1", "latin-1", "latin1":
-		return charmap.ISO8859_1.NewDecoder().Bytes, nil
+		return charmap.ISO8859_1, nil
 	}
 	return nil, fmt.Errorf("unsupported encoding %q (utf-8, windows-1252, iso-8859-15, iso-8859-1)", enc)
 }
@@ -132,53 +140,29 @@ func open(cfg connectors.Config, env connectors.Env) (connectors.Source, error) 
 	return &source{cfg: *c, env: env}, nil
 }
 
-// Fetch reads the whole file, then emits its records in file order. An
-// HTML page, an empty body, a CSV header naming a column twice, and JSON
-// that does not parse or goes on after its document are errors, and then
-// nothing is emitted.
+// Fetch streams the file and emits its records in file order: a file
+// from url is first streamed to disk (see fetch.Request.ToDisk), then read
+// from there, so memory does not grow with it. An HTML page, an empty body,
+// a CSV header naming a column twice, and JSON that does not parse or goes
+// on after its document are errors, and then nothing is emitted.
 func (s *source) Fetch(ctx context.Context, emit func([]connectors.Record) error) error {
 	where := s.cfg.URL
-	var body []byte
-	if s.cfg.URL != "" {
-		resp, err := s.env.HTTP.Do(ctx, fetch.Request{URL: s.cfg.URL, Prev: s.env.PrevFor("GET", s.cfg.URL, nil)})
-		if err != nil {
-			return fmt.Errorf("file: %w", err)
-		}
-		if resp.Unchanged {
-			return connectors.ErrUnchanged
-		}
-		if err := checkContent(resp, s.cfg.Format); err != nil {
-			return fmt.Errorf("file: %s: %w", where, err)
-		}
-		body = resp.Body
-	} else {
+	if where == "" {
 		where = s.cfg.Path
-		p := s.cfg.Path
-		if !filepath.IsAbs(p) && s.env.Dir != "" {
-			p = filepath.Join(s.env.Dir, p)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return fmt.Errorf("file: %w", err)
-		}
-		body = b
 	}
-	// The byte-order mark is skipped before decoding: read as a single-byte
-	// encoding it would become "ï»¿" glued to the first column name.
-	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
-	dec, _ := decoderFor(s.cfg.Encoding)
-	if dec != nil {
-		b, err := dec(body)
-		if err != nil {
-			return fmt.Errorf("file: %s: decoding %s: %w", where, s.cfg.Encoding, err)
-		}
-		body = b
+	body, err := s.open(ctx)
+	if err != nil {
+		return err
 	}
-	var err error
+	defer body.Close()
+	text, err := s.decoded(body)
+	if err != nil {
+		return fmt.Errorf("file: %s: %w", where, err)
+	}
 	if s.cfg.Format == "json" {
-		err = s.emitJSON(ctx, body, emit)
+		err = s.emitJSON(ctx, text, emit)
 	} else {
-		err = s.emitCSV(ctx, body, emit)
+		err = s.emitCSV(ctx, text, emit)
 	}
 	if err != nil {
 		return fmt.Errorf("file: %s: %w", where, err)
@@ -186,13 +170,77 @@ func (s *source) Fetch(ctx context.Context, emit func([]connectors.Record) error
 	return nil
 }
 
+// open returns the file's bytes, checked (checkContent) when it comes from
+// url, and connectors.ErrUnchanged when the source says it did not change.
+func (s *source) open(ctx context.Context) (io.ReadCloser, error) {
+	if s.cfg.URL == "" {
+		p := s.cfg.Path
+		if !filepath.IsAbs(p) && s.env.Dir != "" {
+			p = filepath.Join(s.env.Dir, p)
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, fmt.Errorf("file: %w", err)
+		}
+		return f, nil
+	}
+	resp, err := s.env.HTTP.Do(ctx, fetch.Request{URL: s.cfg.URL, Prev: s.env.PrevFor("GET", s.cfg.URL, nil), ToDisk: true, MaxBytes: s.cfg.MaxBytes})
+	if err != nil {
+		return nil, fmt.Errorf("file: %w", err)
+	}
+	if resp.Unchanged {
+		resp.Close()
+		return nil, connectors.ErrUnchanged
+	}
+	rc, err := resp.Open()
+	if err != nil {
+		resp.Close()
+		return nil, fmt.Errorf("file: %w", err)
+	}
+	body := &responseBody{Reader: bufio.NewReaderSize(rc, 1<<16), rc: rc, resp: resp}
+	if err := checkContent(resp, body.Reader, s.cfg.Format); err != nil {
+		body.Close()
+		return nil, fmt.Errorf("file: %s: %w", s.cfg.URL, err)
+	}
+	return body, nil
+}
+
+// responseBody reads a fetched body and releases it on Close.
+type responseBody struct {
+	*bufio.Reader
+	rc   io.Closer
+	resp *fetch.Response
+}
+
+func (b *responseBody) Close() error { return errors.Join(b.rc.Close(), b.resp.Close()) }
+
+// decoded returns the text of body in UTF-8, without a byte-order mark.
+func (s *source) decoded(body io.Reader) (io.Reader, error) {
+	br := bufio.NewReaderSize(body, 1<<16)
+	// The byte-order mark is skipped before decoding: read as a single-byte
+	// encoding it would become "ï»¿" glued to the first column name.
+	if head, _ := br.Peek(3); bytes.Equal(head, []byte("\xef\xbb\xbf")) {
+		_, _ = br.Discard(3)
+	}
+	cm, err := decoderFor(s.cfg.Encoding)
+	if err != nil {
+		return nil, err
+	}
+	if cm == nil {
+		return br, nil
+	}
+	return transform.NewReader(br, cm.NewDecoder()), nil
+}
+
 // checkContent refuses an HTML error page served with status 200 where
-// data was expected: publishing it as rows would be worse than failing.
-func checkContent(resp *fetch.Response, format string) error {
-	if ct := resp.Header.Get("Content-Type"); connectors.IsHTMLPage(ct, resp.Body) {
+// data was expected, looking at the start of the body: publishing it as
+// rows would be worse than failing.
+func checkContent(resp *fetch.Response, body *bufio.Reader, format string) error {
+	head, _ := body.Peek(512)
+	if ct := resp.Header.Get("Content-Type"); connectors.IsHTMLPage(ct, head) {
 		return fmt.Errorf("got an HTML page (Content-Type %q) where %s data was expected", ct, format)
 	}
-	if len(resp.Body) == 0 {
+	if resp.Size == 0 {
 		return errors.New("empty body")
 	}
 	return nil
@@ -201,8 +249,8 @@ func checkContent(resp *fetch.Response, format string) error {
 // emitCSV emits one record per data line. A malformed line becomes a
 // record with the field "_error" so that the pipeline rejects it with its
 // line number, and reading goes on.
-func (s *source) emitCSV(ctx context.Context, body []byte, emit func([]connectors.Record) error) error {
-	r := csv.NewReader(bytes.NewReader(body))
+func (s *source) emitCSV(ctx context.Context, body io.Reader, emit func([]connectors.Record) error) error {
+	r := csv.NewReader(body)
 	r.Comma = s.cfg.delimiter()
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
@@ -277,8 +325,8 @@ func (s *source) emitCSV(ctx context.Context, body []byte, emit func([]connector
 	return ctx.Err()
 }
 
-func (s *source) emitJSON(ctx context.Context, body []byte, emit func([]connectors.Record) error) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
+func (s *source) emitJSON(ctx context.Context, body io.Reader, emit func([]connectors.Record) error) error {
+	dec := json.NewDecoder(body)
 	dec.UseNumber()
 	var doc any
 	if err := dec.Decode(&doc); err != nil {

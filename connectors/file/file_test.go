@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -126,6 +127,7 @@ func TestConfigValidate(t *testing.T) {
 		{"records_path on csv", func(c *Config) { c.Path, c.RecordsPath = "x.csv", "results" }, []string{"records_path"}},
 		{"page_size 0", func(c *Config) { c.Path, c.PageSize = "x.csv", 0 }, []string{"page_size"}},
 		{"page_size too large", func(c *Config) { c.Path, c.PageSize = "x.csv", 100001 }, []string{"page_size"}},
+		{"negative max_bytes", func(c *Config) { c.Path, c.MaxBytes = "x.csv", -1 }, []string{"max_bytes"}},
 		{"all at once", func(c *Config) {
 			c.URL, c.Path, c.Format, c.Delimiter, c.Encoding, c.RecordsPath, c.PageSize = "https://example.org/x.csv", "x.csv", "xls", "", "utf-16", "a.b", -1
 		}, []string{"delimiter", "encoding", "format", "page_size", "path", "records_path"}},
@@ -588,7 +590,7 @@ func FuzzFileCSV(f *testing.F) {
 		s := &source{cfg: *cfg}
 		last := 0
 		count := 0
-		err := s.emitCSV(context.Background(), bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), func(page []connectors.Record) error {
+		err := s.emitCSV(context.Background(), bytes.NewReader(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))), func(page []connectors.Record) error {
 			if len(page) == 0 || len(page) > cfg.PageSize {
 				t.Fatalf("page of %d records with page_size %d", len(page), cfg.PageSize)
 			}
@@ -608,4 +610,37 @@ func FuzzFileCSV(f *testing.F) {
 			t.Fatalf("%d records from %d lines", count, bytes.Count(data, []byte("\n"))+1)
 		}
 	})
+}
+
+// A file over HTTP goes to disk, not to memory: a file larger than the
+// client's in-memory limit is read whole, max_bytes bounds it per source,
+// and no temporary file is left either way.
+func TestLargeFileGoesToDisk(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString("id;nom\n")
+	for i := range 20000 { // 20,000 lines of 12 to 16 bytes: over 256 KiB
+		fmt.Fprintf(&b, "%d;commune %d\n", i, i)
+	}
+	url := serveBody(t, "text/csv", b.Bytes())
+	tmp := t.TempDir()
+	limits := connectortest.WithFetchOptions(func(o *fetch.Options) { o.MaxBodyBytes, o.TempDir = 64<<10, tmp })
+
+	src := openSource(t, newConfig(func(c *Config) { c.URL, c.Delimiter = url, ";" }), limits)
+	pages, err := fetchPages(t, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := flatten(pages)
+	if len(recs) != 20000 || recs[19999].Fields["nom"] != "commune 19999" {
+		t.Fatalf("%d records, last %v", len(recs), recs[len(recs)-1].Fields)
+	}
+
+	src = openSource(t, newConfig(func(c *Config) { c.URL, c.Delimiter, c.MaxBytes = url, ";", int64(b.Len()-1) }), limits)
+	pages, err = fetchPages(t, src)
+	if !errors.Is(err, fetch.ErrBodyTooLarge) || len(pages) != 0 {
+		t.Errorf("max_bytes one byte short: %d pages, err %v; want none and ErrBodyTooLarge", len(pages), err)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
 }

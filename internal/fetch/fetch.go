@@ -22,6 +22,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -36,6 +37,7 @@ const (
 	DefaultBaseDelay    = 500 * time.Millisecond
 	DefaultMaxDelay     = 30 * time.Second
 	DefaultMaxBodyBytes = 512 << 20
+	DefaultMaxDiskBytes = 64 << 30
 	DefaultPerHost      = 2
 )
 
@@ -61,6 +63,11 @@ type Options struct {
 	// MaxBodyBytes limits a response body; a larger one is an error
 	// (matching ErrBodyTooLarge) naming the limit and the URL. Default 512 MiB.
 	MaxBodyBytes int64
+	// MaxDiskBytes limits a body kept on disk (Request.ToDisk) when the
+	// request does not set its own MaxBytes; default 64 GiB.
+	MaxDiskBytes int64
+	// TempDir is where bodies kept on disk are written; default os.TempDir().
+	TempDir string
 	// PerHost is the maximum number of concurrent requests to one host
 	// (host:port); default 2.
 	PerHost int
@@ -117,6 +124,14 @@ type Request struct {
 	// an empty Body. For any method, a body whose SHA-256 equals Prev.SHA256
 	// gives Response.Unchanged too (with the Body).
 	Prev *Validators
+	// ToDisk asks for the body of a successful response on disk rather
+	// than in memory: it is streamed to a temporary file in TempDir as it
+	// arrives, its SHA-256 computed on the way, and Response.Body stays
+	// nil. Read it with Response.Open; Response.Close removes the file.
+	ToDisk bool
+	// MaxBytes bounds a body kept on disk; 0 means Options.MaxDiskBytes.
+	// A larger body is an error matching ErrBodyTooLarge.
+	MaxBytes int64
 }
 
 // Response is the final response of a request.
@@ -124,8 +139,12 @@ type Response struct {
 	Method, URL string
 	Status      int
 	Header      http.Header
-	Body        []byte
-	// SHA256 is the hex SHA-256 of Body; for a 304 (empty Body) it is
+	// Body is the body, unless the request asked for it on disk (see
+	// Request.ToDisk and Open).
+	Body []byte
+	// Size is the size of the body in bytes, in memory or on disk.
+	Size int64
+	// SHA256 is the hex SHA-256 of the body; for a 304 (empty Body) it is
 	// Prev.SHA256, the hash of the body the source still has.
 	SHA256    string
 	FetchedAt time.Time
@@ -141,6 +160,10 @@ type Response struct {
 	Key string
 
 	prev *Validators
+	// file holds the body when it is on disk; owned says Close removes it
+	// (a replayed body is read in place).
+	file  string
+	owned bool
 }
 
 // Validators returns what to remember of this response for the next
@@ -204,7 +227,7 @@ type Client struct {
 // New returns a client with opts, defaults filled in. In replay mode it
 // indexes ReplayDir and reports malformed or duplicate recordings.
 func New(opts Options) (*Client, error) {
-	if opts.Timeout < 0 || opts.MaxAttempts < 0 || opts.BaseDelay < 0 || opts.MaxDelay < 0 || opts.MaxBodyBytes < 0 || opts.PerHost < 0 {
+	if opts.Timeout < 0 || opts.MaxAttempts < 0 || opts.BaseDelay < 0 || opts.MaxDelay < 0 || opts.MaxBodyBytes < 0 || opts.MaxDiskBytes < 0 || opts.PerHost < 0 {
 		return nil, errors.New("fetch: negative option")
 	}
 	if opts.RecordDir != "" && opts.ReplayDir != "" {
@@ -227,6 +250,12 @@ func New(opts Options) (*Client, error) {
 	}
 	if opts.MaxBodyBytes == 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if opts.MaxDiskBytes == 0 {
+		opts.MaxDiskBytes = DefaultMaxDiskBytes
+	}
+	if opts.TempDir == "" {
+		opts.TempDir = os.TempDir()
 	}
 	if opts.PerHost == 0 {
 		opts.PerHost = DefaultPerHost
@@ -349,13 +378,14 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 }
 
 // finish fills the fields common to fetched and replayed responses.
-func (c *Client) finish(req Request, status int, header http.Header, body []byte, attempts int, replayed bool) *Response {
+func (c *Client) finish(req Request, status int, header http.Header, body payload, attempts int, replayed bool) *Response {
 	r := &Response{
-		Method: req.Method, URL: req.URL, Status: status, Header: header, Body: body,
+		Method: req.Method, URL: req.URL, Status: status, Header: header, Body: body.mem,
 		FetchedAt: c.opts.Now().UTC(), Replayed: replayed, Attempts: attempts, prev: req.Prev,
 		Key: RequestKey(req.Method, req.URL, req.Body),
 	}
 	if status == http.StatusNotModified {
+		body.discard()
 		r.Body = nil
 		r.Unchanged = true
 		if req.Prev != nil {
@@ -363,7 +393,10 @@ func (c *Client) finish(req Request, status int, header http.Header, body []byte
 		}
 		return r
 	}
-	r.SHA256 = sha256Hex(body)
+	r.file, r.owned, r.Size, r.SHA256 = body.file, body.owned, body.size(), body.sha
+	if r.SHA256 == "" {
+		r.SHA256 = sha256Hex(body.mem)
+	}
 	r.Unchanged = req.Prev != nil && req.Prev.SHA256 != "" && strings.EqualFold(req.Prev.SHA256, r.SHA256)
 	return r
 }
@@ -380,14 +413,15 @@ func isRetryableStatus(status int) bool {
 type attemptResult struct {
 	status int
 	header http.Header
-	body   []byte // whole body on success, a snippet otherwise
-	err    error  // transport or body error (status is then 0)
+	body   payload // whole body on success, a snippet otherwise
+	err    error   // transport or body error (status is then 0)
 }
 
 func (c *Client) doNetwork(ctx context.Context, req Request, host string) (*Response, error) {
 	for attempt := 1; ; attempt++ {
 		res := c.attempt(ctx, req, host)
 		if ctx.Err() != nil {
+			res.body.discard()
 			return nil, fmt.Errorf("fetch: %s %s: %w", req.Method, req.URL, context.Cause(ctx))
 		}
 		if res.err == nil && !isRetryableStatus(res.status) {
@@ -402,6 +436,7 @@ func (c *Client) doNetwork(ctx context.Context, req Request, host string) (*Resp
 			}
 			return c.final(req, res, attempt)
 		}
+		res.body.discard()
 		delay := c.backoff(attempt)
 		if res.err == nil {
 			if ra, ok := RetryAfter(res.header.Get("Retry-After"), c.opts.Now()); ok {
@@ -421,11 +456,13 @@ func (c *Client) doNetwork(ctx context.Context, req Request, host string) (*Resp
 func (c *Client) final(req Request, res attemptResult, attempts int) (*Response, error) {
 	if c.opts.RecordDir != "" && res.status != http.StatusNotModified {
 		if err := c.record(req, res.status, res.header, res.body); err != nil {
+			res.body.discard()
 			return nil, fmt.Errorf("fetch: %s %s: record: %w", req.Method, req.URL, err)
 		}
 	}
 	if !isSuccess(res.status) {
-		return nil, &HTTPError{Method: req.Method, URL: req.URL, Status: res.status, Snippet: snippet(res.body), Attempts: attempts}
+		res.body.discard()
+		return nil, &HTTPError{Method: req.Method, URL: req.URL, Status: res.status, Snippet: snippet(res.body.mem), Attempts: attempts}
 	}
 	return c.finish(req, res.status, res.header, res.body, attempts, false), nil
 }
@@ -551,11 +588,21 @@ func (c *Client) attempt(ctx context.Context, req Request, host string) attemptR
 
 	if !isSuccess(hresp.StatusCode) {
 		snip, _ := io.ReadAll(io.LimitReader(hresp.Body, snippetBytes))
-		return attemptResult{status: hresp.StatusCode, header: hresp.Header, body: snip}
+		return attemptResult{status: hresp.StatusCode, header: hresp.Header, body: payload{mem: snip}}
 	}
 	limit := c.opts.MaxBodyBytes
+	if req.ToDisk {
+		limit = c.diskLimit(req)
+	}
 	if hresp.ContentLength > limit {
 		return attemptResult{err: fmt.Errorf("%w: Content-Length %d exceeds the limit of %d bytes", ErrBodyTooLarge, hresp.ContentLength, limit)}
+	}
+	if req.ToDisk {
+		body, err := c.spill(hresp.Body, limit)
+		if err != nil {
+			return attemptResult{err: err}
+		}
+		return attemptResult{status: hresp.StatusCode, header: hresp.Header, body: body}
 	}
 	data, err := io.ReadAll(io.LimitReader(hresp.Body, limit+1))
 	if err != nil {
@@ -564,7 +611,7 @@ func (c *Client) attempt(ctx context.Context, req Request, host string) attemptR
 	if int64(len(data)) > limit {
 		return attemptResult{err: fmt.Errorf("%w: body exceeds the limit of %d bytes", ErrBodyTooLarge, limit)}
 	}
-	return attemptResult{status: hresp.StatusCode, header: hresp.Header, body: data}
+	return attemptResult{status: hresp.StatusCode, header: hresp.Header, body: payload{mem: data}}
 }
 
 // egressTransport clones http.DefaultTransport with a dialer that refuses

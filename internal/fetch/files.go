@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -9,13 +10,13 @@ func mkdirAll(dir string) error { return os.MkdirAll(dir, 0o755) }
 
 // writeFileAtomic writes data to a temporary file next to path and renames
 // it over path, so that a replay never reads a half-written recording.
-func writeFileAtomic(path string, data []byte) error {
+func writeFileAtomic(path string, data io.Reader) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err
 	}
 	name := tmp.Name()
-	_, werr := tmp.Write(data)
+	_, werr := io.Copy(tmp, data)
 	if werr == nil {
 		werr = tmp.Chmod(0o644)
 	}

@@ -268,22 +268,12 @@ func (c *Client) doReplay(ctx context.Context, req Request) (*Response, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: %s %s (replay folder %s)", ErrNotRecorded, req.Method, req.URL, c.replay.dir)
 	}
-	var body []byte
-	if e.bodyPath != "" {
-		fi, err := os.Stat(e.bodyPath)
-		if err != nil {
-			return nil, fmt.Errorf("fetch: %s %s: replay body: %w", req.Method, req.URL, err)
-		}
-		if fi.Size() > c.opts.MaxBodyBytes {
-			return nil, fmt.Errorf("fetch: %s %s: %w: replayed body of %d bytes exceeds the limit of %d bytes",
-				req.Method, req.URL, ErrBodyTooLarge, fi.Size(), c.opts.MaxBodyBytes)
-		}
-		if body, err = os.ReadFile(e.bodyPath); err != nil {
-			return nil, fmt.Errorf("fetch: %s %s: replay body: %w", req.Method, req.URL, err)
-		}
+	body, err := c.replayBody(req, e, isSuccess(e.meta.Status))
+	if err != nil {
+		return nil, fmt.Errorf("fetch: %s %s: %w", req.Method, req.URL, err)
 	}
 	if !isSuccess(e.meta.Status) {
-		return nil, &HTTPError{Method: req.Method, URL: req.URL, Status: e.meta.Status, Snippet: snippet(body), Attempts: 1}
+		return nil, &HTTPError{Method: req.Method, URL: req.URL, Status: e.meta.Status, Snippet: snippet(body.mem), Attempts: 1}
 	}
 	header := e.meta.Header.Clone()
 	if header == nil {
@@ -292,8 +282,39 @@ func (c *Client) doReplay(ctx context.Context, req Request) (*Response, error) {
 	return c.finish(req, e.meta.Status, header, body, 1, true), nil
 }
 
+// replayBody reads a recorded body, or, for a successful answer to a
+// request that wants it on disk, hashes it where it lies.
+func (c *Client) replayBody(req Request, e replayEntry, success bool) (payload, error) {
+	if e.bodyPath == "" {
+		return payload{}, nil
+	}
+	fi, err := os.Stat(e.bodyPath)
+	if err != nil {
+		return payload{}, fmt.Errorf("replay body: %w", err)
+	}
+	limit := c.opts.MaxBodyBytes
+	if req.ToDisk && success {
+		limit = c.diskLimit(req)
+	}
+	if fi.Size() > limit {
+		return payload{}, fmt.Errorf("%w: replayed body of %d bytes exceeds the limit of %d bytes", ErrBodyTooLarge, fi.Size(), limit)
+	}
+	if req.ToDisk && success {
+		sha, err := hashFile(e.bodyPath)
+		if err != nil {
+			return payload{}, fmt.Errorf("replay body: %w", err)
+		}
+		return payload{file: e.bodyPath, fileSize: fi.Size(), sha: sha}, nil
+	}
+	body, err := os.ReadFile(e.bodyPath)
+	if err != nil {
+		return payload{}, fmt.Errorf("replay body: %w", err)
+	}
+	return payload{mem: body}, nil
+}
+
 // record writes a response to RecordDir in the replay format.
-func (c *Client) record(req Request, status int, header http.Header, body []byte) error {
+func (c *Client) record(req Request, status int, header http.Header, body payload) error {
 	key := RequestKey(req.Method, req.URL, req.Body)
 	name := recordName(req.URL, key)
 	m := recordedMeta{Method: req.Method, URL: req.URL, Status: status, Headers: header.Clone()}
@@ -301,9 +322,15 @@ func (c *Client) record(req Request, status int, header http.Header, body []byte
 	if len(req.Body) > 0 {
 		m.RequestBodySHA256 = sha256Hex(req.Body)
 	}
-	if len(body) > 0 {
+	if body.size() > 0 {
 		m.BodyFile = name + ".body"
-		if err := writeFileAtomic(filepath.Join(c.opts.RecordDir, m.BodyFile), body); err != nil {
+		r, err := body.open()
+		if err != nil {
+			return err
+		}
+		err = writeFileAtomic(filepath.Join(c.opts.RecordDir, m.BodyFile), r)
+		r.Close()
+		if err != nil {
 			return err
 		}
 	}
@@ -311,7 +338,7 @@ func (c *Client) record(req Request, status int, header http.Header, body []byte
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(filepath.Join(c.opts.RecordDir, name+".json"), append(data, '\n')); err != nil {
+	if err := writeFileAtomic(filepath.Join(c.opts.RecordDir, name+".json"), bytes.NewReader(append(data, '\n'))); err != nil {
 		return err
 	}
 	c.log.Debug("fetch: recorded", "method", req.Method, "url", req.URL, "file", name+".json")

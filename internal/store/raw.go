@@ -18,6 +18,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 // Outcomes of a raw record.
@@ -28,7 +30,8 @@ const (
 )
 
 // RawMeta describes one fetched body of a run; it is stored as
-// <NNNN>.meta.json next to <NNNN>.body.gz.
+// <NNNN>.meta.json next to the body, <NNNN>.body.zst (zstd; runs stored
+// before it was used have <NNNN>.body.gz, gzip, which is still read).
 type RawMeta struct {
 	// Seq numbers the bodies of a run, from 1. SaveRaw with Seq 0 assigns the
 	// next free number.
@@ -48,8 +51,9 @@ type RawMeta struct {
 }
 
 const (
-	bodySuffix = ".body.gz"
-	metaSuffix = ".meta.json"
+	bodySuffix     = ".body.zst"
+	gzipBodySuffix = ".body.gz"
+	metaSuffix     = ".meta.json"
 )
 
 func (s *Store) runRawDir(pipeline, runID string) string {
@@ -58,15 +62,22 @@ func (s *Store) runRawDir(pipeline, runID string) string {
 
 func seqName(seq int) string { return fmt.Sprintf("%04d", seq) }
 
-// SaveRaw stores one fetched body of a run, gzip-compressed, with its
-// metadata, under raw/<pipeline>/<run-id>/. When body is not empty, SHA256
+// SaveRaw stores one fetched body of a run held in memory; see SaveRawFrom.
+func (s *Store) SaveRaw(pipeline, runID string, meta RawMeta, body []byte) error {
+	return s.SaveRawFrom(pipeline, runID, meta, bytes.NewReader(body))
+}
+
+// SaveRawFrom stores one fetched body of a run, read from body to its end
+// and zstd-compressed on the way (at a fast level: the raw store is
+// written on every run), with its metadata, under raw/<pipeline>/<run-id>/.
+// Memory does not grow with the body. When the body is not empty, SHA256
 // and Bytes are computed from it (whatever meta says); when it is empty (a
 // 304), the given SHA256 and Bytes are kept, so that the caller can record
 // the previous body's hash. With meta.Seq 0 the next free sequence number
 // is taken, safely against concurrent callers; otherwise an existing record
 // with that number is replaced. Both files are written atomically, the body
 // first, so a listed meta always has its body.
-func (s *Store) SaveRaw(pipeline, runID string, meta RawMeta, body []byte) error {
+func (s *Store) SaveRawFrom(pipeline, runID string, meta RawMeta, body io.Reader) error {
 	if err := checkNames(pipeline, runID); err != nil {
 		return fmt.Errorf("store: save raw: %w", err)
 	}
@@ -84,31 +95,56 @@ func (s *Store) SaveRaw(pipeline, runID string, meta RawMeta, body []byte) error
 		}
 		meta.Seq = seq
 	}
-	if len(body) > 0 {
-		sum := sha256.Sum256(body)
-		meta.SHA256 = hex.EncodeToString(sum[:])
-		meta.Bytes = int64(len(body))
+	base := filepath.Join(dir, seqName(meta.Seq))
+	sha, n, err := writeCompressed(base+bodySuffix, body)
+	if err != nil {
+		return fmt.Errorf("store: save raw %s/%s #%d: %w", pipeline, runID, meta.Seq, err)
 	}
-	var gz bytes.Buffer
-	zw := gzip.NewWriter(&gz)
-	if _, err := zw.Write(body); err != nil {
-		return fmt.Errorf("store: save raw %s/%s #%d: compress: %w", pipeline, runID, meta.Seq, err)
+	if n > 0 {
+		meta.SHA256, meta.Bytes = sha, n
 	}
-	if err := zw.Close(); err != nil {
-		return fmt.Errorf("store: save raw %s/%s #%d: compress: %w", pipeline, runID, meta.Seq, err)
-	}
+	_ = os.Remove(base + gzipBodySuffix) // a record replaced from an older format
 	metaJSON, err := json.MarshalIndent(meta, "", "  ")
 	if err != nil {
 		return fmt.Errorf("store: save raw %s/%s #%d: encode meta: %w", pipeline, runID, meta.Seq, err)
-	}
-	base := filepath.Join(dir, seqName(meta.Seq))
-	if err := WriteFileAtomic(base+bodySuffix, gz.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("store: save raw %s/%s #%d: %w", pipeline, runID, meta.Seq, err)
 	}
 	if err := WriteFileAtomic(base+metaSuffix, append(metaJSON, '\n'), 0o644); err != nil {
 		return fmt.Errorf("store: save raw %s/%s #%d: %w", pipeline, runID, meta.Seq, err)
 	}
 	return nil
+}
+
+// writeCompressed streams r, zstd-compressed, into a temporary file renamed
+// to path once complete, and returns the hex SHA-256 and size of what it read.
+func writeCompressed(path string, r io.Reader) (sha string, n int64, err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return "", 0, err
+	}
+	defer func() {
+		if err != nil {
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	zw, err := zstd.NewWriter(tmp, zstd.WithEncoderLevel(zstd.SpeedFastest))
+	if err != nil {
+		tmp.Close()
+		return "", 0, fmt.Errorf("compress: %w", err)
+	}
+	h := sha256.New()
+	n, err = io.Copy(zw, io.TeeReader(r, h))
+	if err != nil {
+		zw.Close()
+		tmp.Close()
+		return "", 0, fmt.Errorf("compress: %w", err)
+	}
+	if err := errors.Join(zw.Close(), tmp.Chmod(0o644), tmp.Sync(), tmp.Close()); err != nil {
+		return "", 0, fmt.Errorf("compress: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return "", 0, err
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
 // reserveSeq claims the first sequence number above every existing one by
@@ -136,12 +172,15 @@ func reserveSeq(dir string) (int, error) {
 	}
 }
 
-// parseSeq extracts NNNN from "NNNN.body.gz" or "NNNN.meta.json".
+// parseSeq extracts NNNN from "NNNN.body.zst", "NNNN.body.gz" or
+// "NNNN.meta.json".
 func parseSeq(name string) (int, bool) {
 	var num string
 	switch {
 	case strings.HasSuffix(name, bodySuffix):
 		num = strings.TrimSuffix(name, bodySuffix)
+	case strings.HasSuffix(name, gzipBodySuffix):
+		num = strings.TrimSuffix(name, gzipBodySuffix)
 	case strings.HasSuffix(name, metaSuffix):
 		num = strings.TrimSuffix(name, metaSuffix)
 	default:
@@ -211,13 +250,8 @@ func (s *Store) OpenRaw(pipeline, runID string, seq int) (io.ReadCloser, error) 
 	if err != nil {
 		return nil, fmt.Errorf("store: open raw %s/%s #%d: %w", pipeline, runID, seq, err)
 	}
-	f, err := os.Open(base + bodySuffix)
+	f, zr, err := openBody(base)
 	if err != nil {
-		return nil, fmt.Errorf("store: open raw %s/%s #%d: %w", pipeline, runID, seq, err)
-	}
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		f.Close()
 		return nil, fmt.Errorf("store: open raw %s/%s #%d: %w", pipeline, runID, seq, err)
 	}
 	return &rawReader{
@@ -230,10 +264,35 @@ func (s *Store) OpenRaw(pipeline, runID string, seq int) (io.ReadCloser, error) 
 	}, nil
 }
 
+// openBody opens the body stored under base, zstd or (older runs) gzip.
+func openBody(base string) (*os.File, io.ReadCloser, error) {
+	f, err := os.Open(base + bodySuffix)
+	if errors.Is(err, fs.ErrNotExist) {
+		if f, err = os.Open(base + gzipBodySuffix); err != nil {
+			return nil, nil, err
+		}
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			f.Close()
+			return nil, nil, err
+		}
+		return f, zr, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	zr, err := zstd.NewReader(f, zstd.WithDecoderConcurrency(1))
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, zr.IOReadCloser(), nil
+}
+
 // rawReader decompresses a stored body and checks its hash at EOF.
 type rawReader struct {
 	f         *os.File
-	zr        *gzip.Reader
+	zr        io.ReadCloser
 	h         hash.Hash
 	n         int64
 	wantSHA   string

@@ -5,7 +5,7 @@
 //
 // Layout under the root:
 //
-//	raw/<pipeline>/<run-id>/<NNNN>.body.gz   fetched body, gzip-compressed
+//	raw/<pipeline>/<run-id>/<NNNN>.body.zst  fetched body, zstd-compressed (.body.gz, gzip, in older runs)
 //	raw/<pipeline>/<run-id>/<NNNN>.meta.json its RawMeta
 //	raw/<pipeline>/validators.json           last validators per request key
 //	runs/<pipeline>/<run-id>.json            run manifest

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -189,12 +190,12 @@ func TestRawRoundTrip(t *testing.T) {
 		t.Errorf("header ETag = %q", got)
 	}
 	// Stored compressed on disk.
-	fi, err := os.Stat(filepath.Join(s.Root, "raw", p, run, "0002.body.gz"))
+	fi, err := os.Stat(filepath.Join(s.Root, "raw", p, run, "0002.body.zst"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if fi.Size() >= int64(len(jsonBody)) {
-		t.Errorf("body.gz is %d bytes, not smaller than the %d-byte body", fi.Size(), len(jsonBody))
+		t.Errorf("body.zst is %d bytes, not smaller than the %d-byte body", fi.Size(), len(jsonBody))
 	}
 }
 
@@ -262,16 +263,16 @@ func TestOpenRawDetectsCorruption(t *testing.T) {
 	if err := s.SaveRaw("p", "r", RawMeta{Seq: 1, Status: 200}, []byte("original")); err != nil {
 		t.Fatal(err)
 	}
-	// Replace the stored body by another valid gzip stream.
+	// Replace the stored body by another valid zstd stream.
 	other := openTemp(t)
 	if err := other.SaveRaw("p", "r", RawMeta{Seq: 1, Status: 200}, []byte("tampered")); err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile(filepath.Join(other.Root, "raw/p/r/0001.body.gz"))
+	data, err := os.ReadFile(filepath.Join(other.Root, "raw/p/r/0001.body.zst"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(s.Root, "raw/p/r/0001.body.gz"), data, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(s.Root, "raw/p/r/0001.body.zst"), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	rc, err := s.OpenRaw("p", "r", 1)
@@ -528,5 +529,65 @@ func TestRunIDsSortToTheMillisecond(t *testing.T) {
 	}
 	if got := NewRunID(base.Add(1273 * time.Millisecond)); !strings.HasPrefix(got, "20261127T152101Z-273") || len(got) != len("20261127T152101Z-273a") {
 		t.Errorf("NewRunID = %q", got)
+	}
+}
+
+// A run stored before the raw store used zstd has gzip bodies: they are
+// listed and read, and checked against their meta, as before.
+func TestOpenRawReadsGzipBodiesOfOlderRuns(t *testing.T) {
+	s := openTemp(t)
+	body := []byte("id;nom\n1;Nantes\n")
+	if err := s.SaveRaw("p", "r", RawMeta{Seq: 1, Status: 200}, body); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(s.Root, "raw/p/r")
+	if err := os.Remove(filepath.Join(dir, "0001.body.zst")); err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(body)
+	zw.Close()
+	if err := os.WriteFile(filepath.Join(dir, "0001.body.gz"), gz.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	metas, err := s.ListRaw("p", "r")
+	if err != nil || len(metas) != 1 {
+		t.Fatalf("ListRaw: %v, %v", metas, err)
+	}
+	rc, err := s.OpenRaw("p", "r", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	got, err := io.ReadAll(rc)
+	if err != nil || !bytes.Equal(got, body) {
+		t.Errorf("read %q, %v; want %q", got, err, body)
+	}
+	// The next body of the run gets the next number, in zstd.
+	if err := s.SaveRaw("p", "r", RawMeta{Status: 200}, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "0002.body.zst")); err != nil {
+		t.Error(err)
+	}
+}
+
+// SaveRawFrom streams: the body's hash and size are computed on the way.
+func TestSaveRawFromStream(t *testing.T) {
+	s := openTemp(t)
+	// 3 MiB of a repeated line: 3 << 20 bytes.
+	line := []byte("ab;cd\n")
+	body := bytes.Repeat(line, (3<<20)/len(line))
+	if err := s.SaveRawFrom("p", "r", RawMeta{Status: 200}, bytes.NewReader(body)); err != nil {
+		t.Fatal(err)
+	}
+	metas, err := s.ListRaw("p", "r")
+	if err != nil || len(metas) != 1 {
+		t.Fatalf("ListRaw: %v, %v", metas, err)
+	}
+	sum := sha256.Sum256(body)
+	if metas[0].Bytes != int64(len(body)) || metas[0].SHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("meta %d bytes sha %s; want %d, %x", metas[0].Bytes, metas[0].SHA256, len(body), sum)
 	}
 }
