@@ -11,7 +11,6 @@ require (
 	github.com/piprate/json-gold v0.9.1
 	github.com/robfig/cron/v3 v3.0.1
 	github.com/twpayne/go-geom v1.6.1
-	github.com/twpayne/go-proj/v11 v11.1.0
 	golang.org/x/text v0.44.0
 	gopkg.in/yaml.v3 v3.0.1
 )

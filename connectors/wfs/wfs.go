@@ -61,7 +61,7 @@ var Kind = connectors.Kind{
 			Help: "The layer to read (WFS typeNames), with its workspace prefix."},
 		{Name: "srs_name", Default: DefaultSRSName, Example: "urn:ogc:def:crs:EPSG::2154",
 			Help: "CRS asked of the server (srsName), as EPSG:<code>, urn:ogc:def:crs:EPSG::<code> or http://www.opengis.net/def/crs/EPSG/0/<code>. " +
-				"The geometries are reprojected from it to WGS 84. With the urn or http forms a geographic CRS (4326, 4258, 4171, 4275) is read latitude first, as WFS 2.0 requires."},
+				"The geometries are reprojected from it to WGS 84. With the urn or http forms a geographic CRS (4326, 4258, 4171) is read latitude first, as WFS 2.0 requires. Supported: EPSG 4326, 4258, 4171, 2154, 3942 to 3950 and 3857."},
 		{Name: "page_size", Default: strconv.Itoa(DefaultPageSize),
 			Help: "Features per GetFeature request (count), 1 to 10000. Keep it at or below the server's CountDefault."},
 		{Name: "sort_by", Required: true, Example: "gid",
@@ -103,7 +103,7 @@ var (
 
 // geographic are the geographic CRSs whose authority axis order is
 // latitude first.
-var geographic = map[int]bool{4326: true, 4258: true, 4171: true, 4275: true}
+var geographic = map[int]bool{4326: true, 4258: true, 4171: true}
 
 // crs is a CRS name as understood by the connector.
 type crs struct {

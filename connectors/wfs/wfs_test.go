@@ -80,7 +80,7 @@ func TestConfigValidate(t *testing.T) {
 		{"url without host", func(c *Config) { ok(c); c.URL = "https:///ows" }, []string{"url"}},
 		{"type name with a space", func(c *Config) { ok(c); c.TypeName = "rpdl:lycées publics" }, []string{"type_name"}},
 		{"srs not EPSG", func(c *Config) { ok(c); c.SRSName = "CRS:84" }, []string{"srs_name"}},
-		{"srs unknown to PROJ", func(c *Config) { ok(c); c.SRSName = "EPSG:999999" }, []string{"srs_name"}},
+		{"srs not supported", func(c *Config) { ok(c); c.SRSName = "EPSG:999999" }, []string{"srs_name"}},
 		{"srs empty", func(c *Config) { ok(c); c.SRSName = "" }, []string{"srs_name"}},
 		{"page size too large", func(c *Config) { ok(c); c.PageSize = MaxPageSize + 1 }, []string{"page_size"}},
 		{"sort injection", func(c *Config) { ok(c); c.SortBy = "gid&startIndex=0" }, []string{"sort_by"}},

@@ -1,7 +1,6 @@
 package geo
 
-// Coordinate reference system transformations, through the PROJ library
-// (github.com/twpayne/go-proj, which needs libproj at build and run time).
+// Coordinate transformations between the CRSs of crs.go.
 //
 // Coordinates are always given and returned in "visualisation" order:
 // easting then northing for projected systems, longitude then latitude for
@@ -15,9 +14,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"sync"
-
-	"github.com/twpayne/go-proj/v11"
 )
 
 // EPSG codes used across the project.
@@ -27,83 +23,74 @@ const (
 	EPSGLambert93 = 2154
 	// EPSGWGS84 is WGS 84 geographic coordinates (GPS, GeoJSON).
 	EPSGWGS84 = 4326
+	// EPSGWebMercator is WGS 84 / Pseudo-Mercator, the CRS of web maps.
+	EPSGWebMercator = 3857
 )
 
-// transformers caches one PROJ operation per (from, to) pair. A PJ is used
-// under the lock of its PROJ context, so sharing it between goroutines is
-// safe.
-var transformers struct {
-	sync.Mutex
-	m map[[2]int]*proj.PJ
+// transformation converts points from one supported CRS to another.
+type transformation struct {
+	from, to int
+	src, dst crs
 }
 
-// transformer returns the cached operation from fromEPSG to toEPSG in
-// visualisation axis order.
-func transformer(fromEPSG, toEPSG int) (*proj.PJ, error) {
-	if fromEPSG <= 0 || toEPSG <= 0 {
-		return nil, fmt.Errorf("geo: invalid EPSG codes %d → %d", fromEPSG, toEPSG)
-	}
-	key := [2]int{fromEPSG, toEPSG}
-	transformers.Lock()
-	defer transformers.Unlock()
-	if pj, ok := transformers.m[key]; ok {
-		return pj, nil
-	}
-	pj, err := proj.NewCRSToCRS("EPSG:"+strconv.Itoa(fromEPSG), "EPSG:"+strconv.Itoa(toEPSG), nil)
+// newTransformation returns the transformation from fromEPSG to toEPSG.
+func newTransformation(fromEPSG, toEPSG int) (transformation, error) {
+	src, err := lookupCRS(fromEPSG)
 	if err != nil {
-		return nil, fmt.Errorf("geo: EPSG:%d → EPSG:%d: %w", fromEPSG, toEPSG, err)
+		return transformation{}, fmt.Errorf("geo: EPSG:%d → EPSG:%d: %w", fromEPSG, toEPSG, err)
 	}
-	norm, err := pj.NormalizeForVisualization()
+	dst, err := lookupCRS(toEPSG)
 	if err != nil {
-		return nil, fmt.Errorf("geo: EPSG:%d → EPSG:%d: normalise axis order: %w", fromEPSG, toEPSG, err)
+		return transformation{}, fmt.Errorf("geo: EPSG:%d → EPSG:%d: %w", fromEPSG, toEPSG, err)
 	}
-	if transformers.m == nil {
-		transformers.m = map[[2]int]*proj.PJ{}
+	return transformation{from: fromEPSG, to: toEPSG, src: src, dst: dst}, nil
+}
+
+// apply transforms one point. The same CRS on both sides, or two
+// geographic CRSs, leave the point as it is.
+func (t transformation) apply(x, y float64) (float64, float64, error) {
+	if !finite(x) || !finite(y) {
+		return 0, 0, fmt.Errorf("geo: EPSG:%d → EPSG:%d: non-finite coordinates (%v, %v)", t.from, t.to, x, y)
 	}
-	transformers.m[key] = norm
-	return norm, nil
+	if t.from == t.to {
+		return x, y, nil
+	}
+	lon, lat, err := t.src.toLonLat(x, y)
+	var x2, y2 float64
+	if err == nil {
+		x2, y2, err = t.dst.fromLonLat(lon, lat)
+	}
+	if err == nil && !(finite(x2) && finite(y2)) {
+		err = errors.New("point outside the domain of the projection")
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("geo: EPSG:%d → EPSG:%d of (%v, %v): %w", t.from, t.to, x, y, err)
+	}
+	return x2, y2, nil
 }
 
 // Transform converts the point (x, y) from the CRS fromEPSG to the CRS
 // toEPSG. Both pairs are in visualisation order (easting/longitude first).
-// It returns an error for an unknown EPSG code, a point outside the domain
-// of the operation, or a non-finite input or result.
+// It returns an error for an unsupported EPSG code, a point outside the
+// domain of the projection, or a non-finite input or result.
 func Transform(fromEPSG, toEPSG int, x, y float64) (float64, float64, error) {
-	if !finite(x) || !finite(y) {
-		return 0, 0, fmt.Errorf("geo: EPSG:%d → EPSG:%d: non-finite coordinates (%v, %v)", fromEPSG, toEPSG, x, y)
-	}
-	pj, err := transformer(fromEPSG, toEPSG)
+	t, err := newTransformation(fromEPSG, toEPSG)
 	if err != nil {
 		return 0, 0, err
 	}
-	return transformWith(pj, fromEPSG, toEPSG, x, y)
+	return t.apply(x, y)
 }
 
-func transformWith(pj *proj.PJ, fromEPSG, toEPSG int, x, y float64) (float64, float64, error) {
-	if !finite(x) || !finite(y) {
-		return 0, 0, fmt.Errorf("geo: EPSG:%d → EPSG:%d: non-finite coordinates (%v, %v)", fromEPSG, toEPSG, x, y)
-	}
-	c, err := pj.Forward(proj.NewCoord(x, y, 0, 0))
-	if err != nil {
-		return 0, 0, fmt.Errorf("geo: EPSG:%d → EPSG:%d of (%v, %v): %w", fromEPSG, toEPSG, x, y, err)
-	}
-	if !finite(c.X()) || !finite(c.Y()) {
-		return 0, 0, fmt.Errorf("geo: EPSG:%d → EPSG:%d of (%v, %v): point outside the domain of the projection", fromEPSG, toEPSG, x, y)
-	}
-	return c.X(), c.Y(), nil
-}
-
-// CheckTransform reports whether PROJ knows an operation from fromEPSG to
-// toEPSG, without transforming anything.
+// CheckTransform reports whether both CRSs are supported, without
+// transforming anything.
 func CheckTransform(fromEPSG, toEPSG int) error {
-	_, err := transformer(fromEPSG, toEPSG)
+	_, err := newTransformation(fromEPSG, toEPSG)
 	return err
 }
 
 // Lambert93ToWGS84 converts Lambert-93 (EPSG:2154) easting x and northing y,
-// in metres, to WGS 84 longitude and latitude in degrees. RGF93 and WGS 84
-// agree within a metre, which is the accuracy PROJ documents for this
-// operation.
+// in metres, to WGS 84 longitude and latitude in degrees (RGF93 taken as
+// WGS 84: they agree within a metre).
 func Lambert93ToWGS84(x, y float64) (lon, lat float64, err error) {
 	return Transform(EPSGLambert93, EPSGWGS84, x, y)
 }
@@ -164,11 +151,11 @@ const maxGeoJSONDepth = 8
 // numbers or one that cannot be projected is an error; a geometry with no
 // position is ErrEmptyGeometry.
 func TransformGeoJSON(fromEPSG, toEPSG int, geometry []byte, opt GeoJSONOptions) ([]byte, BBox, error) {
-	pj, err := transformer(fromEPSG, toEPSG)
+	tr, err := newTransformation(fromEPSG, toEPSG)
 	if err != nil {
 		return nil, BBox{}, err
 	}
-	t := geoTransform{pj: pj, opt: opt, from: fromEPSG, to: toEPSG}
+	t := geoTransform{tr: tr, opt: opt}
 	var buf bytes.Buffer
 	if err := t.geometry(&buf, geometry, 0); err != nil {
 		return nil, BBox{}, err
@@ -180,11 +167,10 @@ func TransformGeoJSON(fromEPSG, toEPSG int, geometry []byte, opt GeoJSONOptions)
 }
 
 type geoTransform struct {
-	pj       *proj.PJ
-	opt      GeoJSONOptions
-	from, to int
-	box      BBox
-	n        int // positions seen
+	tr  transformation
+	opt GeoJSONOptions
+	box BBox
+	n   int // positions seen
 }
 
 // coordinate nesting depth of each geometry type: 0 is a position.
@@ -277,7 +263,7 @@ func (t *geoTransform) position(buf *bytes.Buffer, pos []any) error {
 	if t.opt.SwapInput {
 		x, y = y, x
 	}
-	x, y, err := transformWith(t.pj, t.from, t.to, x, y)
+	x, y, err := t.tr.apply(x, y)
 	if err != nil {
 		return err
 	}
