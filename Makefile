@@ -14,8 +14,14 @@ export GOFLAGS := $(shell $(GO) env GOFLAGS) -tags=duckdb_arrow
 
 all: build
 
+# DuckDB is C++: libstdc++ and libgcc are linked statically, so that the
+# binary needs nothing but glibc (libc, libm) at run time. duckdb-go asks
+# for -lstdc++, so the static archive is offered first from a folder holding
+# only it.
+STATICDIR := $(CURDIR)/bin/.static
 build:
-	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/ligerdata
+	@mkdir -p $(STATICDIR) && ln -sf "$$($(CC) -print-file-name=libstdc++.a)" $(STATICDIR)/libstdc++.a
+	$(GO) build -ldflags '$(LDFLAGS) -extldflags "-L$(STATICDIR) -static-libgcc"' -o $(BIN) ./cmd/ligerdata
 
 # The whole suite, with the race detector: connectors against recorded
 # responses, the engine, publication, and the site in headless Chromium.
