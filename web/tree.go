@@ -3,6 +3,7 @@ package web
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -58,9 +59,12 @@ func validName(s string) bool {
 // looks at the disk, so that a release switched by a run is seen at once.
 type tree struct {
 	dir string
+	// collection is the top folder read: "datasets" when empty, or
+	// "indicators" (same layout of releases).
+	collection string
 }
 
-func (t tree) datasetsDir() string { return filepath.Join(t.dir, "datasets") }
+func (t tree) datasetsDir() string { return filepath.Join(t.dir, cmp.Or(t.collection, "datasets")) }
 
 // datasets lists the dataset folder names, sorted. A missing datasets folder
 // is an empty list.

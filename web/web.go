@@ -38,6 +38,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/ligerdata/ligerdata/indicators"
 )
 
 //go:embed templates/*.html
@@ -69,6 +71,10 @@ type Options struct {
 	// read-only but shows run details and rejected source records: it must
 	// sit behind the portal's authentication.
 	DisableDashboard bool
+	// Indicators are the declared indicators whose reports
+	// (/rapports/…) and provenance pages (/indicateurs/…) the site
+	// serves. Nil means the indicators embedded in the binary.
+	Indicators []*indicators.Definition
 	// PageCacheTTL is how long the site trusts its last look at the
 	// published tree before serving a cached page (see pageCache): a new
 	// release shows on the home, dataset and release pages at most this
@@ -89,6 +95,8 @@ type site struct {
 	// storeDir is the store root, "" when the site has no store.
 	storeDir string
 	changes  changesCache
+	// indicators are the declared indicators, sorted by id.
+	indicators []*indicators.Definition
 	// cache serves the pages that depend only on the published tree.
 	cache *pageCache
 }
@@ -146,6 +154,9 @@ func New(opts Options) (http.Handler, error) {
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}
+	if err := s.setIndicators(opts.Indicators); err != nil {
+		return nil, err
+	}
 	// Pages that only depend on the published tree are rendered once per
 	// published state (see pageCache).
 	s.mux.HandleFunc("GET /{$}", s.cache.wrap(s.home))
@@ -154,6 +165,7 @@ func New(opts Options) (http.Handler, error) {
 	s.mux.HandleFunc("GET /jeux-de-donnees/{dataset}/flux.atom", s.cache.wrap(s.datasetFeed))
 	s.mux.HandleFunc("GET /flux.atom", s.cache.wrap(s.siteFeed))
 	s.mux.HandleFunc("GET /datasets/{dataset}/{release}/{file}", s.download)
+	s.reportRoutes()
 	s.mux.HandleFunc("GET /catalog.jsonld", s.catalog)
 	s.mux.HandleFunc("GET /catalog.ttl", s.catalog)
 	if !opts.DisableDashboard {
@@ -173,7 +185,8 @@ func (s *site) parseTemplates() error {
 		return fmt.Errorf("web: parse layout template: %w", err)
 	}
 	s.pages = make(map[string]*template.Template)
-	for _, name := range []string{"home.html", "dataset.html", "release.html", "dashboard.html", "rejects.html", "error.html"} {
+	for _, name := range []string{"home.html", "dataset.html", "release.html", "dashboard.html", "rejects.html", "error.html",
+		"reports.html", "report.html", "indicator.html", "indicators.html"} {
 		c, err := base.Clone()
 		if err != nil {
 			return fmt.Errorf("web: clone layout template: %w", err)
@@ -462,6 +475,13 @@ func contentType(name string) string {
 // is resolved at request time; only SHA256SUMS and the files it lists are
 // served.
 func (s *site) download(w http.ResponseWriter, r *http.Request) {
+	s.serveReleaseFile(w, r, s.tree, fileURL)
+}
+
+// serveReleaseFile serves the file {file} of release {release} of
+// {dataset} (path values) from tree t; urlOf gives the URL of a file of a
+// release (for Content-Location when the release is "latest").
+func (s *site) serveReleaseFile(w http.ResponseWriter, r *http.Request, t tree, urlOf func(dataset, release, file string) string) {
 	dataset, rel, file := r.PathValue("dataset"), r.PathValue("release"), r.PathValue("file")
 	if !validName(dataset) || !validName(rel) || !validName(file) {
 		s.notFound(w, r)
@@ -469,7 +489,7 @@ func (s *site) download(w http.ResponseWriter, r *http.Request) {
 	}
 	isLatest := rel == latestName
 	if isLatest {
-		resolved, err := s.tree.latest(dataset)
+		resolved, err := t.latest(dataset)
 		if err != nil {
 			if !errors.Is(err, errNotFound) {
 				s.log.Warn("resolve latest release", "dataset", dataset, "err", err)
@@ -479,7 +499,7 @@ func (s *site) download(w http.ResponseWriter, r *http.Request) {
 		}
 		rel = resolved
 	}
-	dir, err := s.tree.releaseDir(dataset, rel)
+	dir, err := t.releaseDir(dataset, rel)
 	if err != nil {
 		if !errors.Is(err, errNotFound) {
 			s.log.Warn("open release", "dataset", dataset, "release", rel, "err", err)
@@ -487,7 +507,7 @@ func (s *site) download(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	sums, sumsBytes, err := s.tree.sums(dir)
+	sums, sumsBytes, err := t.sums(dir)
 	if err != nil {
 		s.log.Warn("read release checksums", "dataset", dataset, "release", rel, "err", err)
 		s.notFound(w, r)
@@ -534,7 +554,7 @@ func (s *site) download(w http.ResponseWriter, r *http.Request) {
 	h.Set("ETag", `"`+etag+`"`)
 	if isLatest {
 		h.Set("Cache-Control", "no-cache")
-		h.Set("Content-Location", "/datasets/"+dataset+"/"+rel+"/"+file)
+		h.Set("Content-Location", urlOf(dataset, rel, file))
 	} else {
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	}
@@ -583,6 +603,11 @@ func formatLabel(name string) string {
 // SHA256SUMS itself; stat gives sizes (files that cannot be stat'ed are left
 // out and logged).
 func (s *site) files(rel *release) []fileLink {
+	return s.filesWith(rel, fileURL)
+}
+
+// filesWith is files with urlOf giving the URL of a file of the release.
+func (s *site) filesWith(rel *release, urlOf func(dataset, release, file string) string) []fileLink {
 	var out []fileLink
 	for _, c := range rel.Sums {
 		fi, err := os.Lstat(filepath.Join(rel.Dir, c.File))
@@ -594,7 +619,7 @@ func (s *site) files(rel *release) []fileLink {
 		out = append(out, fileLink{
 			Name:   c.File,
 			Format: formatLabel(c.File),
-			URL:    s.absURL(fileURL(rel.Dataset, rel.Name, c.File)),
+			URL:    s.absURL(urlOf(rel.Dataset, rel.Name, c.File)),
 			Size:   frenchSize(fi.Size()),
 			SHA256: c.Hex,
 		})
@@ -602,7 +627,7 @@ func (s *site) files(rel *release) []fileLink {
 	sums := fileLink{
 		Name:   sumsName,
 		Format: formatLabel(sumsName),
-		URL:    s.absURL(fileURL(rel.Dataset, rel.Name, sumsName)),
+		URL:    s.absURL(urlOf(rel.Dataset, rel.Name, sumsName)),
 	}
 	if fi, err := os.Stat(filepath.Join(rel.Dir, sumsName)); err == nil {
 		sums.Size = frenchSize(fi.Size())

@@ -1,0 +1,250 @@
+package web
+
+import (
+	"errors"
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"github.com/ligerdata/ligerdata/indicators"
+	"github.com/ligerdata/ligerdata/output"
+)
+
+// indicatorsTree is the published tree of the indicators' releases.
+func (s *site) indicatorsTree() tree {
+	return tree{dir: s.tree.dir, collection: string(output.CollectionIndicators)}
+}
+
+// indicatorFileURL is the root-relative URL of a file of an indicator
+// release.
+func indicatorFileURL(id, release, file string) string {
+	return "/" + string(output.CollectionIndicators) + "/" + id + "/" + release + "/" + file
+}
+
+// indicatorDownload serves a file of an indicator release, like download
+// does for datasets.
+func (s *site) indicatorDownload(w http.ResponseWriter, r *http.Request) {
+	s.serveReleaseFile(w, r, s.indicatorsTree(), indicatorFileURL)
+}
+
+// indicatorPage is the data of /indicateurs/<id>: everything needed to
+// trace its figures to the query and the exact input files.
+type indicatorPage struct {
+	Layout      layoutData
+	ID          string
+	Title       string
+	Theme       themeLink
+	Definition  string
+	Method      []string
+	Unit        string
+	Granularity string
+	Period      string
+	Licence     string
+	Published   bool
+	Release     string
+	Computed    string
+	Duration    string
+	DuckDB      string
+	Rows        string
+	SQL         string
+	SQLSHA256   string
+	DefSHA256   string
+	Inputs      inputTable
+	References  inputTable
+	Audits      []auditView
+	Files       []fileLink
+}
+
+// inputTable is the input releases of one kind (datasets or reference
+// tables).
+type inputTable struct {
+	Caption string
+	Rows    []inputView
+	Vintage bool // a row states the vintage of its reference data
+}
+
+// inputView is an input release of the computation.
+type inputView struct {
+	Dataset, DatasetURL string
+	Release, ReleaseURL string
+	Published           string
+	File, FileURL       string
+	SHA256              string
+	Vintage             string
+	// Gone is set when the release has since been pruned (retention).
+	Gone bool
+}
+
+// auditView is a declared audit and its verdict.
+type auditView struct {
+	Check, Rule, Verdict string
+	Failed               bool
+}
+
+func (s *site) definition(id string) *indicators.Definition {
+	for _, d := range s.indicators {
+		if d.ID == id {
+			return d
+		}
+	}
+	return nil
+}
+
+// indicator serves the provenance page of an indicator.
+func (s *site) indicator(w http.ResponseWriter, r *http.Request) {
+	def := s.definition(r.PathValue("id"))
+	if def == nil {
+		s.notFound(w, r)
+		return
+	}
+	page := indicatorPage{
+		Layout: s.layout(r, def.Title), ID: def.ID, Title: def.Title,
+		Definition: strings.TrimSpace(def.Definition), Method: proseParagraphs(def.Method),
+		Unit: def.Unit, Granularity: granularityText(def.Granularity), Period: strings.TrimSpace(def.Period),
+		Licence: def.Licence, SQL: def.SQL, DefSHA256: def.Digest,
+	}
+	if th, ok := themeOf(def.Theme); ok {
+		page.Theme = themeLink{Title: th.Title, URL: s.absURL(reportURL(th.ID))}
+	}
+	itree := s.indicatorsTree()
+	rel, err := itree.latest(def.ID)
+	if err != nil && !errors.Is(err, errNotFound) {
+		s.log.Warn("resolve latest indicator release", "indicator", def.ID, "err", err)
+	}
+	if err == nil {
+		page.Published, page.Release = true, rel
+		s.addProvenance(&page, def, rel)
+		page.Files = s.releaseFiles(itree, def.ID, rel)
+	}
+	page.Audits = auditViews(def, page.Published)
+	s.render(w, r, http.StatusOK, "indicator.html", page)
+}
+
+// addProvenance fills the page from provenance.json of the release.
+func (s *site) addProvenance(page *indicatorPage, def *indicators.Definition, rel string) {
+	p, err := indicators.ReadProvenance(s.tree.dir, def.ID, rel)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			s.log.Warn("read indicator provenance", "indicator", def.ID, "release", rel, "err", err)
+		}
+		return
+	}
+	// The query and digests are those of the computation, which may
+	// predate a change of the definition not yet recomputed.
+	page.SQL, page.SQLSHA256, page.DefSHA256 = p.SQL, p.SQLSHA256, p.DefinitionSHA256
+	page.Computed = frenchDateTime(p.ComputedAt)
+	page.Duration = frenchDuration(p.Duration.Milliseconds())
+	page.DuckDB = p.DuckDBVersion
+	page.Rows = frenchInt(int64(p.Rows)) + " " + plural(int64(p.Rows), "ligne", "lignes")
+	page.Inputs = s.inputTableOf("Jeux de données lus par le calcul", p.Inputs)
+	page.References = s.inputTableOf("Tables de référence lues par le calcul", p.References)
+}
+
+func (s *site) inputTableOf(caption string, ins []indicators.InputRelease) inputTable {
+	t := inputTable{Caption: caption}
+	for _, in := range ins {
+		t.Rows = append(t.Rows, s.inputViewOf(in))
+		t.Vintage = t.Vintage || in.Vintage != ""
+	}
+	return t
+}
+
+func (s *site) inputViewOf(in indicators.InputRelease) inputView {
+	v := inputView{
+		Dataset: in.Dataset, DatasetURL: s.absURL("/jeux-de-donnees/" + in.Dataset),
+		Release: in.Release, ReleaseURL: s.absURL(releasePageURL(in.Dataset, in.Release)),
+		Published: frenchDateTime(in.Published), File: in.File, SHA256: in.SHA256, Vintage: in.Vintage,
+		FileURL: s.absURL(fileURL(in.Dataset, in.Release, in.File)),
+	}
+	if _, err := s.tree.releaseDir(in.Dataset, in.Release); err != nil {
+		v.Gone = true
+	}
+	return v
+}
+
+// releaseFiles lists the files of a release of tree t (nil, logged, when
+// its checksums cannot be read).
+func (s *site) releaseFiles(t tree, id, rel string) []fileLink {
+	dir, err := t.releaseDir(id, rel)
+	if err != nil {
+		return nil
+	}
+	sums, _, err := t.sums(dir)
+	if err != nil {
+		s.log.Warn("read release checksums", "indicator", id, "release", rel, "err", err)
+		return nil
+	}
+	return s.filesWith(&release{Dataset: id, Name: rel, Dir: dir, Sums: sums}, indicatorFileURL)
+}
+
+// granularityText lists the levels in French: "commune, EPCI, département".
+func granularityText(levels []string) string {
+	out := make([]string, len(levels))
+	for i, l := range levels {
+		out[i] = levelLabels[l]
+		if out[i] == "" {
+			out[i] = l
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// auditViews describes the declared audits in French. A published
+// release passed all of them (a failed audit blocks publication).
+func auditViews(def *indicators.Definition, published bool) []auditView {
+	var out []auditView
+	for _, a := range def.Audits {
+		v := auditView{Check: a.Check, Rule: auditRule(a), Verdict: "pas encore vérifiée"}
+		if published {
+			v.Verdict = "réussie pour la version publiée"
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// auditRule says what an audit checks, in French.
+func auditRule(a indicators.Audit) string {
+	fields := strings.Join(a.Fields, ", ")
+	switch a.Check {
+	case "not_null":
+		return "aucune valeur manquante dans : " + fields
+	case "unique":
+		return "pas deux lignes avec les mêmes valeurs de : " + fields
+	case "range":
+		switch {
+		case a.Min != nil && a.Max != nil:
+			return a.Field + " entre " + frenchNumber(*a.Min) + " et " + frenchNumber(*a.Max)
+		case a.Min != nil:
+			return a.Field + " supérieur ou égal à " + frenchNumber(*a.Min)
+		case a.Max != nil:
+			return a.Field + " inférieur ou égal à " + frenchNumber(*a.Max)
+		}
+		return a.Field + " dans les bornes déclarées"
+	case "share":
+		return a.Field + " est une part, entre 0 et 1"
+	case "total":
+		return "la somme de " + a.Field + " sur les lignes où " + a.Where +
+			" égale le nombre de lignes de la dernière version de " + a.EqualsCountOf
+	}
+	return a.Check
+}
+
+// indicatorsIndex is the data of /indicateurs/.
+type indicatorsIndex struct {
+	Layout layoutData
+	Themes []themeCard
+}
+
+// indicatorsList serves /indicateurs/: every indicator by theme.
+func (s *site) indicatorsList(w http.ResponseWriter, r *http.Request) {
+	page := indicatorsIndex{Layout: s.layout(r, "Indicateurs")}
+	for _, th := range themes {
+		card := themeCard{Title: th.Title, URL: s.absURL(reportURL(th.ID))}
+		for _, d := range s.defsOfTheme(th.ID) {
+			card.Indicators = append(card.Indicators, indicatorLine{Title: d.Title, URL: s.absURL(indicatorURL(d.ID)), Definition: strings.TrimSpace(d.Definition)})
+		}
+		page.Themes = append(page.Themes, card)
+	}
+	s.render(w, r, http.StatusOK, "indicators.html", page)
+}
