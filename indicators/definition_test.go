@@ -31,7 +31,7 @@ audits:
   - {check: not_null, fields: [niveau, code, valeur]}
   - {check: unique, fields: [niveau, code]}
   - {check: range, field: valeur, min: 0}
-  - {check: total, field: valeur, where: "niveau = 'region'", equals_count_of: lieux}
+  - {check: total, field: valeur, where: "niveau = 'departement'", equals_count_of: lieux}
 `
 
 const lieuxSQL = `SELECT 'departement' AS niveau, c.code_departement AS code, c.nom_departement AS libelle,
@@ -43,10 +43,43 @@ SELECT 'region', '52', 'Pays de la Loire', count(*)::DOUBLE FROM lieux
 ORDER BY niveau, code
 `
 
+// populationYAML sums the population of the fixture communes by
+// département; it reads only "communes".
+const populationYAML = `id: population-par-departement
+title: Population par département
+theme: acces-numerique
+unit: habitants
+definition: Population municipale par département.
+method: Somme des populations des communes.
+granularity: [departement, region]
+inputs:
+  references: [communes]
+schema:
+  fields:
+    - {name: niveau, type: string, constraints: {required: true}}
+    - {name: code, type: string}
+    - {name: libelle, type: string}
+    - {name: valeur, type: number}
+    - {name: annee, type: integer}
+  primaryKey: [niveau, code]
+audits:
+  - {check: range, field: valeur, min: 0}
+`
+
+const populationSQL = `SELECT 'departement' AS niveau, code_departement AS code, nom_departement AS libelle,
+       sum(population) AS valeur, max(population_annee) AS annee
+FROM communes GROUP BY ALL
+UNION ALL
+SELECT 'region', '52', 'Pays de la Loire', sum(population), max(population_annee) FROM communes
+ORDER BY niveau, code;
+`
+
 func fixtureDefs(extra map[string]string) fstest.MapFS {
 	fsys := fstest.MapFS{
-		"lieux-par-departement.yaml": {Data: []byte(lieuxYAML)},
-		"lieux-par-departement.sql":  {Data: []byte(lieuxSQL)},
+		"lieux-par-departement.yaml":      {Data: []byte(lieuxYAML)},
+		"lieux-par-departement.sql":       {Data: []byte(lieuxSQL)},
+		"population-par-departement.yaml": {Data: []byte(populationYAML)},
+		"population-par-departement.sql":  {Data: []byte(populationSQL)},
 	}
 	for name, text := range extra {
 		fsys[name] = &fstest.MapFile{Data: []byte(text)}
@@ -59,8 +92,8 @@ func TestLoadValid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(defs) != 1 {
-		t.Fatalf("got %d definitions, want 1", len(defs))
+	if len(defs) != 2 {
+		t.Fatalf("got %d definitions, want 2", len(defs))
 	}
 	d := defs[0]
 	if d.ID != "lieux-par-departement" || d.SQL != lieuxSQL || d.TableSchema == nil || len(d.Audits) != 4 {

@@ -33,7 +33,7 @@ func TestLintReportsBrokenQueries(t *testing.T) {
 		"colonnes.sql":  "SELECT 'region' AS niveau, '52' AS code, count(*) AS valeur FROM lieux",
 		// A bad audit condition: line 23 of the YAML, its value at column
 		// 42 ("  - {" 5, "check: total, " 14, "field: valeur, " 15, "where: " 7).
-		"condition.yaml": strings.Replace(yamlFor("condition"), `where: "niveau = 'region'"`, `where: "nivo = 'region'"`, 1),
+		"condition.yaml": strings.Replace(yamlFor("condition"), `where: "niveau = 'departement'"`, `where: "nivo = 'departement'"`, 1),
 		"condition.sql":  lieuxSQL,
 		// An input no pipeline publishes: line 10, "  datasets: [" is 13
 		// characters.

@@ -1,9 +1,12 @@
 package output
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/ligerdata/ligerdata/schemas"
 )
@@ -78,4 +81,36 @@ func (c Collection) ReadChanges(publicDir, id, release string) (*Changes, error)
 // Prune is Prune for a publication of collection c.
 func (c Collection) Prune(publicDir, id string, keep int) ([]string, error) {
 	return pruneIn(c.dir(publicDir), id, keep)
+}
+
+// ReleaseInfo is what a published release says of itself.
+type ReleaseInfo struct {
+	// Dir is the release folder.
+	Dir string
+	// Created is the creation time in its datapackage.json (zero when
+	// unreadable).
+	Created time.Time
+	// SHA256 maps each file of the release to its sha256 (SHA256SUMS).
+	SHA256 map[string]string
+}
+
+// Info reads the checksums and creation time of a release of a
+// publication of collection c.
+func (c Collection) Info(publicDir, id, release string) (*ReleaseInfo, error) {
+	dir, err := c.ReleaseDir(publicDir, id, release)
+	if err != nil {
+		return nil, err
+	}
+	sums, err := os.ReadFile(filepath.Join(dir, FileSums))
+	if err != nil {
+		return nil, fmt.Errorf("output: release %s/%s: %w", id, release, err)
+	}
+	info := &ReleaseInfo{Dir: dir, SHA256: parseSums(sums)}
+	var dp struct {
+		Created string `json:"created"`
+	}
+	if raw, err := os.ReadFile(filepath.Join(dir, FileDataPackage)); err == nil && json.Unmarshal(raw, &dp) == nil {
+		info.Created, _ = time.Parse(time.RFC3339, dp.Created)
+	}
+	return info, nil
 }

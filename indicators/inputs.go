@@ -1,0 +1,88 @@
+package indicators
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path/filepath"
+	"slices"
+
+	"github.com/ligerdata/ligerdata/output"
+)
+
+// input is an input release resolved for a computation.
+type input struct {
+	InputRelease
+	path      string // the data.parquet read
+	reference bool
+}
+
+// resolveInputs finds the latest release of every input of def. A missing
+// input is an error in French: the indicator cannot be computed yet.
+func resolveInputs(publicDir string, def *Definition) ([]input, error) {
+	var out []input
+	var missing []string
+	for _, id := range def.Inputs.All() {
+		rel, err := output.CollectionDatasets.Latest(publicDir, id)
+		if errors.Is(err, fs.ErrNotExist) {
+			missing = append(missing, id)
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		info, err := output.CollectionDatasets.Info(publicDir, id, rel)
+		if err != nil {
+			return nil, err
+		}
+		sum := info.SHA256[output.FileParquet]
+		if sum == "" {
+			return nil, fmt.Errorf("la version %s du jeu de données %s n'a pas d'empreinte pour %s", rel, id, output.FileParquet)
+		}
+		out = append(out, input{
+			InputRelease: InputRelease{
+				Dataset: id, Release: rel, Published: info.Created,
+				File: output.FileParquet, SHA256: sum,
+				URL: "/" + output.CollectionDatasets.Path() + "/" + url.PathEscape(id) + "/" + url.PathEscape(rel) + "/" + output.FileParquet,
+			},
+			path:      filepath.Join(info.Dir, output.FileParquet),
+			reference: slices.Contains(def.Inputs.References, id),
+		})
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("jeu de données non publié : %s (l'indicateur sera calculé après sa première publication)", joinFrench(missing))
+	}
+	return out, nil
+}
+
+// inputsDigest sums the definition and the content of every input: the
+// same digest means the same figures, whatever the release ids.
+func inputsDigest(def *Definition, inputs []input) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "definition %s\n", def.Digest)
+	for _, in := range inputs {
+		fmt.Fprintf(h, "input %s %s\n", in.Dataset, in.SHA256)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// joinFrench joins items as "a, b et c".
+func joinFrench(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	out := ""
+	for i, s := range items[:len(items)-1] {
+		if i > 0 {
+			out += ", "
+		}
+		out += s
+	}
+	return out + " et " + items[len(items)-1]
+}
