@@ -111,6 +111,18 @@ type Incremental interface {
 	Watermark() string
 }
 
+// Local is an optional Source capability: a source that reads inputs other
+// than its HTTP responses (a table embedded in the binary, a file on disk)
+// reports a digest of them. The pipeline compares it with the last good
+// run's: equal, and with no HTTP response to compare, the source is
+// unchanged and is not read again; different, every response is processed
+// again even if it did not change.
+type Local interface {
+	// LocalDigest returns a digest of the local inputs (e.g. hex sha256),
+	// or an error when they cannot be read.
+	LocalDigest() (string, error)
+}
+
 // ErrNoHTTP reports an Env without the HTTP client a connector needs.
 var ErrNoHTTP = errors.New("no HTTP client in the environment")
 

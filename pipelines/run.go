@@ -68,6 +68,9 @@ type Manifest struct {
 	Since     string `json:"since,omitempty"`
 	Watermark string `json:"watermark,omitempty"`
 	Kept      int    `json:"kept,omitempty"`
+	// LocalDigest is the digest of the inputs a connectors.Local source
+	// read besides HTTP (an embedded table, a file on disk).
+	LocalDigest string `json:"local_digest,omitempty"`
 	// CatalogError says why the catalogue could not be rewritten after the
 	// release was published.
 	CatalogError string `json:"catalog_error,omitempty"`
@@ -184,6 +187,41 @@ func (r *Runner) Run(ctx context.Context, def *Definition) (*Manifest, error) {
 	return m, runErr
 }
 
+// compareLocal records the digest of a connectors.Local source's local
+// inputs in m. It reports whether the source has local inputs, and
+// whether they are the same as in the last good run (comparable says that
+// run is one to compare with); a source without local inputs is the same.
+func compareLocal(src connectors.Source, m, last *Manifest, comparable bool) (isLocal, same bool, err error) {
+	l, ok := src.(connectors.Local)
+	if !ok {
+		return false, true, nil
+	}
+	d, err := l.LocalDigest()
+	if err != nil {
+		return true, false, fmt.Errorf("reading local inputs: %w", err)
+	}
+	m.LocalDigest = d
+	return true, comparable && last.LocalDigest == d, nil
+}
+
+// fetchSpooled runs the source's Fetch. Until a response differs from the
+// last good run's (*decided), pages are kept aside in sp rather than
+// processed, so that an unchanged source is never normalised again.
+func fetchSpooled(ctx context.Context, src connectors.Source, hl *harvestLog, decided *bool, sp *spool, process func([]connectors.Record) error) error {
+	return src.Fetch(ctx, func(page []connectors.Record) error {
+		if !*decided {
+			if !hl.anyChanged() {
+				return sp.add(page)
+			}
+			*decided = true
+			if err := sp.replay(process); err != nil {
+				return err
+			}
+		}
+		return process(page)
+	})
+}
+
 // lastGood returns the manifest of the pipeline's last published or
 // unchanged run, or nil.
 func (r *Runner) lastGood(id string) *Manifest {
@@ -218,8 +256,10 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 	var prev map[string]store.Validators
 	var base string // release an incremental run merges with
 	last := r.lastGood(def.ID)
+	comparable := false // the last good run is one to compare with
 	if !r.Full && last != nil && last.Definition == def.Digest {
 		if latest, err := output.Latest(public, def.Dataset); err == nil {
+			comparable = true
 			prev, _ = r.Store.LoadValidators(def.ID)
 			if def.Incremental && last.Watermark != "" {
 				m.Since, base = last.Watermark, latest
@@ -263,6 +303,13 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 	src, err := def.Kind.Open(def.SourceConfig, env)
 	if err != nil {
 		return err
+	}
+	isLocal, localSame, err := compareLocal(src, m, last, comparable)
+	if err != nil {
+		return err
+	}
+	if comparable && !localSame {
+		prev = nil // local inputs changed: process every response again
 	}
 	inc, isInc := src.(connectors.Incremental)
 	if def.Incremental && !isInc {
@@ -340,18 +387,12 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 		}
 		defer sp.close()
 	}
-	err = src.Fetch(ctx, func(page []connectors.Record) error {
-		if !decided {
-			if !hl.anyChanged() {
-				return sp.add(page)
-			}
-			decided = true
-			if err := sp.replay(process); err != nil {
-				return err
-			}
-		}
-		return process(page)
-	})
+	if isLocal && localSame && len(prev) == 0 {
+		// Only local inputs, and they did not change: nothing to read.
+		err = connectors.ErrUnchanged
+	} else {
+		err = fetchSpooled(ctx, src, hl, &decided, sp, process)
+	}
 	if err == nil && !decided {
 		if hl.anyChanged() || !sameKeys(hl.seen, prev) {
 			err = sp.replay(process)

@@ -157,3 +157,78 @@ schema: %s
 	d.Gates.MaxRowDrop = &lenient
 	run(OutcomePublished, 20)
 }
+
+// localSource is a pages source that also reads a local input, whose
+// digest is in digest.
+type localSource struct {
+	pagesSource
+	digest *string
+}
+
+func (s *localSource) LocalDigest() (string, error) { return *s.digest, nil }
+
+// Fetch emits one record from the local input, then the pages.
+func (s *localSource) Fetch(ctx context.Context, emit func([]connectors.Record) error) error {
+	if err := emit([]connectors.Record{{Line: 1, Fields: map[string]any{"id": "local", "nom": *s.digest}}}); err != nil {
+		return err
+	}
+	return s.pagesSource.Fetch(ctx, emit)
+}
+
+// TestRunUnchangedLocalInputs checks that a source with local inputs and no
+// HTTP response is unchanged while their digest stays the same, and that a
+// new digest makes a full run even when every response is the same.
+func TestRunUnchangedLocalInputs(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		json.NewEncoder(w).Encode([]map[string]string{{"id": "x" + r.URL.Query().Get("page"), "nom": "lieu"}})
+	}))
+	defer srv.Close()
+	digest := "d1"
+	kind := connectors.Kind{
+		Name:      "local",
+		Summary:   "pages plus a local input (tests)",
+		NewConfig: func() connectors.Config { return &pagesConfig{} },
+		Open: func(cfg connectors.Config, env connectors.Env) (connectors.Source, error) {
+			return &localSource{pagesSource: pagesSource{cfg: *cfg.(*pagesConfig), env: env}, digest: &digest}, nil
+		},
+	}
+	dir := t.TempDir()
+	schemaPath := filepath.Join(dir, "pages.json")
+	if err := os.WriteFile(schemaPath, []byte(pagesSchema), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	load := func(pages int) *Definition {
+		def := fmt.Sprintf("id: local\ntitle: Local\ndescription: Test.\npublisher: Test\nlicence: etalab-2.0\nsource_licence: etalab-2.0\nsource:\n  kind: local\n  url: %s/data\n  pages: %d\nschema: %s\n", srv.URL, pages, schemaPath)
+		d, err := (&Loader{Registry: connectors.NewRegistry(kind)}).Load(fstest.MapFS{"local.yaml": {Data: []byte(def)}}, "local.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	r := newTestRunner(t, filepath.Join(dir, "store"))
+	r.ReplayDir = ""
+	r.AllowLoopback = true
+	run := func(d *Definition, wantOutcome string, wantRead, wantFetches int) {
+		t.Helper()
+		m, err := r.Run(context.Background(), d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Outcome != wantOutcome || m.Read != wantRead || len(m.Fetches) != wantFetches || m.LocalDigest != digest {
+			t.Fatalf("outcome %s, %d read, %d fetches, digest %q; want %s, %d, %d, %q", m.Outcome, m.Read, len(m.Fetches), m.LocalDigest, wantOutcome, wantRead, wantFetches, digest)
+		}
+	}
+	// No page: only the local input.
+	local := load(0)
+	run(local, OutcomePublished, 1, 0)
+	run(local, OutcomeUnchanged, 0, 0) // nothing fetched, nothing read
+	digest = "d2"
+	run(local, OutcomePublished, 1, 0)
+
+	// Two identical pages: the same digest is unchanged, a new one is read.
+	paged := load(2)
+	run(paged, OutcomePublished, 3, 2) // the local record and one a page
+	run(paged, OutcomeUnchanged, 0, 2)
+	digest = "d3"
+	run(paged, OutcomePublished, 3, 2)
+}

@@ -3,6 +3,7 @@ package all
 
 import (
 	"github.com/ligerdata/ligerdata/connectors"
+	"github.com/ligerdata/ligerdata/connectors/communes"
 	"github.com/ligerdata/ligerdata/connectors/csw"
 	"github.com/ligerdata/ligerdata/connectors/file"
 	"github.com/ligerdata/ligerdata/connectors/hal"
@@ -14,6 +15,7 @@ import (
 // Registry returns a new registry holding every built-in kind.
 func Registry() *connectors.Registry {
 	return connectors.NewRegistry(
+		communes.Kind,
 		csw.Kind,
 		file.Kind,
 		hal.Kind,

@@ -9,8 +9,10 @@
 package geo
 
 import (
+	"crypto/sha256"
 	_ "embed"
 	"encoding/csv"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -28,10 +30,15 @@ type Commune struct {
 	INSEE       string   // code officiel géographique, 5 characters, e.g. "44109"
 	Name        string   // official name with accents and hyphens, e.g. "Saint-Herblain"
 	PostalCodes []string // La Poste postal codes serving the commune, sorted
-	Population  int      // legal population (INSEE), 0 when unknown
-	Departement string   // code of the département, e.g. "44"
-	EPCI        string   // SIREN of the EPCI à fiscalité propre, "" when none
-	EPCIName    string   // name of that EPCI, "" when none
+	Population  int      // legal population (INSEE population municipale), 0 when unknown
+	// PopulationYear is the vintage of Population (populations légales
+	// millésime, e.g. 2023 for the figures in force on 1 January 2026).
+	PopulationYear  int
+	Departement     string // code of the département, e.g. "44"
+	DepartementName string // name of the département, e.g. "Loire-Atlantique"
+	EPCI            string // SIREN of the EPCI à fiscalité propre, "" when none
+	EPCIName        string // name of that EPCI, "" when none
+	EPCINature      string // its legal nature in French ("Communauté de communes"…), "" when none
 }
 
 func (c Commune) clone() Commune {
@@ -67,7 +74,7 @@ func ref() *table {
 	return loaded
 }
 
-var wantHeader = []string{"code_insee", "nom", "codes_postaux", "population", "departement", "epci", "epci_nom"}
+var wantHeader = []string{"code_insee", "nom", "codes_postaux", "population", "population_annee", "departement", "departement_nom", "epci", "epci_nom", "epci_nature"}
 
 // parseTable reads the communes CSV and builds the indexes.
 func parseTable(r io.Reader) (*table, error) {
@@ -96,11 +103,13 @@ func parseTable(r io.Reader) (*table, error) {
 		}
 		line, _ := cr.FieldPos(0)
 		c := Commune{
-			INSEE:       rec[0],
-			Name:        rec[1],
-			Departement: rec[4],
-			EPCI:        rec[5],
-			EPCIName:    rec[6],
+			INSEE:           rec[0],
+			Name:            rec[1],
+			Departement:     rec[5],
+			DepartementName: rec[6],
+			EPCI:            rec[7],
+			EPCIName:        rec[8],
+			EPCINature:      rec[9],
 		}
 		if len(c.INSEE) != 5 || c.Name == "" {
 			return nil, fmt.Errorf("line %d: bad commune %q %q", line, c.INSEE, c.Name)
@@ -111,6 +120,9 @@ func parseTable(r io.Reader) (*table, error) {
 		if rec[3] != "" {
 			if c.Population, err = strconv.Atoi(rec[3]); err != nil {
 				return nil, fmt.Errorf("line %d: population: %w", line, err)
+			}
+			if c.PopulationYear, err = strconv.Atoi(rec[4]); err != nil {
+				return nil, fmt.Errorf("line %d: population_annee: %w", line, err)
 			}
 		}
 		if n := len(t.communes); n > 0 && t.communes[n-1].INSEE >= c.INSEE {
@@ -129,6 +141,13 @@ func parseTable(r io.Reader) (*table, error) {
 		t.byBare[bare] = append(t.byBare[bare], i)
 	}
 	return t, nil
+}
+
+// TableSHA256 returns the hex SHA-256 of the embedded communes-52.csv, so
+// that a consumer can tell when the reference changed.
+func TableSHA256() string {
+	sum := sha256.Sum256([]byte(communesCSV))
+	return hex.EncodeToString(sum[:])
 }
 
 // Communes returns the whole table, sorted by INSEE code. The result is a

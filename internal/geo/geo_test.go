@@ -26,7 +26,7 @@ func TestCommunesTable(t *testing.T) {
 		if !strings.HasPrefix(c.INSEE, c.Departement) {
 			t.Errorf("%s %s: INSEE code does not start with département %s", c.INSEE, c.Name, c.Departement)
 		}
-		if c.Name == "" || c.Population <= 0 || len(c.PostalCodes) == 0 {
+		if c.Name == "" || c.Population <= 0 || c.PopulationYear != 2023 || len(c.PostalCodes) == 0 || c.DepartementName == "" {
 			t.Errorf("%s: incomplete row %+v", c.INSEE, c)
 		}
 		for _, pc := range c.PostalCodes {
@@ -58,12 +58,12 @@ func TestCommunesReturnsCopy(t *testing.T) {
 func TestByINSEE(t *testing.T) {
 	tests := []struct {
 		name, code, want, dep, epci string
-		wantPostal                  string
+		wantPostal, depName, nature string
 	}{
-		{name: "Nantes", code: "44109", want: "Nantes", dep: "44", epci: "Nantes Métropole", wantPostal: "44000"},
-		{name: "Angers", code: "49007", want: "Angers", dep: "49", epci: "CU Angers Loire Métropole", wantPostal: "49000"},
-		{name: "Le Mans", code: "72181", want: "Le Mans", dep: "72", epci: "CU Le Mans Métropole", wantPostal: "72000"},
-		{name: "Laval", code: "53130", want: "Laval", dep: "53", epci: "CA Laval Agglomération", wantPostal: "53000"},
+		{name: "Nantes", code: "44109", want: "Nantes", dep: "44", epci: "Nantes Métropole", wantPostal: "44000", depName: "Loire-Atlantique", nature: "Métropole"},
+		{name: "Angers", code: "49007", want: "Angers", dep: "49", epci: "CU Angers Loire Métropole", wantPostal: "49000", depName: "Maine-et-Loire", nature: "Communauté urbaine"},
+		{name: "Le Mans", code: "72181", want: "Le Mans", dep: "72", epci: "CU Le Mans Métropole", wantPostal: "72000", depName: "Sarthe"},
+		{name: "Laval", code: "53130", want: "Laval", dep: "53", epci: "CA Laval Agglomération", wantPostal: "53000", depName: "Mayenne", nature: "Communauté d'agglomération"},
 		{name: "La Roche-sur-Yon", code: "85191", want: "La Roche-sur-Yon", dep: "85", wantPostal: "85000"},
 		{name: "Saint-Nazaire", code: "44184", want: "Saint-Nazaire", dep: "44", wantPostal: "44600"},
 		{name: "Cholet", code: "49099", want: "Cholet", dep: "49", wantPostal: "49300"},
@@ -81,6 +81,12 @@ func TestByINSEE(t *testing.T) {
 			}
 			if tt.epci != "" && c.EPCIName != tt.epci {
 				t.Errorf("EPCIName = %q, want %q", c.EPCIName, tt.epci)
+			}
+			if tt.depName != "" && c.DepartementName != tt.depName {
+				t.Errorf("DepartementName = %q, want %q", c.DepartementName, tt.depName)
+			}
+			if tt.nature != "" && c.EPCINature != tt.nature {
+				t.Errorf("EPCINature = %q, want %q", c.EPCINature, tt.nature)
 			}
 			if tt.code == "85113" && c.EPCI != "" {
 				t.Errorf("L'Île-d'Yeu has EPCI %q, want none", c.EPCI)
@@ -265,14 +271,15 @@ func TestResolveEveryCommune(t *testing.T) {
 }
 
 func TestParseTableErrors(t *testing.T) {
-	const header = "code_insee,nom,codes_postaux,population,departement,epci,epci_nom\n"
+	const header = "code_insee,nom,codes_postaux,population,population_annee,departement,departement_nom,epci,epci_nom,epci_nature\n"
 	tests := []struct{ name, in, want string }{
 		{"empty", "", "read header"},
 		{"wrong header", "insee,nom,cp,pop,dep,epci,epci_nom\n", "header"},
-		{"bad population", header + "44109,Nantes,44000,many,44,,\n", "population"},
-		{"out of order", header + "44109,Nantes,44000,1,44,,\n44001,Abbaretz,44170,1,44,,\n", "out of order"},
-		{"short code", header + "4410,Nantes,44000,1,44,,\n", "bad commune"},
-		{"missing column", header + "44109,Nantes,44000,1,44,\n", "read"},
+		{"bad population", header + "44109,Nantes,44000,many,2023,44,Loire-Atlantique,,,\n", "population"},
+		{"bad vintage", header + "44109,Nantes,44000,1,,44,Loire-Atlantique,,,\n", "population_annee"},
+		{"out of order", header + "44109,Nantes,44000,1,2023,44,L,,,\n44001,Abbaretz,44170,1,2023,44,L,,,\n", "out of order"},
+		{"short code", header + "4410,Nantes,44000,1,2023,44,L,,,\n", "bad commune"},
+		{"missing column", header + "44109,Nantes,44000,1,2023,44,L,,\n", "read"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

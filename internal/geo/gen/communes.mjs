@@ -4,9 +4,10 @@
 //
 // Usage: cd internal/geo/gen && npm ci && node communes.mjs
 //
-// Columns: code_insee,nom,codes_postaux,population,departement,epci,epci_nom
-// (codes_postaux joined with "|"), one row per commune of type
-// "commune-actuelle", sorted by INSEE code, UTF-8, LF line endings.
+// Columns: code_insee,nom,codes_postaux,population,population_annee,
+// departement,departement_nom,epci,epci_nom,epci_nature (codes_postaux joined
+// with "|"), one row per commune of type "commune-actuelle", sorted by INSEE
+// code, UTF-8, LF line endings.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -15,6 +16,20 @@ import { fileURLToPath } from 'node:url';
 const REGION = '52';
 const DEPARTEMENTS = new Set(['44', '49', '53', '72', '85']);
 const EXPECTED = 1228;
+// POPULATION_ANNEE is the vintage of communes.json's `population`: the
+// package's build reads INSEE's "populations légales" file (column PMUN,
+// population municipale) linked from its README, insee.fr/fr/statistiques/
+// 8680726: populations légales 2023, in force on 1 January 2026, for the
+// 2026 millésime of package 6.x. Update it with the package version.
+const POPULATION_ANNEE = 2023;
+// NATURES names the `type` of epci.json in French.
+const NATURES = {
+  METRO: 'Métropole',
+  MET69: 'Métropole de Lyon',
+  CU: 'Communauté urbaine',
+  CA: "Communauté d'agglomération",
+  CC: 'Communauté de communes',
+};
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -23,6 +38,7 @@ const load = (name) => JSON.parse(readFileSync(join(pkgDir, 'data', name), 'utf8
 
 const communes = load('communes.json');
 const epcis = load('epci.json');
+const departements = new Map(load('departements.json').map((d) => [d.code, d.nom]));
 const version = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).version;
 
 // EPCI membership: commune INSEE code -> {code, nom}.
@@ -32,7 +48,9 @@ for (const e of epcis) {
     if (epciOf.has(m.code)) {
       throw new Error(`commune ${m.code} belongs to two EPCI: ${epciOf.get(m.code).code} and ${e.code}`);
     }
-    epciOf.set(m.code, { code: e.code, nom: e.nom });
+    const nature = NATURES[e.type];
+    if (!nature) throw new Error(`EPCI ${e.code} has an unknown type ${e.type}`);
+    epciOf.set(m.code, { code: e.code, nom: e.nom, nature });
   }
 }
 
@@ -50,7 +68,7 @@ const csvField = (v) => {
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 };
 
-const lines = ['code_insee,nom,codes_postaux,population,departement,epci,epci_nom'];
+const lines = ['code_insee,nom,codes_postaux,population,population_annee,departement,departement_nom,epci,epci_nom,epci_nature'];
 let withoutEpci = 0;
 for (const c of rows) {
   if (!DEPARTEMENTS.has(c.departement)) {
@@ -64,9 +82,12 @@ for (const c of rows) {
     c.nom,
     postaux.join('|'),
     c.population ?? '',
+    c.population === undefined ? '' : POPULATION_ANNEE,
     c.departement,
+    departements.get(c.departement),
     epci?.code ?? '',
     epci?.nom ?? '',
+    epci?.nature ?? '',
   ].map(csvField).join(','));
 }
 
