@@ -40,6 +40,7 @@ import (
 	"time"
 
 	"github.com/ligerdata/ligerdata/indicators"
+	"github.com/ligerdata/ligerdata/web/explore"
 )
 
 //go:embed templates/*.html
@@ -80,6 +81,9 @@ type Options struct {
 	// release shows on the home, dataset and release pages at most this
 	// late. Zero means one second; a negative value looks on every request.
 	PageCacheTTL time.Duration
+	// API bounds the queries of the OpenDataSoft-compatible query API
+	// (/api/explore/v2.1/…); zero values take explore's defaults.
+	API explore.Limits
 }
 
 // site is the http.Handler returned by New.
@@ -172,6 +176,7 @@ func New(opts Options) (http.Handler, error) {
 		s.mux.HandleFunc("GET /tableau-de-bord", s.dashboard)
 		s.mux.HandleFunc("GET /tableau-de-bord/rejets/{dataset}/{run}", s.rejects)
 	}
+	s.mux.Handle(explore.Prefix+"/", &apiHandler{site: s, lim: opts.API})
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /static/style.css", s.style)
 	s.mux.HandleFunc("/", s.fallback)
