@@ -54,7 +54,7 @@ func TestAPIRoundTrip(t *testing.T) {
 		// Paging through /records (3 at a time) gives the export's rows.
 		var pages []map[string]any
 		for offset := 0; ; offset += 3 {
-			_, _, b := get(t, srv.URL, query("limit", "3", "offset", fmt.Sprint(offset)))
+			_, _, b := apiGet(t, srv.URL, query("limit", "3", "offset", fmt.Sprint(offset)))
 			var ans recordsAnswer
 			if err := json.Unmarshal(b, &ans); err != nil {
 				t.Fatal(err)
@@ -64,7 +64,7 @@ func TestAPIRoundTrip(t *testing.T) {
 				break
 			}
 		}
-		_, _, b := get(t, srv.URL, "/api/explore/v2.1/catalog/datasets/"+apiDataset+"/exports/json")
+		_, _, b := apiGet(t, srv.URL, "/api/explore/v2.1/catalog/datasets/"+apiDataset+"/exports/json")
 		var export []map[string]any
 		if err := json.Unmarshal(b, &export); err != nil {
 			t.Fatal(err)

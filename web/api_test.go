@@ -12,8 +12,8 @@ import (
 
 const recordsPath = "/api/explore/v2.1/catalog/datasets/" + apiDataset + "/records"
 
-// get fetches path and returns the status, the headers and the body.
-func get(t *testing.T, base, path string, header ...string) (int, http.Header, []byte) {
+// apiGet fetches path and returns the status, the headers and the body.
+func apiGet(t *testing.T, base, path string, header ...string) (int, http.Header, []byte) {
 	t.Helper()
 	req, err := http.NewRequest("GET", base+path, nil)
 	if err != nil {
@@ -93,7 +93,7 @@ func TestAPIRecords(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			status, h, b := get(t, srv.URL, tt.path)
+			status, h, b := apiGet(t, srv.URL, tt.path)
 			if status != 200 {
 				t.Fatalf("status %d: %s", status, b)
 			}
@@ -115,7 +115,7 @@ func TestAPIRecords(t *testing.T) {
 // in schema order, with every type rendered as ODS does.
 func TestAPIRecordsKeepTheOrderOfFields(t *testing.T) {
 	srv, _ := apiServer(t)
-	_, _, b := get(t, srv.URL, query("where", `id = "L4"`))
+	_, _, b := apiGet(t, srv.URL, query("where", `id = "L4"`))
 	want := `{"total_count": 1, "results": [{"id":"L4","nom":"Cyber-base \"La Roche\"","departement":"85","code_postal":"85000",` +
 		`"capacite":12,"note":2.25,"ouvert":null,"debut":null,"maj":"2023-12-31T23:59:00+00:00","labels":["Wi-Fi"],"latitude":46.6705,"longitude":-1.426}]}` + "\n"
 	if string(b) != want {
@@ -145,7 +145,7 @@ func TestAPIErrors(t *testing.T) {
 		{"/api/explore/v2.1/catalog/datasets/" + apiDataset + "/exports/geojson", "InvalidRESTParameterError", "pas de champ géographique", 400},
 	}
 	for _, tt := range tests {
-		status, h, b := get(t, srv.URL, tt.path)
+		status, h, b := apiGet(t, srv.URL, tt.path)
 		var e struct {
 			Code    string `json:"error_code"`
 			Message string `json:"message"`
@@ -163,7 +163,7 @@ func TestAPIErrors(t *testing.T) {
 func TestAPIReleaseAndETag(t *testing.T) {
 	srv, _ := apiServer(t)
 	p := query("select", "id", "limit", "1", "release", apiRelease)
-	status, h, _ := get(t, srv.URL, p)
+	status, h, _ := apiGet(t, srv.URL, p)
 	if status != 200 || !strings.Contains(h.Get("Cache-Control"), "immutable") {
 		t.Fatalf("status %d, Cache-Control %q", status, h.Get("Cache-Control"))
 	}
@@ -171,10 +171,10 @@ func TestAPIReleaseAndETag(t *testing.T) {
 	if !strings.HasPrefix(tag, `"`+apiRelease+"-") {
 		t.Errorf("ETag %q does not name the release", tag)
 	}
-	if status, _, b := get(t, srv.URL, p, "If-None-Match", tag); status != http.StatusNotModified || len(b) != 0 {
+	if status, _, b := apiGet(t, srv.URL, p, "If-None-Match", tag); status != http.StatusNotModified || len(b) != 0 {
 		t.Errorf("conditional request: %d %q", status, b)
 	}
-	_, h2, _ := get(t, srv.URL, query("select", "id", "limit", "2"))
+	_, h2, _ := apiGet(t, srv.URL, query("select", "id", "limit", "2"))
 	if h2.Get("ETag") == tag || strings.Contains(h2.Get("Cache-Control"), "immutable") {
 		t.Errorf("another query or the latest release: ETag %q, Cache-Control %q", h2.Get("ETag"), h2.Get("Cache-Control"))
 	}
@@ -184,7 +184,7 @@ func TestAPIReleaseAndETag(t *testing.T) {
 func TestAPICatalog(t *testing.T) {
 	srv, _ := apiServer(t)
 	for where, want := range map[string]int64{`keyword = "fablab"`: 1, `records_count > 6`: 0, `"médiathèque"`: 0, `search(title, "lieux")`: 1} {
-		status, _, b := get(t, srv.URL, "/api/explore/v2.1/catalog/datasets?where="+url.QueryEscape(where))
+		status, _, b := apiGet(t, srv.URL, "/api/explore/v2.1/catalog/datasets?where="+url.QueryEscape(where))
 		var got struct {
 			TotalCount int64 `json:"total_count"`
 			Results    []struct {
