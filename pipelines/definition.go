@@ -44,12 +44,15 @@ type Definition struct {
 	ContactEmail string   `yaml:"contact_email"`
 	// Licence is the licence the dataset is republished under; it must be
 	// compatible with SourceLicence.
-	Licence       string        `yaml:"licence,required"`
-	SourceLicence string        `yaml:"source_licence,required"`
-	SourceTitle   string        `yaml:"source_title"`
-	Spatial       string        `yaml:"spatial"`
-	Schedule      string        `yaml:"schedule"`
-	Timeout       time.Duration `yaml:"timeout"`
+	Licence       string `yaml:"licence,required"`
+	SourceLicence string `yaml:"source_licence,required"`
+	SourceTitle   string `yaml:"source_title"`
+	Spatial       string `yaml:"spatial"`
+	Schedule      string `yaml:"schedule"`
+	// Timezone is the IANA zone the schedule is read in (default
+	// Europe/Paris).
+	Timezone string        `yaml:"timezone"`
+	Timeout  time.Duration `yaml:"timeout"`
 	// Retention is how many releases of the dataset stay downloadable
 	// (the current one always does); default 20, 0 keeps them all.
 	Retention *int `yaml:"retention"`
@@ -76,6 +79,7 @@ type Definition struct {
 	FS           fs.FS             `yaml:"-"` // where File and join files are read from
 	Digest       string            `yaml:"-"` // sha256 of the file and its schema
 	Cron         cron.Schedule     `yaml:"-"`
+	Location     *time.Location    `yaml:"-"` // of Timezone
 	Order        []string          `yaml:"-"` // mapped schema fields, in schema order
 	joins        []map[string]joinRow
 }
@@ -206,13 +210,7 @@ func (l *Loader) check(d *decoder, def *Definition, root *yaml.Node, data []byte
 	}
 	checkLicences(d, def, at)
 	checkPush(d, def, at)
-	if def.Schedule != "" {
-		sched, err := cron.ParseStandard(def.Schedule)
-		if err != nil {
-			d.errorf(at("schedule"), "schedule", "invalid cron expression %q: %v", def.Schedule, err)
-		}
-		def.Cron = sched
-	}
+	checkSchedule(d, def, at)
 	if def.Retention != nil && *def.Retention < 0 {
 		d.errorf(at("retention"), "retention", "must be 0 (keep every release) or more (got %d)", *def.Retention)
 	}
@@ -380,4 +378,32 @@ func fieldNames(s *schemas.Schema) []string {
 		names[i] = f.Name
 	}
 	return names
+}
+// DefaultTimezone is the zone of a schedule that names none.
+const DefaultTimezone = "Europe/Paris"
+
+// checkSchedule parses the cron expression in the definition's time zone.
+func checkSchedule(d *decoder, def *Definition, at func(string) *yaml.Node) {
+	if def.Timezone == "" {
+		def.Timezone = DefaultTimezone
+	}
+	loc, err := time.LoadLocation(def.Timezone)
+	if err != nil || def.Timezone == "Local" {
+		d.errorf(at("timezone"), "timezone", "unknown time zone %q (write an IANA name such as Europe/Paris)", def.Timezone)
+		loc = time.UTC
+	}
+	def.Location = loc
+	if def.Schedule == "" {
+		return
+	}
+	if strings.HasPrefix(def.Schedule, "CRON_TZ=") || strings.HasPrefix(def.Schedule, "TZ=") {
+		d.errorf(at("schedule"), "schedule", "give the time zone with the timezone key, not in the schedule")
+		return
+	}
+	sched, err := cron.ParseStandard("CRON_TZ=" + loc.String() + " " + def.Schedule)
+	if err != nil {
+		d.errorf(at("schedule"), "schedule", "invalid cron expression %q: %v", def.Schedule, err)
+		return
+	}
+	def.Cron = sched
 }

@@ -26,6 +26,14 @@ const (
 	OutcomeUnchanged = "unchanged"
 	OutcomeBlocked   = "blocked"
 	OutcomeFailed    = "failed"
+	// OutcomeRunning is written when a run starts, so that a run killed
+	// with its process leaves a trace; OutcomeInterrupted replaces it when
+	// the daemon starts again and finds that run's lock free.
+	OutcomeRunning     = "running"
+	OutcomeInterrupted = "interrupted"
+	// OutcomeCancelled is a run stopped on purpose (the daemon shutting
+	// down, a steward's cancellation) before it could publish.
+	OutcomeCancelled = "cancelled"
 )
 
 // defaultRetention is how many releases a dataset keeps when its
@@ -99,6 +107,9 @@ type ManifestFetch struct {
 	Bytes   int    `json:"bytes"`
 	SHA256  string `json:"sha256"`
 	Outcome string `json:"outcome"`
+	// Attempts is how many requests it took (retries on 429, 5xx and
+	// network errors); 0 or 1 when the first answer was kept.
+	Attempts int `json:"attempts,omitempty"`
 }
 
 // GateResult is the verdict of one publish gate.
@@ -146,6 +157,15 @@ func (r *Runner) now() time.Time {
 // (ErrBlocked, wrapped, when a gate stopped the release). A failed or
 // blocked run leaves the previous release published.
 func (r *Runner) Run(ctx context.Context, def *Definition) (*Manifest, error) {
+	return r.RunAs(ctx, def, "")
+}
+
+// RunAs is Run with a run id chosen by the caller (the daemon announces it
+// before the run starts); an empty runID takes a new one. A manifest with
+// outcome "running" is saved as soon as the pipeline's lock is taken, so a
+// run killed with its process is found by MarkInterrupted. A run whose ctx
+// is cancelled (not timed out) ends with outcome "cancelled".
+func (r *Runner) RunAs(ctx context.Context, def *Definition, runID string) (*Manifest, error) {
 	unlock, err := r.Store.Lock(def.ID)
 	if err != nil {
 		return nil, err
@@ -153,9 +173,12 @@ func (r *Runner) Run(ctx context.Context, def *Definition) (*Manifest, error) {
 	defer unlock()
 
 	started := r.now()
+	if runID == "" {
+		runID = store.NewRunID(started)
+	}
 	m := &Manifest{
 		Pipeline:   def.ID,
-		RunID:      store.NewRunID(started),
+		RunID:      runID,
 		Dataset:    def.Dataset,
 		Started:    started,
 		Definition: def.Digest,
@@ -166,6 +189,11 @@ func (r *Runner) Run(ctx context.Context, def *Definition) (*Manifest, error) {
 	}
 	log := r.Logger.With("pipeline", def.ID, "run", m.RunID)
 	log.Info("run started", "kind", def.Kind.Name, "source", def.SourceURL)
+	m.Outcome = OutcomeRunning
+	if err := r.Store.SaveRun(def.ID, m.RunID, m); err != nil {
+		return nil, fmt.Errorf("saving run manifest: %w", err)
+	}
+	m.Outcome = ""
 
 	ctx, cancel := context.WithTimeout(ctx, def.Timeout)
 	defer cancel()
@@ -177,6 +205,8 @@ func (r *Runner) Run(ctx context.Context, def *Definition) (*Manifest, error) {
 	case runErr == nil:
 	case errors.Is(runErr, ErrBlocked):
 		m.Outcome, m.Error = OutcomeBlocked, runErr.Error()
+	case errors.Is(ctx.Err(), context.Canceled):
+		m.Outcome, m.Error = OutcomeCancelled, runErr.Error()
 	default:
 		m.Outcome, m.Error = OutcomeFailed, runErr.Error()
 	}
@@ -525,7 +555,7 @@ func (h *harvestLog) observe(resp *fetch.Response) {
 	case resp.Replayed:
 		outcome = store.OutcomeReplayed
 	}
-	h.m.Fetches = append(h.m.Fetches, ManifestFetch{Seq: seq, Method: resp.Method, URL: resp.URL, Status: resp.Status, Bytes: int(resp.Size), SHA256: resp.SHA256, Outcome: outcome})
+	h.m.Fetches = append(h.m.Fetches, ManifestFetch{Seq: seq, Method: resp.Method, URL: resp.URL, Status: resp.Status, Bytes: int(resp.Size), SHA256: resp.SHA256, Outcome: outcome, Attempts: resp.Attempts})
 	rv := resp.Validators()
 	h.seen[resp.Key] = store.Validators{ETag: rv.ETag, LastModified: rv.LastModified, SHA256: rv.SHA256, RunID: h.m.RunID}
 	// The run decides by itself whether a body changed, from the last good

@@ -329,6 +329,11 @@ func TestRunKilledDuringPublish(t *testing.T) {
 	if rels, _ := output.Releases(public, def.Dataset); len(rels) != 1 {
 		t.Errorf("the killed run's release is listed: %v", rels)
 	}
+	// The daemon starting again records the killed run as interrupted.
+	marked, err := MarkInterrupted(r.Store, time.Now(), r.Logger)
+	if err != nil || len(marked) != 1 || marked[0].Outcome != OutcomeInterrupted {
+		t.Fatalf("runs marked interrupted after the kill: %+v, %v", marked, err)
+	}
 	// The next run starts cleanly and publishes.
 	r.Full = true
 	if m, err := r.Run(context.Background(), def); err != nil || m.Outcome != OutcomePublished {

@@ -105,10 +105,13 @@ func parseManifest(b []byte) (*runManifest, error) {
 
 // outcomeLabels gives the French name of a run outcome.
 var outcomeLabels = map[string]string{
-	"published": "publiée",
-	"unchanged": "inchangée",
-	"blocked":   "bloquée",
-	"failed":    "en échec",
+	"published":   "publiée",
+	"unchanged":   "inchangée",
+	"blocked":     "bloquée",
+	"failed":      "en échec",
+	"running":     "en cours",
+	"interrupted": "interrompue",
+	"cancelled":   "annulée",
 }
 
 // outcomeLabel returns the French name of a run outcome, or the outcome

@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/ligerdata/ligerdata/connectors"
 	"github.com/ligerdata/ligerdata/connectors/all"
@@ -424,42 +423,6 @@ func codeOrDash(s string) string {
 		return "—"
 	}
 	return "`" + s + "`"
-}
-
-func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("serve", stderr)
-	var c common
-	c.register(fs, true)
-	addr := fs.String("addr", envOr("LIGERDATA_ADDR", "127.0.0.1:8080"), "address to listen on")
-	noSchedule := fs.Bool("no-schedule", false, "serve only; do not run pipelines on their schedules")
-	if _, err := parseFlags(fs, args); err != nil {
-		return exitUsage
-	}
-	logger := c.logger(stderr)
-	if !*noSchedule {
-		defs, err := loadDefs(c.defs)
-		if err != nil {
-			fmt.Fprintln(stderr, err)
-			return exitUsage
-		}
-		runner, err := newRunner(&c, "", "", false, logger)
-		if err != nil {
-			fmt.Fprintln(stderr, "ligerdata serve:", err)
-			return exitFailed
-		}
-		sched, err := pipelines.NewScheduler(runner, defs, logger)
-		if err != nil {
-			fmt.Fprintln(stderr, "ligerdata serve:", err)
-			return exitFailed
-		}
-		sched.Start()
-		defer func() {
-			stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			sched.Stop(stopCtx)
-		}()
-	}
-	return serveSite(ctx, &c, *addr, logger, stdout, stderr)
 }
 
 func serveSite(ctx context.Context, c *common, addr string, logger *slog.Logger, stdout, stderr io.Writer) int {

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/ligerdata/ligerdata/internal/store"
+	"github.com/ligerdata/ligerdata/pipelines"
+	"github.com/ligerdata/ligerdata/web"
+)
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("serve", stderr)
+	var c common
+	c.register(fs, true)
+	addr := fs.String("addr", envOr("LIGERDATA_ADDR", "127.0.0.1:8080"), "address to listen on")
+	noSchedule := fs.Bool("no-schedule", false, "serve only; do not run pipelines on their schedules")
+	config := fs.String("config", envOr("LIGERDATA_CONFIG", ""), "server configuration file (YAML: address, base URL, store, stewards, alerts, limits)")
+	if _, err := parseFlags(fs, args); err != nil {
+		return exitUsage
+	}
+	cfg, err := serverConfig(*config, fs, &c, *addr)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitUsage
+	}
+	return serveDaemon(ctx, cfg, &c, !*noSchedule, c.logger(stderr), stdout, stderr)
+}
+
+// serverConfig reads the configuration file, if any; flags given on the
+// command line win over it.
+func serverConfig(path string, fs *flag.FlagSet, c *common, addr string) (*web.Config, error) {
+	cfg := &web.Config{}
+	if path != "" {
+		var err error
+		if cfg, err = web.LoadConfig(path); err != nil {
+			return nil, err
+		}
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	override := func(flagName string, dst *string, val string) {
+		if set[flagName] || *dst == "" {
+			*dst = val
+		}
+	}
+	override("addr", &cfg.Addr, addr)
+	override("store", &cfg.Store, c.store)
+	override("defs", &cfg.Defs, c.defs)
+	override("base-url", &cfg.BaseURL, c.baseURL)
+	c.store, c.defs, c.baseURL = cfg.Store, cfg.Defs, cfg.BaseURL
+	cfg.SetDefaults()
+	return cfg, nil
+}
+
+// serveDaemon is `ligerdata serve`: it records the runs a crash left
+// "running" as interrupted, starts the schedule, serves the site, and on
+// SIGTERM stops both, giving running harvests the grace period to record
+// themselves as cancelled.
+func serveDaemon(ctx context.Context, cfg *web.Config, c *common, schedule bool, logger *slog.Logger, stdout, stderr io.Writer) int {
+	st, err := store.Open(cfg.Store)
+	if err != nil {
+		fmt.Fprintln(stderr, "ligerdata serve:", err)
+		return exitFailed
+	}
+	if _, err := pipelines.MarkInterrupted(st, time.Now(), logger); err != nil {
+		logger.Error("marking interrupted runs", "error", err)
+	}
+	var sched *pipelines.Scheduler
+	if schedule {
+		if sched, err = startScheduler(cfg, c, logger); err != nil {
+			fmt.Fprintln(stderr, err)
+			return exitUsage
+		}
+	}
+	h, err := web.New(web.Options{PublicDir: st.PublicDir(), StoreDir: st.Root, BaseURL: cfg.BaseURL, Logger: logger})
+	if err != nil {
+		fmt.Fprintln(stderr, "ligerdata serve:", err)
+		return exitFailed
+	}
+	stopped := make(chan bool, 1)
+	go func() {
+		<-ctx.Done()
+		if sched == nil {
+			stopped <- true
+			return
+		}
+		logger.Info("stopping the scheduler", "grace", cfg.Limits.ShutdownGrace)
+		gctx, cancel := context.WithTimeout(context.Background(), cfg.Limits.ShutdownGrace)
+		defer cancel()
+		stopped <- sched.Stop(gctx)
+	}()
+	err = web.Serve(ctx, cfg.Addr, h, logger, func(listen string) {
+		fmt.Fprintf(stdout, "Site ready: http://%s/\n", listen)
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, "ligerdata serve:", err)
+		return exitFailed
+	}
+	if !<-stopped {
+		logger.Error("runs still going at the end of the grace period; they will show as interrupted")
+		return exitFailed
+	}
+	return exitOK
+}
+
+func startScheduler(cfg *web.Config, c *common, logger *slog.Logger) (*pipelines.Scheduler, error) {
+	defs, err := loadDefs(cfg.Defs)
+	if err != nil {
+		return nil, err
+	}
+	runner, err := newRunner(c, "", "", false, logger)
+	if err != nil {
+		return nil, fmt.Errorf("ligerdata serve: %w", err)
+	}
+	sched, err := pipelines.NewScheduler(runner, defs, logger, pipelines.SchedulerOptions{
+		MaxConcurrent: cfg.Limits.MaxConcurrentRuns,
+		RunTimeout:    cfg.Limits.RunTimeout,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ligerdata serve: %w", err)
+	}
+	sched.Start()
+	return sched, nil
+}
