@@ -379,6 +379,7 @@ func fieldNames(s *schemas.Schema) []string {
 	}
 	return names
 }
+
 // DefaultTimezone is the zone of a schedule that names none.
 const DefaultTimezone = "Europe/Paris"
 
