@@ -268,3 +268,53 @@ func TestIndicatorsList(t *testing.T) {
 		`<a href="/indicateurs/lieux-par-territoire">Lieux de médiation numérique</a> — Nombre de lieux`,
 		`<a href="/indicateurs/offres-par-categorie">Offres touristiques par catégorie</a>`)
 }
+
+func TestFrenchNumberAndValueText(t *testing.T) {
+	for _, c := range []struct {
+		v    float64
+		want string
+	}{
+		{12345, "12\u202f345"}, {0, "0"}, {2.5, "2,5"}, {0.755, "0,76"}, {123.44, "123,4"},
+		{-3.25, "-3,25"}, {-0.001, "0"}, {1234.56, "1\u202f234,6"},
+	} {
+		if got := frenchNumber(c.v); got != c.want {
+			t.Errorf("frenchNumber(%v) = %q, want %q", c.v, got, c.want)
+		}
+	}
+	// A share shown as a percentage: 0.125 -> 12.5 %.
+	if got := valueText(0.125, "%"); got != "12,5"+nb+"%" {
+		t.Errorf("valueText(0.125, %%) = %q", got)
+	}
+	if got := valueText(3, "lieux pour 10 000 habitants"); got != "3"+nb+"lieux pour 10 000 habitants" {
+		t.Errorf("valueText = %q", got)
+	}
+}
+
+func TestProseParagraphs(t *testing.T) {
+	// A folded YAML scalar keeps a line break where a blank line was.
+	if got := proseParagraphs("Un.\nDeux.\n"); len(got) != 2 || got[1] != "Deux." {
+		t.Errorf("folded: %q", got)
+	}
+	// Literal text: blank lines separate paragraphs, line breaks are spaces.
+	if got := proseParagraphs("Un\nsuite.\n\nDeux."); len(got) != 2 || got[0] != "Un suite." {
+		t.Errorf("literal: %q", got)
+	}
+}
+
+func TestTerritoriesOrder(t *testing.T) {
+	obs := []observation{
+		{Level: "epci", Code: "2", Label: "Épinal"}, {Level: "commune", Code: "44109", Label: "Nantes"},
+		{Level: "departement", Code: "85", Label: "Vendée"}, {Level: "epci", Code: "1", Label: "Angers"},
+		{Level: "region", Code: "52", Label: "Pays de la Loire"}, {Level: "departement", Code: "44", Label: "Loire-Atlantique"},
+		{Level: "departement", Code: "44", Label: "Loire-Atlantique"},
+	}
+	var keys []string
+	for _, tr := range territoriesOf(obs) {
+		keys = append(keys, tr.key())
+	}
+	// Région, départements by code, EPCI by name (accents folded); no
+	// commune, no duplicate.
+	if got := strings.Join(keys, " "); got != "region-52 departement-44 departement-85 epci-1 epci-2" {
+		t.Errorf("territories = %s", got)
+	}
+}
