@@ -227,9 +227,14 @@ func (l *Loader) check(d *decoder, def *Definition, root *yaml.Node, data []byte
 
 	if def.Schema != "" {
 		s, err := schemas.Load(def.Schema)
-		if err != nil {
+		switch {
+		case err != nil:
 			d.errorf(at("schema"), "schema", "%v (embedded schemas: %s)", err, strings.Join(schemas.Names(), ", "))
-		} else {
+		case len(s.ForeignKeys) > 0:
+			// Rows are published as they are validated: a key found later
+			// could not take its row back. ligerdata validate checks them.
+			d.errorf(at("schema"), "schema", "schema %q has foreignKeys, which pipelines do not check (ligerdata validate does)", def.Schema)
+		default:
 			def.TableSchema = s
 			sum := sha256.New()
 			sum.Write(data)

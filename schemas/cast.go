@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"net/url"
@@ -39,6 +40,9 @@ type castSpec struct {
 	// identity is set when cast always accepts and returns the cell itself
 	// as a string (castString): Table.Row then boxes the cell directly.
 	identity bool
+	// tooLarge, for integer, tells a cell that is an integer beyond 64 bits
+	// (the cast refused it for its size, not its syntax).
+	tooLarge func(cell string) bool
 }
 
 var knownTypes = map[string]bool{
@@ -107,7 +111,7 @@ func buildCaster(f *Field) (castSpec, []string) {
 				spec.expect = "décimale « " + opts.decimal + " »"
 			}
 		} else {
-			spec = castSpec{cast: opts.castInteger, what: "un nombre entier valide"}
+			spec = castSpec{cast: opts.castInteger, what: "un nombre entier valide", tooLarge: opts.integerTooLarge}
 		}
 	case "boolean":
 		if !isDefault(f.Format) {
@@ -467,6 +471,18 @@ func (o *numberOptions) castInteger(s string) (Value, bool) {
 		return nil, false
 	}
 	return v, true
+}
+
+// integerTooLarge reports whether s has the syntax of an integer but not
+// its range (beyond int64).
+func (o *numberOptions) integerTooLarge(s string) bool {
+	var buf [64]byte
+	n := o.normalize(s, buf[:])
+	if !validIntSyntax(n) {
+		return false
+	}
+	_, err := strconv.ParseInt(n, 10, 64)
+	return errors.Is(err, strconv.ErrRange)
 }
 
 // castJSON accepts a JSON document starting with open ('{' or '[') and

@@ -36,6 +36,8 @@ type compiledField struct {
 	boundNames     [4]string
 	boundTexts     [4]string
 	hasBounds      bool
+
+	item *compiledField // arrayItem of an array field
 }
 
 const (
@@ -104,6 +106,7 @@ func compileField(f *Field, schemaMissing []string) (*compiledField, []string) {
 		}
 	}
 
+	problems = append(problems, compileArrayItem(cf, f, schemaMissing)...)
 	if len(problems) > 0 {
 		// Without a working caster the value constraints cannot be cast.
 		return cf, problems
@@ -152,6 +155,36 @@ func compileField(f *Field, schemaMissing []string) (*compiledField, []string) {
 		cf.hasBounds = true
 	}
 	return cf, problems
+}
+
+// compileArrayItem compiles the arrayItem of an array field: a field
+// descriptor without a name, of any type but array, whose constraints apply
+// to each item (unique is meaningless there and refused).
+func compileArrayItem(cf *compiledField, f *Field, schemaMissing []string) []string {
+	if f.ArrayItem == nil {
+		return nil
+	}
+	if cf.typ != "array" {
+		return []string{fmt.Sprintf("arrayItem applies to array, not %s", cf.typ)}
+	}
+	item := *f.ArrayItem
+	var problems []string
+	if item.Name != "" {
+		problems = append(problems, "arrayItem: name not allowed")
+	}
+	if item.Type == "array" || item.ArrayItem != nil {
+		problems = append(problems, "arrayItem: nested arrays not supported")
+	}
+	if item.Constraints.Unique {
+		problems = append(problems, "arrayItem: constraint unique not supported")
+	}
+	item.Name = f.Name + " (élément)"
+	ic, errs := compileField(&item, schemaMissing)
+	for _, e := range errs {
+		problems = append(problems, "arrayItem: "+e)
+	}
+	cf.item = ic
+	return problems
 }
 
 func joinLimited(items []string, max int) string {

@@ -35,11 +35,16 @@ func DefaultDialect() Dialect { return Dialect{Delimiter: ',', Header: true} }
 
 // RowResult is one data row; Cells, Values and Errors are only valid during
 // the callback (their storage is reused for the next row).
+//
+// A row whose foreign key points to a key of the same table that no later
+// row supplies is given to the callback a second time once the whole table
+// was read, with Late set, no Cells nor Values, and its foreign-key error.
 type RowResult struct {
 	Row, Line int
 	Cells     []string
 	Values    []Value
 	Errors    []Error
+	Late      bool
 }
 
 // Summary counts what ReadCSV saw.
@@ -414,5 +419,23 @@ func ReadCSV(ctx context.Context, r io.Reader, d Dialect, s *Schema, fn func(Row
 			return sum, err
 		}
 	}
-	return sum, nil
+	return sum, lateErrors(table, &sum, fn)
+}
+
+// lateErrors gives the callback the foreign-key errors found once the whole
+// table was read, and moves their rows from valid to invalid.
+func lateErrors(table *Table, sum *Summary, fn func(RowResult) error) error {
+	counted := map[int]bool{}
+	for _, le := range table.Unresolved() {
+		if le.WasValid && !counted[le.Row] {
+			counted[le.Row] = true
+			sum.Valid--
+			sum.Invalid++
+		}
+		sum.ErrorsByCode[le.Code]++
+		if err := fn(RowResult{Row: le.Row, Line: le.Line, Errors: []Error{le.Error}, Late: true}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -23,12 +23,13 @@ const (
 	CodeIncorrectLabel  = "incorrect-label"
 	CodeEncodingError   = "encoding-error"
 	CodeSourceError     = "source-error"
+	CodeForeignKey      = "foreign-key"
 )
 
 // Error is one validation problem. Codes are the frictionless error names:
 // type-error, constraint-error, missing-cell, extra-cell, blank-row,
 // unique-error, primary-key, missing-label, extra-label, duplicate-label,
-// blank-label, incorrect-label, encoding-error, source-error.
+// blank-label, incorrect-label, encoding-error, source-error, foreign-key.
 type Error struct {
 	Code string `json:"code"`
 	// Row is the frictionless row number: the header is row 1, the first
@@ -180,4 +181,46 @@ func msgEncoding() string {
 
 func msgSource(reason string) string {
 	return "La ligne est mal formée (" + reason + ") ; elle est ignorée et la lecture reprend à la ligne suivante."
+}
+
+func msgNoFieldLabel() string {
+	return "Aucune colonne de l'en-tête ne correspond à un champ du schéma."
+}
+
+func msgAbsentRequired(field string) string {
+	return fmt.Sprintf("Le champ obligatoire %s n'a pas de colonne dans l'en-tête : sa valeur manque.", quote(field))
+}
+
+func msgMissingColumnCell(label string, col int) string {
+	return fmt.Sprintf("La cellule de la colonne %s (colonne %d) manque : la ligne a moins de cellules que l'en-tête.", quote(label), col)
+}
+
+func msgIntegerTooLarge(cf *compiledField, value string) string {
+	return fmt.Sprintf("La valeur %s du champ %s est un nombre trop grand : un entier doit tenir sur 64 bits (de −9 223 372 036 854 775 808 à 9 223 372 036 854 775 807).", quote(value), quote(cf.name))
+}
+
+func msgForeignKey(fields []string, value, resource string, refFields []string) string {
+	where := "de la même table"
+	if resource != "" {
+		where = "de la ressource " + quote(resource)
+	}
+	return fmt.Sprintf("La valeur %s (%s %s) ne correspond à aucune valeur de %s %s : la référence est cassée.",
+		quote(value), plural(len(fields), "champ", "champs"), quote(strings.Join(fields, ", ")),
+		plural(len(refFields), "la colonne", "les colonnes")+" "+quote(strings.Join(refFields, ", ")), where)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// msgTypeOrRange explains a cell that does not cast: an integer too large
+// for 64 bits is said to be so, not "not an integer".
+func msgTypeOrRange(cf *compiledField, value string) string {
+	if cf.typ == "integer" && cf.spec.tooLarge != nil && cf.spec.tooLarge(value) {
+		return msgIntegerTooLarge(cf, value)
+	}
+	return msgType(cf, value)
 }

@@ -44,12 +44,18 @@ type Schema struct {
 	// descriptor does not say.
 	MissingValues []string  `json:"missingValues"`
 	Licenses      []License `json:"licenses,omitempty"`
+	// FieldsMatch says how a header is matched to Fields (see NewTable):
+	// exact, equal, subset, superset or partial; "" reads as equal.
+	FieldsMatch string `json:"fieldsMatch,omitempty"`
+	// ForeignKeys are checked by Table.Row and Table.Unresolved.
+	ForeignKeys []ForeignKey `json:"foreignKeys,omitempty"`
 	// Raw is the descriptor as read, for re-embedding in datapackage.json.
 	Raw json.RawMessage `json:"-"`
 
 	compiled []*compiledField
 	pkIdx    []int
 	index    map[string]int
+	refs     map[string]*KeySet // see WithReferences
 }
 
 // License is a licence of the schema itself.
@@ -92,6 +98,9 @@ type Field struct {
 	// MissingValues, when not nil, replaces the schema's missing values for
 	// this field.
 	MissingValues []string `json:"missingValues,omitempty"`
+	// ArrayItem describes each item of an array field (type, format and
+	// constraints; no name): every item is cast and checked with it.
+	ArrayItem *Field `json:"arrayItem,omitempty"`
 }
 
 // Constraints restrict the values of a field.
@@ -124,13 +133,16 @@ type rawSchema struct {
 	PrimaryKey    json.RawMessage `json:"primaryKey"`
 	MissingValues *[]string       `json:"missingValues"`
 	Licenses      []License       `json:"licenses"`
+	FieldsMatch   *string         `json:"fieldsMatch"`
+	ForeignKeys   []ForeignKey    `json:"foreignKeys"`
 }
 
 // Parse reads and compiles a Table Schema descriptor. The checks are strict:
-// an unknown type, a format or option the type does not support, a pattern
-// that does not compile, a constraint value that does not cast, duplicate
-// field names or a primary key naming an unknown field are all reported
-// together in one error.
+// a property the engine does not know (see descriptor.go), an unknown type,
+// a format or option the type does not support, a pattern that does not
+// compile, a constraint value that does not cast, duplicate field names, a
+// primary or foreign key naming an unknown field or an unknown fieldsMatch
+// are all reported together in one error, by name.
 func Parse(data []byte) (*Schema, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -144,7 +156,14 @@ func Parse(data []byte) (*Schema, error) {
 		Fields: raw.Fields, Licenses: raw.Licenses,
 		Raw: append(json.RawMessage(nil), data...),
 	}
-	var problems []string
+	problems := unsupportedProperties(data)
+	s.ForeignKeys = raw.ForeignKeys
+	if raw.FieldsMatch != nil {
+		s.FieldsMatch = *raw.FieldsMatch
+		if !fieldsMatchModes[s.FieldsMatch] {
+			problems = append(problems, fmt.Sprintf("fieldsMatch: %q not supported (exact, equal, subset, superset or partial)", s.FieldsMatch))
+		}
+	}
 	if raw.MissingValues != nil {
 		s.MissingValues = *raw.MissingValues
 	} else {
@@ -205,6 +224,7 @@ func (s *Schema) compile(problems *[]string) error {
 			}
 		}
 	}
+	s.compileForeignKeys(problems)
 	return nil
 }
 

@@ -58,6 +58,13 @@ type Table struct {
 	seeds    [2]maphash.Seed
 	key      []byte
 	boxes    stringBoxer // boxes the values of plain string fields
+
+	labels []string // header labels by column (nil without a header)
+	// absentRequired are the required or primary-key fields without a
+	// column: every row lacks their value.
+	absentRequired []int
+	fks            []tableFK
+	pending        []pendingFK // rows whose self-reference is not resolved yet
 }
 
 // cleanLabel trims a UTF-8 BOM, surrounding spaces and surrounding double
@@ -72,109 +79,6 @@ func cleanLabel(l string) string {
 	return l
 }
 
-// NewTable maps a header to the schema's fields by name (order may differ;
-// a header may quote some names and not others, trims a UTF-8 BOM and
-// surrounding spaces). Missing labels of fields are missing-label errors;
-// unknown labels are extra-label errors (their cells are ignored);
-// duplicate and blank labels are errors too. A label equal to a field name
-// but for case is mapped to that field with an incorrect-label error. A nil
-// header means cells come in schema field order. Header errors have Row 1.
-// It panics when s was not made by Parse or Load.
-func (s *Schema) NewTable(header []string) (*Table, []Error) {
-	n := len(s.Fields)
-	if len(s.compiled) != n {
-		panic("schemas: NewTable on a Schema that was not made by Parse or Load")
-	}
-	t := &Table{
-		s:        s,
-		fieldCol: make([]int, n),
-		values:   make([]Value, n),
-		patterns: make([]patternMemo, n),
-		uniques:  make([]map[hashKey]int, n),
-		seeds:    [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
-	}
-	for i, cf := range s.compiled {
-		if cf.pattern != nil && cf.fastPattern == nil {
-			t.patterns[i].m = make(map[string]bool)
-		}
-		if cf.unique {
-			t.uniques[i] = make(map[hashKey]int)
-		}
-	}
-	if len(s.pkIdx) == 1 && s.compiled[s.pkIdx[0]].unique {
-		t.pkUnique = true
-	} else if len(s.pkIdx) > 0 {
-		t.pk = make(map[hashKey]int)
-	}
-	var errs []Error
-	if header == nil {
-		t.width = n
-		t.colField = make([]int, n)
-		for i := range t.fieldCol {
-			t.fieldCol[i], t.colField[i] = i, i
-		}
-	} else {
-		t.width = len(header)
-		t.colField = make([]int, len(header))
-		for i := range t.fieldCol {
-			t.fieldCol[i] = -1
-		}
-		labels := make([]string, len(header))
-		firstCol := map[string]int{}
-		for j, raw := range header {
-			t.colField[j] = -1
-			l := cleanLabel(raw)
-			labels[j] = l
-			if l == "" {
-				errs = append(errs, Error{Code: CodeBlankLabel, Row: 1, FieldNumber: j + 1, Message: msgBlankLabel(j + 1)})
-				continue
-			}
-			if first, dup := firstCol[l]; dup {
-				errs = append(errs, Error{Code: CodeDuplicateLabel, Row: 1, FieldNumber: j + 1, Value: l, Field: l,
-					Message: msgDuplicateLabel(l, j+1, first+1)})
-				labels[j] = ""
-				continue
-			}
-			firstCol[l] = j
-			if fi := s.FieldIndex(l); fi >= 0 {
-				t.fieldCol[fi], t.colField[j] = j, fi
-				labels[j] = ""
-			}
-		}
-		// Second pass: labels that match a field only when ignoring case.
-		for j, l := range labels {
-			if l == "" {
-				continue
-			}
-			mapped := false
-			for fi, f := range s.Fields {
-				if t.fieldCol[fi] < 0 && strings.EqualFold(l, f.Name) {
-					t.fieldCol[fi], t.colField[j] = j, fi
-					errs = append(errs, Error{Code: CodeIncorrectLabel, Row: 1, FieldNumber: j + 1, Field: f.Name, Value: l,
-						Message: msgIncorrectLabel(l, f.Name, j+1)})
-					mapped = true
-					break
-				}
-			}
-			if !mapped {
-				errs = append(errs, Error{Code: CodeExtraLabel, Row: 1, FieldNumber: j + 1, Value: l, Message: msgExtraLabel(l, j+1)})
-			}
-		}
-		for fi, f := range s.Fields {
-			if t.fieldCol[fi] < 0 {
-				errs = append(errs, Error{Code: CodeMissingLabel, Row: 1, Field: f.Name, Message: msgMissingLabel(f.Name)})
-			}
-		}
-	}
-	t.pkOK = len(s.pkIdx) > 0
-	for _, fi := range s.pkIdx {
-		if t.fieldCol[fi] < 0 {
-			t.pkOK = false
-		}
-	}
-	return t, errs
-}
-
 // Schema returns the schema the table validates against.
 func (t *Table) Schema() *Schema { return t.s }
 
@@ -183,6 +87,9 @@ func (t *Table) digest() hashKey {
 }
 
 func (t *Table) matchPattern(fi int, cf *compiledField, cell string) bool {
+	if fi < 0 {
+		return cf.pattern.MatchString(cell) // an array item: no memo
+	}
 	if cf.fastPattern != nil {
 		// Cheaper than a memo lookup.
 		return cf.fastPattern.match(cell)
@@ -244,6 +151,7 @@ func (t *Table) Row(row, line int, cells []string) (values []Value, errs []Error
 		errs = append(errs, Error{Code: CodeExtraCell, Row: row, Line: line, FieldNumber: col + 1, Value: cells[col],
 			Message: msgExtraCell(cells[col], col+1)})
 	}
+	errs = t.headerGaps(row, line, cells, errs)
 	pkComplete := t.pkOK
 	pkFirst, pkDup := 0, false // unique-table verdict for the primary key when pkUnique
 	for fi, cf := range t.s.compiled {
@@ -275,12 +183,15 @@ func (t *Table) Row(row, line int, cells []string) (values []Value, errs []Error
 		}
 		if !ok {
 			errs = append(errs, Error{Code: CodeTypeError, Row: row, Line: line, Field: cf.name, FieldNumber: col + 1,
-				Value: cell, Message: msgType(cf, cell)})
+				Value: cell, Message: msgTypeOrRange(cf, cell)})
 			pkComplete = pkComplete && !cf.inPK
 			continue
 		}
 		t.values[fi] = v
 		errs = t.checkConstraints(fi, cf, row, line, col, cell, v, errs)
+		if cf.item != nil {
+			errs = t.checkArrayItems(cf, row, line, col, v, errs)
+		}
 		if cf.unique {
 			t.key = appendKey(t.key[:0], v)
 			d := t.digest()
@@ -319,7 +230,29 @@ func (t *Table) Row(row, line int, cells []string) (values []Value, errs []Error
 				FieldNumber: t.fieldCol[first0] + 1, Value: shown, Message: msgPrimaryKey(t.s.PrimaryKey, shown, first)})
 		}
 	}
+	if len(t.fks) > 0 {
+		errs = t.checkForeignKeys(row, line, cells, errs)
+	}
 	return t.values, errs
+}
+
+// headerGaps reports what the header makes missing in a row: the cells of
+// the columns a short row lacks that no field reads (those of fields are
+// reported with their field), and the value of each required field the
+// header has no column for.
+func (t *Table) headerGaps(row, line int, cells []string, errs []Error) []Error {
+	for col := len(cells); col < t.width && t.labels != nil; col++ {
+		if t.colField[col] < 0 {
+			errs = append(errs, Error{Code: CodeMissingCell, Row: row, Line: line, FieldNumber: col + 1,
+				Message: msgMissingColumnCell(t.labels[col], col+1)})
+		}
+	}
+	for _, fi := range t.absentRequired {
+		name := t.s.Fields[fi].Name
+		errs = append(errs, Error{Code: CodeConstraintError, Row: row, Line: line, Field: name,
+			Constraint: "required", Message: msgAbsentRequired(name)})
+	}
+	return errs
 }
 
 // checkConstraints applies length, pattern, enum and bound constraints to a
