@@ -41,10 +41,19 @@ demo: build
 docs: build
 	./$(BIN) connectors --markdown > docs/connectors.md
 
-# Throughput and peak memory of validation + publication against DuckDB's
-# own CSV to Parquet on the same generated file, in the same run.
+# What users run, against DuckDB in the same run: `ligerdata run` end to end
+# (first release, 1 % of rows changed, unchanged) on generated files served on
+# 127.0.0.1, then validation + publication called as a library, then the
+# site under load. About 15 minutes on 2 idle cores with the default sizes;
+# BENCH_ROWS=200000 make bench takes about 2. BENCH_REPEAT runs each
+# measurement several times and prints medians.
+BENCH_ROWS   ?= 1000000,5000000
+BENCH_REPEAT ?= 1
+comma := ,
 bench: build
-	$(GO) run ./bench/publishbench -rows 1000000
+	$(GO) run ./bench/runbench -rows $(BENCH_ROWS) -repeat $(BENCH_REPEAT)
+	$(GO) run ./bench/publishbench -rows $(firstword $(subst $(comma), ,$(BENCH_ROWS)))
+	$(GO) run ./bench/sitebench -datasets 500 -releases 20 -conns 50 -duration 5s
 
 # A short run of every fuzz target (FUZZTIME=1m make fuzz for longer).
 FUZZTIME ?= 15s
