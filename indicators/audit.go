@@ -19,7 +19,7 @@ func (d *duck) runAudits(ctx context.Context, def *Definition) ([]AuditResult, e
 	for _, a := range def.Audits {
 		r, err := d.audit(ctx, a)
 		if err != nil {
-			return out, fmt.Errorf("audit %s : %s", a.label(), withoutPosition(err))
+			return out, fmt.Errorf("audit %s : %s", a.Label(), withoutPosition(err))
 		}
 		out = append(out, r)
 	}
@@ -27,7 +27,7 @@ func (d *duck) runAudits(ctx context.Context, def *Definition) ([]AuditResult, e
 }
 
 func (d *duck) audit(ctx context.Context, a Audit) (AuditResult, error) {
-	r := AuditResult{Check: a.Check, Label: a.label()}
+	r := AuditResult{Check: a.Check, Label: a.Label()}
 	switch a.Check {
 	case "not_null":
 		var empty []string
@@ -115,8 +115,9 @@ func (d *duck) count(ctx context.Context, query string) (int64, error) {
 	return n, err
 }
 
-// label names the audit in French.
-func (a Audit) label() string {
+// Label names the audit in French (run manifests, dashboard, the
+// indicator's page).
+func (a Audit) Label() string {
 	switch a.Check {
 	case "not_null":
 		return "valeurs renseignées (" + strings.Join(a.Fields, ", ") + ")"

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"io/fs"
 	"net/http"
+	"path/filepath"
 	"strings"
 
 	"github.com/ligerdata/ligerdata/indicators"
+	"github.com/ligerdata/ligerdata/internal/store"
 	"github.com/ligerdata/ligerdata/output"
 )
 
@@ -52,7 +54,11 @@ type indicatorPage struct {
 	Inputs      inputTable
 	References  inputTable
 	Audits      []auditView
-	Files       []fileLink
+	// RunNotice says what the last computation did when it published
+	// nothing (unchanged, blocked by an audit, failed).
+	RunNotice string
+	RunFailed bool
+	Files     []fileLink
 }
 
 // inputTable is the input releases of one kind (datasets or reference
@@ -116,7 +122,9 @@ func (s *site) indicator(w http.ResponseWriter, r *http.Request) {
 		s.addProvenance(&page, def, rel)
 		page.Files = s.releaseFiles(itree, def.ID, rel)
 	}
-	page.Audits = auditViews(def, page.Published)
+	last := s.lastRun(def.ID)
+	page.RunNotice, page.RunFailed = runNotice(last)
+	page.Audits = auditViews(def, page.Published, last)
 	s.render(w, r, http.StatusOK, "indicator.html", page)
 }
 
@@ -189,45 +197,76 @@ func granularityText(levels []string) string {
 	return strings.Join(out, ", ")
 }
 
-// auditViews describes the declared audits in French. A published
-// release passed all of them (a failed audit blocks publication).
-func auditViews(def *indicators.Definition, published bool) []auditView {
+// lastRun is the newest computation of an indicator recorded in the store,
+// nil when the site has no store or none was recorded.
+func (s *site) lastRun(id string) *indicators.RunManifest {
+	if s.storeDir == "" {
+		return nil
+	}
+	root, err := filepath.Abs(s.storeDir)
+	if err != nil {
+		return nil
+	}
+	runs, err := indicators.Runs(&store.Store{Root: root}, id, 1)
+	if err != nil || len(runs) == 0 {
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			s.log.Warn("read indicator runs", "indicator", id, "err", err)
+		}
+		return nil
+	}
+	return runs[0]
+}
+
+// runNotice says in French what the last computation did when it did not
+// publish a new release.
+func runNotice(m *indicators.RunManifest) (string, bool) {
+	if m == nil {
+		return "", false
+	}
+	when := frenchDateTime(m.Started)
+	switch m.Outcome {
+	case indicators.OutcomeAuditFailed:
+		return "Le dernier calcul, le " + when + ", a été bloqué par une vérification : la version publiée précédente reste en ligne.", true
+	case indicators.OutcomeFailed:
+		msg := "Le dernier calcul, le " + when + ", a échoué : la version publiée précédente reste en ligne."
+		if m.Error != "" {
+			msg += " Cause : " + m.Error
+		}
+		return msg, true
+	case indicators.OutcomeUnchanged:
+		return "Dernier calcul le " + when + " : définition et données d'entrée inchangées, la version publiée reste à jour.", false
+	}
+	return "", false
+}
+
+// auditViews lists the declared audits with the verdicts of the last
+// computation that ran them; without one, a published release passed all
+// of them (a failed audit blocks publication).
+func auditViews(def *indicators.Definition, published bool, last *indicators.RunManifest) []auditView {
+	results := map[string]indicators.AuditResult{}
+	if last != nil {
+		for _, r := range last.Audits {
+			results[r.Label] = r
+		}
+	}
 	var out []auditView
 	for _, a := range def.Audits {
-		v := auditView{Check: a.Check, Rule: auditRule(a), Verdict: "pas encore vérifiée"}
-		if published {
+		v := auditView{Check: a.Check, Rule: a.Label(), Verdict: "pas encore vérifiée"}
+		if r, ok := results[a.Label()]; ok {
+			v.Verdict, v.Failed = "réussie", !r.Passed
+			if !r.Passed {
+				v.Verdict = "échouée"
+			}
+			if r.Detail != "" {
+				v.Verdict += " : " + r.Detail
+			}
+			v.Verdict += " (calcul du " + frenchDateTime(last.Started) + ")"
+		} else if published {
 			v.Verdict = "réussie pour la version publiée"
 		}
 		out = append(out, v)
 	}
 	return out
-}
-
-// auditRule says what an audit checks, in French.
-func auditRule(a indicators.Audit) string {
-	fields := strings.Join(a.Fields, ", ")
-	switch a.Check {
-	case "not_null":
-		return "aucune valeur manquante dans : " + fields
-	case "unique":
-		return "pas deux lignes avec les mêmes valeurs de : " + fields
-	case "range":
-		switch {
-		case a.Min != nil && a.Max != nil:
-			return a.Field + " entre " + frenchNumber(*a.Min) + " et " + frenchNumber(*a.Max)
-		case a.Min != nil:
-			return a.Field + " supérieur ou égal à " + frenchNumber(*a.Min)
-		case a.Max != nil:
-			return a.Field + " inférieur ou égal à " + frenchNumber(*a.Max)
-		}
-		return a.Field + " dans les bornes déclarées"
-	case "share":
-		return a.Field + " est une part, entre 0 et 1"
-	case "total":
-		return "la somme de " + a.Field + " sur les lignes où " + a.Where +
-			" égale le nombre de lignes de la dernière version de " + a.EqualsCountOf
-	}
-	return a.Check
 }
 
 // indicatorsIndex is the data of /indicateurs/.

@@ -12,6 +12,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/ligerdata/ligerdata/indicators"
+	"github.com/ligerdata/ligerdata/internal/store"
 )
 
 func get(t *testing.T, h http.Handler, target string) (int, string) {
@@ -210,7 +214,7 @@ func TestIndicatorPage(t *testing.T) {
 		`<a href="/jeux-de-donnees/communes-pays-de-la-loire">communes-pays-de-la-loire</a>`,
 		"<td>2023</td>",
 		// Audits.
-		"aucune valeur manquante dans : niveau, code, valeur", "valeur supérieur ou égal à 0", "réussie pour la version publiée",
+		"<td>valeurs renseignées (niveau, code, valeur)</td><td>réussie pour la version publiée</td>", "valeur au moins 0",
 		// The indicator's own files.
 		`href="/indicators/`+repLieux+`/`+repIndRelease+`/data.csv" download>data.csv</a>`,
 		`href="/indicators/`+repLieux+`/`+repIndRelease+`/provenance.json" download>provenance.json</a>`,
@@ -317,4 +321,51 @@ func TestTerritoriesOrder(t *testing.T) {
 	if got := strings.Join(keys, " "); got != "region-52 departement-44 departement-85 epci-1 epci-2" {
 		t.Errorf("territories = %s", got)
 	}
+}
+
+func TestIndicatorPageShowsTheLastComputation(t *testing.T) {
+	fx := writeReportFixture(t)
+	storeDir := t.TempDir()
+	st, err := store.Open(storeDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A later computation was blocked by the range audit.
+	started := repComputed.Add(24 * time.Hour) // 2 December, 06:00 in Paris
+	m := indicators.RunManifest{
+		Indicator: repLieux, RunID: "20261202T050000Z-0001", Started: started, Outcome: indicators.OutcomeAuditFailed,
+		Audits: []indicators.AuditResult{
+			{Check: "not_null", Label: fx.Defs[0].Audits[0].Label(), Passed: true, Detail: "aucune valeur manquante"},
+			{Check: "range", Label: fx.Defs[0].Audits[1].Label(), Passed: false, Detail: "2 lignes hors de l'intervalle"},
+		},
+	}
+	if fx.Defs[0].ID != repLieux {
+		t.Fatalf("first definition is %s", fx.Defs[0].ID)
+	}
+	if err := st.SaveRun(indicators.RunKey(repLieux), m.RunID, m); err != nil {
+		t.Fatal(err)
+	}
+	log, _ := testLogger(t)
+	h, err := New(Options{PublicDir: fx.Public, StoreDir: storeDir, Indicators: fx.Defs, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, page := get(t, h, "/indicateurs/"+repLieux)
+	mustContain(t, page, "last computation",
+		`<p class="run-error">Le dernier calcul, le 2 décembre 2026 à 6 h 00, a été bloqué par une vérification : la version publiée précédente reste en ligne.</p>`,
+		`<td>`+template.HTMLEscapeString(fx.Defs[0].Audits[0].Label())+`</td><td>réussie : aucune valeur manquante (calcul du 2 décembre 2026 à 6 h 00)</td>`,
+		`<td class="run-error">échouée : 2 lignes hors de l&#39;intervalle (calcul du 2 décembre 2026 à 6 h 00)</td>`,
+		// The published release is still the one shown.
+		"<code>"+repIndRelease+"</code>",
+	)
+	// Not cached: a new computation shows at once.
+	m.RunID, m.Outcome, m.Audits = "20261203T050000Z-0002", indicators.OutcomeUnchanged, nil
+	m.Started = started.Add(24 * time.Hour)
+	if err := st.SaveRun(indicators.RunKey(repLieux), m.RunID, m); err != nil {
+		t.Fatal(err)
+	}
+	_, page = get(t, h, "/indicateurs/"+repLieux)
+	mustContain(t, page, "unchanged run",
+		"Dernier calcul le 3 décembre 2026 à 6 h 00 : définition et données d&#39;entrée inchangées",
+		"réussie pour la version publiée")
 }

@@ -206,7 +206,9 @@ func (s *site) reportRoutes() {
 	s.mux.HandleFunc("GET /rapports/{$}", s.cache.wrap(s.reportsIndex))
 	s.mux.HandleFunc("GET /rapports/{theme}", s.cache.wrap(s.report))
 	s.mux.HandleFunc("GET /indicateurs/{$}", s.cache.wrap(s.indicatorsList))
-	s.mux.HandleFunc("GET /indicateurs/{id}", s.cache.wrap(s.indicator))
+	// The indicator's page also shows the last computation, which the
+	// store records even when it publishes nothing: not cached.
+	s.mux.HandleFunc("GET /indicateurs/{id}", s.indicator)
 	s.mux.HandleFunc("GET /"+string(output.CollectionIndicators)+"/{dataset}/{release}/{file}", s.indicatorDownload)
 }
 
