@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"reflect"
@@ -165,9 +166,31 @@ func (l *Loader) LoadAll(fsys fs.FS) ([]*Definition, error) {
 	return defs, nil
 }
 
+// readLimited reads a file of fsys, refusing one larger than limit bytes.
+func readLimited(fsys fs.FS, name string, limit int64) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s: file larger than %d KiB: not a pipeline definition", name, limit>>10)
+	}
+	return data, nil
+}
+
+// MaxDefinitionSize bounds a definition file: a pipeline fits in a few
+// kilobytes, and a huge file would only make the loader and the YAML parser
+// hold it all in memory.
+const MaxDefinitionSize = 1 << 20
+
 // Load reads and checks one definition file of fsys.
 func (l *Loader) Load(fsys fs.FS, name string) (*Definition, error) {
-	data, err := fs.ReadFile(fsys, name)
+	data, err := readLimited(fsys, name, MaxDefinitionSize)
 	if err != nil {
 		return nil, err
 	}

@@ -350,6 +350,11 @@ func ReadCSV(ctx context.Context, r io.Reader, d Dialect, s *Schema, fn func(Row
 		sum.ErrorsByCode[e.Code]++
 		return sum, nil
 	}
+	if head, _ := cr.br.Peek(sniffLen); len(head) > 0 {
+		if found := SniffEncoding(head); found != "" {
+			return headerError(Error{Code: CodeEncodingError, Row: 1, Line: 1, Value: found, Message: msgFileEncoding(found)})
+		}
+	}
 	row := 0
 	var table *Table
 	if d.Header {
@@ -362,7 +367,7 @@ func ReadCSV(ctx context.Context, r io.Reader, d Dialect, s *Schema, fn func(Row
 		case reason != "":
 			return headerError(Error{Code: CodeSourceError, Row: 1, Line: start, Message: msgSource(reason)})
 		case bad:
-			return headerError(Error{Code: CodeEncodingError, Row: 1, Line: start, Message: msgEncoding()})
+			return headerError(Error{Code: CodeEncodingError, Row: 1, Line: start, Message: msgEncoding(legacyEncoding)})
 		}
 		header := append([]string(nil), cells...)
 		var herrs []Error
@@ -401,7 +406,7 @@ func ReadCSV(ctx context.Context, r io.Reader, d Dialect, s *Schema, fn func(Row
 		case bad:
 			clear(table.values)
 			res.Values = table.values
-			errBuf[0] = Error{Code: CodeEncodingError, Row: row, Line: start, Message: msgEncoding()}
+			errBuf[0] = Error{Code: CodeEncodingError, Row: row, Line: start, Message: msgEncoding(legacyEncoding)}
 			res.Errors = errBuf[:]
 		default:
 			res.Values, res.Errors = table.Row(row, start, cells)

@@ -175,8 +175,15 @@ func msgIncorrectLabel(label, field string, col int) string {
 	return fmt.Sprintf("La colonne %s (colonne %d) devrait s'appeler %s, nom exact du champ dans le schéma.", quote(label), col, quote(field))
 }
 
-func msgEncoding() string {
+func msgEncoding(guess string) string {
+	if guess != "" {
+		return "La ligne contient des caractères qui ne sont pas de l'UTF-8 valide (encodage probable : " + guess + ") : le fichier doit être encodé en UTF-8."
+	}
 	return "La ligne contient des caractères qui ne sont pas de l'UTF-8 valide : le fichier doit être encodé en UTF-8."
+}
+
+func msgFileEncoding(found string) string {
+	return "Le fichier n'est pas du texte UTF-8 : " + found + ". Enregistrez-le en CSV encodé en UTF-8."
 }
 
 func msgSource(reason string) string {

@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"regexp"
@@ -258,6 +259,26 @@ var ErrUnknownSchema = errors.New("unknown schema")
 
 var schemaNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 
+// MaxDescriptorSize bounds a schema file read by Load (the largest schema of
+// schema.data.gouv.fr is under 200 KiB).
+const MaxDescriptorSize = 4 << 20
+
+func readDescriptor(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxDescriptorSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxDescriptorSize {
+		return nil, fmt.Errorf("file larger than %d MiB: not a Table Schema", MaxDescriptorSize>>20)
+	}
+	return data, nil
+}
+
 // Load returns the embedded schema of that name (see Names), or else parses
 // the descriptor file at that path.
 func Load(nameOrPath string) (*Schema, error) {
@@ -271,7 +292,7 @@ func Load(nameOrPath string) (*Schema, error) {
 			return s, nil
 		}
 	}
-	data, err := os.ReadFile(nameOrPath)
+	data, err := readDescriptor(nameOrPath)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("schemas: load %s: %w (embedded: %s)", nameOrPath, ErrUnknownSchema, strings.Join(Names(), ", "))

@@ -282,6 +282,9 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	all := append(append([]schemas.Error{}, sum.HeaderErrors...), listed...)
 	valid := len(all) == 0 && sum.Invalid == 0
+	if len(all) > *maxErrors {
+		all = all[:max(*maxErrors, 0)]
+	}
 	if c.json {
 		printJSON(stdout, map[string]any{
 			"valid":          valid,
@@ -295,12 +298,12 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		})
 	} else {
 		for _, e := range all {
-			fmt.Fprintf(stdout, "%s:%d: [%s] %s\n", files[0], max(e.Line, e.Row), e.Code, e.Message)
+			fmt.Fprintf(stdout, "%s:%d: [%s] %s\n", termSafe(files[0]), max(e.Line, e.Row), e.Code, termSafe(e.Message))
 		}
 		if valid {
-			fmt.Fprintf(stdout, "%s : valide (%d lignes, schéma %s)\n", files[0], sum.Read, s.Name)
+			fmt.Fprintf(stdout, "%s : valide (%d lignes, schéma %s)\n", termSafe(files[0]), sum.Read, s.Name)
 		} else {
-			fmt.Fprintf(stdout, "%s : invalide — %d lignes lues, %d valides, %d invalides\n", files[0], sum.Read, sum.Valid, sum.Invalid)
+			fmt.Fprintf(stdout, "%s : invalide — %d lignes lues, %d valides, %d invalides\n", termSafe(files[0]), sum.Read, sum.Valid, sum.Invalid)
 		}
 	}
 	if !valid {

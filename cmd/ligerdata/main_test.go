@@ -342,3 +342,40 @@ func TestRunsOnUnchangedRecordingsAreUnchanged(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateNotTextAndTerminal(t *testing.T) {
+	dir := t.TempDir()
+	schema := filepath.Join(dir, "s.json")
+	if err := os.WriteFile(schema, []byte(`{"fields":[{"name":"a","constraints":{"pattern":"[a-z]+"}},{"name":"b"},{"name":"c"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// UTF-16 LE with BOM: "a,b,c\n" as Excel's « texte Unicode » writes it.
+	utf16 := write("utf16.csv", "\xff\xfea\x00,\x00b\x00,\x00c\x00\n\x00")
+	code, out, _ := runCmd(t, "validate", "--schema", schema, utf16)
+	if code != exitFailed || !strings.Contains(out, "[encoding-error]") || !strings.Contains(out, "UTF-16") {
+		t.Errorf("UTF-16 file: exit %d\n%s", code, out)
+	}
+
+	// A value with an escape sequence and a carriage return is shown
+	// escaped, never sent to the terminal as is.
+	evil := write("evil.csv", "a,b,c\n\"x\x1b[2J\rY\",1,2\n")
+	_, out, _ = runCmd(t, "validate", "--schema", schema, evil)
+	if strings.ContainsAny(out, "\x1b\r") || !strings.Contains(out, `\x1b[2J\x0dY`) {
+		t.Errorf("control characters reach the terminal: %q", out)
+	}
+
+	// --max-errors bounds header errors too: 3 missing labels, 2 extra
+	// labels, listed at most 2.
+	many := write("many.csv", "x,y\n")
+	_, out, _ = runCmd(t, "validate", "--schema", schema, many, "--max-errors", "2")
+	if n := strings.Count(out, "-label]"); n != 2 {
+		t.Errorf("%d header errors listed with --max-errors 2:\n%s", n, out)
+	}
+}
