@@ -1,71 +1,45 @@
 package indicators_test
 
 import (
-	"database/sql"
-	"fmt"
-	"path/filepath"
-	"strings"
+	"context"
 	"testing"
-
-	_ "github.com/duckdb/duckdb-go/v2"
+	"time"
 
 	"github.com/ligerdata/ligerdata/indicators"
+	"github.com/ligerdata/ligerdata/internal/store"
 	"github.com/ligerdata/ligerdata/output"
 )
 
-// compute runs the indicator's query over the latest releases under
-// publicDir, each input a view on its release's data.parquet, and returns
-// the rows by column name.
-func compute(t *testing.T, publicDir string, def *indicators.Definition) []row {
+// compute computes the indicator with the engine over the fixture releases
+// of st, as `ligerdata indicators` does (the query in DuckDB, the audits,
+// the schema validation, the release), fails the test unless a release was
+// published, and returns the published rows by column name.
+func compute(t *testing.T, st *store.Store, def *indicators.Definition) []row {
 	t.Helper()
-	db, err := sql.Open("duckdb", "")
+	e := &indicators.Engine{
+		Store:  st,
+		DuckDB: indicators.Config{MemoryLimit: "256MB", Threads: 1},
+		Catalog: output.CatalogMeta{Title: "Catalogue de test", Publisher: "Région Pays de la Loire",
+			BaseURL: "https://data.example.org", Language: "fr", License: "etalab-2.0"},
+		Now: func() time.Time { return time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC) },
+	}
+	m, err := e.Compute(context.Background(), def)
+	if err != nil || m.Outcome != indicators.OutcomeComputed {
+		for _, a := range m.Audits {
+			t.Logf("audit %s: passed %v: %s", a.Label, a.Passed, a.Detail)
+		}
+		t.Fatalf("%s: outcome %s: %v", def.ID, m.Outcome, err)
+	}
+	_, rows, err := indicators.ReadLatest(st.PublicDir(), def)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
-	for _, id := range def.Inputs.All() {
-		rel, err := output.CollectionDatasets.Latest(publicDir, id)
-		if err != nil {
-			t.Fatalf("input %s: %v", id, err)
+	out := make([]row, len(rows))
+	for i, r := range rows {
+		out[i] = row{}
+		for j, f := range def.TableSchema.Fields {
+			out[i][f.Name] = r[j]
 		}
-		dir, err := output.CollectionDatasets.ReleaseDir(publicDir, id, rel)
-		if err != nil {
-			t.Fatal(err)
-		}
-		path := filepath.Join(dir, output.FileParquet)
-		q := fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM read_parquet('%s')", indicators.ViewName(id), strings.ReplaceAll(path, "'", "''"))
-		if _, err := db.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	rows, err := db.Query(def.SQL)
-	if err != nil {
-		t.Fatalf("%s: %v", def.SQLFile, err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []row
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		r := row{}
-		for i, c := range cols {
-			r[c] = vals[i]
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatalf("%s: %v", def.SQLFile, err)
 	}
 	return out
 }

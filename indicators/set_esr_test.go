@@ -33,7 +33,7 @@ docid,hal_id,title,doc_type,publication_year,structures,url,open_access,modified
 }
 
 func TestHal(t *testing.T) {
-	public := publishAll(t, publications)
+	st := publishAll(t, publications)
 	const nantes, angers, centrale = "Nantes Université", "Université d'Angers", "École Centrale de Nantes"
 	for _, tc := range []struct {
 		id   string
@@ -65,7 +65,96 @@ func TestHal(t *testing.T) {
 	} {
 		t.Run(tc.id, func(t *testing.T) {
 			def := embeddedDef(t, tc.id)
-			compare(t, def, compute(t, public, def), tc.want)
+			compare(t, def, compute(t, st, def), tc.want)
 		})
 	}
+}
+
+// etudiants: commune-level headcounts of the atlas, by sex.
+//
+//	commune         year     regroupement  Feminin  Masculin
+//	Nantes 44109    2022-23  TOTAL             100        80   = 180
+//	Nantes 44109    2022-23  UNIV               50        30   =  80
+//	Nantes 44109    2023-24  TOTAL             110        90   = 200
+//	Nantes 44109    2023-24  UNIV               55        35   =  90
+//	Angers 49007    2022-23  TOTAL              60         —   =  60 (incomplete)
+//	Angers 49007    2023-24  TOTAL              70        50   = 120
+//	Carquefou 44026 2023-24  TOTAL              10        10   =  20 (no 2022-23)
+
+var etudiants = fixture{
+	dataset: "esr-effectifs-etudiants",
+	schema:  "effectifs-etudiants",
+	release: "20250901T000000Z-0005",
+	csv: `
+annee_universitaire,rentree,niveau_geographique,geo_id,geo_nom,regroupement,sexe_de_l_etudiant,effectif
+2022-23,2022,Commune,44109,Nantes,TOTAL,Feminin,100
+2022-23,2022,Commune,44109,Nantes,TOTAL,Masculin,80
+2022-23,2022,Commune,44109,Nantes,UNIV,Feminin,50
+2022-23,2022,Commune,44109,Nantes,UNIV,Masculin,30
+2023-24,2023,Commune,44109,Nantes,TOTAL,Feminin,110
+2023-24,2023,Commune,44109,Nantes,TOTAL,Masculin,90
+2023-24,2023,Commune,44109,Nantes,UNIV,Feminin,55
+2023-24,2023,Commune,44109,Nantes,UNIV,Masculin,35
+2022-23,2022,Commune,49007,Angers,TOTAL,Feminin,60
+2023-24,2023,Commune,49007,Angers,TOTAL,Feminin,70
+2023-24,2023,Commune,49007,Angers,TOTAL,Masculin,50
+2023-24,2023,Commune,44026,Carquefou,TOTAL,Feminin,10
+2023-24,2023,Commune,44026,Carquefou,TOTAL,Masculin,10
+`,
+}
+
+func TestEtudiantsEffectifs(t *testing.T) {
+	def := embeddedDef(t, "etudiants-effectifs")
+	got := compute(t, publishAll(t, communes, etudiants), def)
+	// Sums over both sexes, incomplete cells included as they are. Rows:
+	// communes 7 (Nantes 4, Angers 2, Carquefou 1), EPCI 6 (4 + 2),
+	// départements 6 (4 + 2), région 4 = 23, all listed.
+	const univ = "Universités"
+	want := expectation{total: 23, rows: []row{
+		// communes
+		{"niveau": "commune", "code": "44109", "libelle": "Nantes", "periode": "2022-23", "dimension": "Ensemble", "valeur": 180},
+		{"niveau": "commune", "code": "44109", "periode": "2022-23", "dimension": univ, "valeur": 80},
+		{"niveau": "commune", "code": "44109", "periode": "2023-24", "dimension": "Ensemble", "valeur": 200},
+		{"niveau": "commune", "code": "44109", "periode": "2023-24", "dimension": univ, "valeur": 90},
+		{"niveau": "commune", "code": "49007", "periode": "2022-23", "dimension": "Ensemble", "valeur": 60},
+		{"niveau": "commune", "code": "49007", "periode": "2023-24", "dimension": "Ensemble", "valeur": 120},
+		{"niveau": "commune", "code": "44026", "periode": "2023-24", "dimension": "Ensemble", "valeur": 20},
+		// Nantes Métropole (Nantes + Carquefou): 180; 200 + 20 = 220; UNIV 80, 90.
+		{"niveau": "epci", "code": "244400404", "periode": "2022-23", "dimension": "Ensemble", "valeur": 180},
+		{"niveau": "epci", "code": "244400404", "periode": "2023-24", "dimension": "Ensemble", "valeur": 220},
+		{"niveau": "epci", "code": "244400404", "periode": "2023-24", "dimension": univ, "valeur": 90},
+		{"niveau": "epci", "code": "244400404", "periode": "2022-23", "dimension": univ, "valeur": 80},
+		// Angers Loire Métropole: 60; 120.
+		{"niveau": "epci", "code": "244900015", "periode": "2022-23", "dimension": "Ensemble", "valeur": 60},
+		{"niveau": "epci", "code": "244900015", "periode": "2023-24", "dimension": "Ensemble", "valeur": 120},
+		// 44 = Nantes Métropole here; 49 = Angers.
+		{"niveau": "departement", "code": "44", "periode": "2022-23", "dimension": "Ensemble", "valeur": 180},
+		{"niveau": "departement", "code": "44", "periode": "2023-24", "dimension": "Ensemble", "valeur": 220},
+		{"niveau": "departement", "code": "49", "periode": "2023-24", "dimension": "Ensemble", "valeur": 120},
+		// région: 180 + 60 = 240; 220 + 120 = 340.
+		{"niveau": "region", "code": "52", "periode": "2022-23", "dimension": "Ensemble", "valeur": 240},
+		{"niveau": "region", "code": "52", "periode": "2023-24", "dimension": "Ensemble", "valeur": 340},
+		{"niveau": "departement", "code": "44", "periode": "2022-23", "dimension": univ, "valeur": 80},
+		{"niveau": "departement", "code": "44", "periode": "2023-24", "dimension": univ, "valeur": 90},
+		{"niveau": "departement", "code": "49", "periode": "2022-23", "dimension": "Ensemble", "valeur": 60},
+		{"niveau": "region", "code": "52", "periode": "2022-23", "dimension": univ, "valeur": 80},
+		{"niveau": "region", "code": "52", "periode": "2023-24", "dimension": univ, "valeur": 90},
+	}}
+	compare(t, def, got, want)
+}
+
+func TestEtudiantsEvolution(t *testing.T) {
+	def := embeddedDef(t, "etudiants-evolution")
+	got := compute(t, publishAll(t, communes, etudiants), def)
+	// Complete in both years: Nantes TOTAL (180 → 200) and UNIV (80 → 90).
+	// Angers 2022-23 lacks a sex (left out), Carquefou has no 2022-23.
+	// Growth: 200 / 180 − 1 = 1/9; 90 / 80 − 1 = 0.125. Same figures for
+	// Nantes Métropole, 44 and the région; none for 49.
+	want := expectation{total: 6}
+	for _, t := range [][2]string{{"epci", "244400404"}, {"departement", "44"}, {"region", "52"}} {
+		want.rows = append(want.rows,
+			row{"niveau": t[0], "code": t[1], "periode": "2023-24", "dimension": "Ensemble", "valeur": 1.0 / 9, "effectif": 200, "effectif_annee_precedente": 180},
+			row{"niveau": t[0], "code": t[1], "periode": "2023-24", "dimension": "Universités", "valeur": 0.125, "effectif": 90, "effectif_annee_precedente": 80})
+	}
+	compare(t, def, got, want)
 }

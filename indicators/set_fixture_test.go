@@ -8,13 +8,13 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"os"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ligerdata/ligerdata/indicators"
+	"github.com/ligerdata/ligerdata/internal/store"
 	"github.com/ligerdata/ligerdata/output"
 	"github.com/ligerdata/ligerdata/schemas"
 )
@@ -225,33 +225,27 @@ func zeroValeur(r row) error {
 // 20 000; région = 45 000; Nantes Métropole = 24 000.
 var communes = fixture{
 	dataset: "communes-pays-de-la-loire",
-	schema:  "testdata/communes-stand-in.json",
+	schema:  "communes-pays-de-la-loire",
 	release: "20250101T000000Z-0000",
 	csv: `
-code_insee,nom,code_departement,nom_departement,siren_epci,nom_epci,population,population_annee,rural
-44109,Nantes,44,Loire-Atlantique,244400404,Nantes Métropole,20000,2022,false
-44026,Carquefou,44,Loire-Atlantique,244400404,Nantes Métropole,4000,2022,false
-44001,Abbaretz,44,Loire-Atlantique,244400537,CC de Nozay,1000,2022,true
-49007,Angers,49,Maine-et-Loire,244900015,Angers Loire Métropole,15000,2022,false
-49002,Bourg-Rural,49,Maine-et-Loire,200071876,CC du Bocage,5000,2022,true
+code_insee,nom,code_departement,nom_departement,siren_epci,nom_epci,population,population_annee,rural,classe_rurale,definition_rurale
+44109,Nantes,44,Loire-Atlantique,244400404,Nantes Métropole,20000,2022,false,urbaine,fixture
+44026,Carquefou,44,Loire-Atlantique,244400404,Nantes Métropole,4000,2022,false,urbaine,fixture
+44001,Abbaretz,44,Loire-Atlantique,244400537,CC de Nozay,1000,2022,true,rurale,fixture
+49007,Angers,49,Maine-et-Loire,244900015,Angers Loire Métropole,15000,2022,false,urbaine,fixture
+49002,Bourg-Rural,49,Maine-et-Loire,200071876,CC du Bocage,5000,2022,true,rurale,fixture
 `,
 }
 
-func publishAll(t *testing.T, fs ...fixture) string {
+// publishAll publishes the fixtures in a new store and returns it.
+func publishAll(t *testing.T, fs ...fixture) *store.Store {
 	t.Helper()
-	public := tempPublic(t)
-	for _, f := range fs {
-		publish(t, public, f)
-	}
-	return public
-}
-
-// tempPublic returns a fresh public folder.
-func tempPublic(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	st, err := store.Open(t.TempDir())
+	if err != nil {
 		t.Fatal(err)
 	}
-	return dir
+	for _, f := range fs {
+		publish(t, st.PublicDir(), f)
+	}
+	return st
 }

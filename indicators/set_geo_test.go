@@ -32,7 +32,7 @@ g5,Routes,dataset,,transportation,etalab-1.0,,,,,,
 }
 
 func TestGeopalFiches(t *testing.T) {
-	public := publishAll(t, fiches)
+	st := publishAll(t, fiches)
 	for _, tc := range []struct {
 		id   string
 		want expectation
@@ -89,7 +89,7 @@ func TestGeopalFiches(t *testing.T) {
 	} {
 		t.Run(tc.id, func(t *testing.T) {
 			def := embeddedDef(t, tc.id)
-			compare(t, def, compute(t, public, def), tc.want)
+			compare(t, def, compute(t, st, def), tc.want)
 		})
 	}
 }
