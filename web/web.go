@@ -180,7 +180,7 @@ func New(opts Options) (http.Handler, error) {
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /static/style.css", s.style)
 	s.mux.HandleFunc("/", s.fallback)
-	return s, nil
+	return forReusers(s), nil
 }
 
 func (s *site) parseTemplates() error {

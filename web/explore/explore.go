@@ -190,8 +190,10 @@ func answerHeaders(w http.ResponseWriter, r *http.Request, d *Dataset) bool {
 	} else {
 		hd.Set("Cache-Control", "public, max-age=300")
 	}
+	// Weak comparison: a compressed answer carries the tag as W/"…".
 	for _, t := range strings.Split(r.Header.Get("If-None-Match"), ",") {
-		if strings.TrimSpace(t) == tag || strings.TrimSpace(t) == "*" {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == tag || t == "*" {
 			w.WriteHeader(http.StatusNotModified)
 			return true
 		}
