@@ -158,3 +158,46 @@ func TestEtudiantsEvolution(t *testing.T) {
 	}
 	compare(t, def, got, want)
 }
+
+// insertion: rows of the master's employment survey (taux in %).
+//
+//	year  university (UAI)             discipline                 situation  answers  rate
+//	2020  Angers 0490970N              disc02 Droit               30 mois        100    90
+//	2020  Angers                       disc04 Gestion             30 mois        300    80
+//	2020  Angers                       disc01 Ensemble DEG        30 mois        400  82.5  (aggregate: left out)
+//	2020  Angers                       disc16 Informatique        18 mois         50    99  (18 months: left out)
+//	2020  Angers                       disc13 SVT                 30 mois         20    ns  (secret: left out)
+//	2020  Le Mans 0720916E             disc16 Informatique        30 mois        200    95
+//	2021  Le Mans (Le Mans Université) disc16 Informatique        30 mois        100    85
+var insertion = fixture{
+	dataset: "esr-insertion-professionnelle-master",
+	schema:  "insertion-professionnelle-master",
+	release: "20251001T000000Z-0006",
+	csv: `
+annee,diplome,numero_de_l_etablissement,etablissement,etablissementactuel,code_de_l_academie,academie,code_du_domaine,code_de_la_discipline,discipline,situation,nombre_de_reponses,taux_dinsertion
+2020,MASTER LMD,0490970N,Angers,Université d'Angers,A17,Nantes,DEG,disc02,Droit,30 mois après le diplôme,100,90
+2020,MASTER LMD,0490970N,Angers,Université d'Angers,A17,Nantes,DEG,disc04,Gestion,30 mois après le diplôme,300,80
+2020,MASTER LMD,0490970N,Angers,Université d'Angers,A17,Nantes,DEG,disc01,"Ensemble formations juridiques, économiques et de gestion",30 mois après le diplôme,400,82.5
+2020,MASTER LMD,0490970N,Angers,Université d'Angers,A17,Nantes,STS,disc16,Informatique,18 mois après le diplôme,50,99
+2020,MASTER LMD,0490970N,Angers,Université d'Angers,A17,Nantes,STS,disc13,Sciences de la vie et de la terre,30 mois après le diplôme,20,ns
+2020,MASTER LMD,0720916E,Le Mans,,A17,Nantes,STS,disc16,Informatique,30 mois après le diplôme,200,95
+2021,MASTER LMD,0720916E,Le Mans,Le Mans Université,A17,Nantes,STS,disc16,Informatique,30 mois après le diplôme,100,85
+`,
+}
+
+func TestInsertionMasterTauxEmploi(t *testing.T) {
+	def := embeddedDef(t, "insertion-master-taux-emploi")
+	got := compute(t, publishAll(t, insertion), def)
+	// 2020 Angers: (0.90 × 100 + 0.80 × 300) / 400 = (90 + 240) / 400 = 0.825.
+	// 2020 Le Mans: 0.95 on 200 answers (named by its current name, given on
+	// its 2021 row). 2020 Ensemble: (90 + 240 + 0.95 × 200) / 600 = 520 / 600.
+	// 2021: Le Mans and Ensemble 0.85 on 100 answers.
+	want := expectation{total: 5, rows: []row{
+		{"niveau": "region", "code": "52", "periode": "2020", "dimension": "Ensemble", "valeur": 520.0 / 600, "reponses": 600},
+		{"niveau": "region", "code": "52", "periode": "2020", "dimension": "Université d'Angers", "valeur": 0.825, "reponses": 400},
+		{"niveau": "region", "code": "52", "periode": "2020", "dimension": "Le Mans Université", "valeur": 0.95, "reponses": 200},
+		{"niveau": "region", "code": "52", "periode": "2021", "dimension": "Ensemble", "valeur": 0.85, "reponses": 100},
+		{"niveau": "region", "code": "52", "periode": "2021", "dimension": "Le Mans Université", "valeur": 0.85, "reponses": 100},
+	}}
+	compare(t, def, got, want)
+}
