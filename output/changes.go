@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"hash/maphash"
 	"os"
 	"path/filepath"
 	"slices"
@@ -137,7 +136,7 @@ func readChangesIn(collDir, dataset, release string) (*Changes, error) {
 func (r *Release) changes() (*Changes, error) {
 	newPath := filepath.Join(r.staging, FileParquet)
 	if r.previous == "" {
-		c, err := diffReleases("", nil, newPath, r.schema)
+		c, err := diffReleases("", "", nil, newPath, r.schema)
 		if err != nil {
 			return nil, fmt.Errorf("output: changes of %s/%s: %w", r.meta.ID, r.id, err)
 		}
@@ -148,14 +147,19 @@ func (r *Release) changes() (*Changes, error) {
 	prevSchema, err := releaseSchema(filepath.Join(r.datasetDir, prev), prev)
 	if err == nil {
 		var c *Changes
-		if c, err = diffReleases(filepath.Join(r.datasetDir, prev, FileParquet), prevSchema, newPath, r.schema); err == nil {
+		spill := filepath.Join(r.staging, spillDirName)
+		c, err = diffReleases(spill, filepath.Join(r.datasetDir, prev, FileParquet), prevSchema, newPath, r.schema)
+		if rmErr := os.RemoveAll(spill); err == nil && rmErr != nil {
+			return nil, fmt.Errorf("output: changes of %s/%s: %w", r.meta.ID, r.id, rmErr)
+		}
+		if err == nil {
 			c.Previous = &prev
 			return c, nil
 		}
 	}
 	// A damaged previous release must not stop the new one: it is
 	// published with a changelog that says why it has no comparison.
-	c, newErr := diffReleases("", nil, newPath, r.schema)
+	c, newErr := diffReleases("", "", nil, newPath, r.schema)
 	if newErr != nil {
 		return nil, fmt.Errorf("output: changes of %s/%s: %w", r.meta.ID, r.id, newErr)
 	}
@@ -257,28 +261,11 @@ func (d *diffSide) keyTexts(values []schemas.Value) []string {
 	return out
 }
 
-// prevEntry is what is kept per key of the previous release.
-type prevEntry struct {
-	row     [16]byte
-	left    int32 // occurrences not matched by a row of the new release
-	changed int32 // index in changedRows, -1 when none
-}
-
-type changedRow struct {
-	key    []string // nil when not listed
-	cols   []uint64 // per compared field hash of the new value
-	diff   []string // changed fields (listed rows only)
-	listed bool
-}
-
 // diffReleases compares the release at newPath (schema ns) with the one
 // at prevPath (schema ps; when ps is nil, there is no previous release
-// and only the key and empty lists are filled),
-// streaming both Parquet files: the previous one is read twice, the new
-// one once. Memory is a 128-bit hash and two counters per key of the
-// previous release, plus one 64-bit hash per compared field per changed
-// row.
-func diffReleases(prevPath string, ps *schemas.Schema, newPath string, ns *schemas.Schema) (*Changes, error) {
+// and only the key and empty lists are filled), streaming both Parquet
+// files through hashed spill files in spillDir (see diffRows).
+func diffReleases(spillDir, prevPath string, ps *schemas.Schema, newPath string, ns *schemas.Schema) (*Changes, error) {
 	c := &Changes{
 		Added: [][]string{}, Removed: [][]string{}, Changed: []ChangedRow{},
 		ColumnsChanged: map[string]int{},
@@ -333,104 +320,7 @@ func diffReleases(prevPath string, ps *schemas.Schema, newPath string, ns *schem
 		prevSide.key = append(prevSide.key, prevIdx[ns.Fields[i].Name])
 	}
 
-	// Pass 1: the previous release, key -> row hash.
-	entries := map[[16]byte]*prevEntry{}
-	var buf []byte
-	err = readParquetRows(prevPath, ps, func(values []schemas.Value) error {
-		kh := prevSide.hash(&buf, values, prevSide.key)
-		if e, ok := entries[kh]; ok {
-			e.left++
-			return nil
-		}
-		entries[kh] = &prevEntry{row: prevSide.hash(&buf, values, prevSide.cols), left: 1, changed: -1}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-
-	// Pass 2: the new release.
-	seed := maphash.MakeSeed()
-	var changed []*changedRow
-	err = readParquetRows(newPath, ns, func(values []schemas.Value) error {
-		kh := newSide.hash(&buf, values, newSide.key)
-		e, ok := entries[kh]
-		if !ok || e.left == 0 {
-			c.Rows.Added++
-			if len(c.Added) < MaxListedChanges {
-				c.Added = append(c.Added, newSide.keyTexts(values))
-			}
-			return nil
-		}
-		e.left--
-		if newSide.hash(&buf, values, newSide.cols) == e.row {
-			c.Rows.Unchanged++
-			return nil
-		}
-		c.Rows.Changed++
-		cr := &changedRow{cols: make([]uint64, len(newSide.cols))}
-		for k, i := range newSide.cols {
-			buf = newSide.text(buf[:0], i, values[i])
-			cr.cols[k] = maphash.Bytes(seed, buf)
-		}
-		if len(changed) < MaxListedChanges {
-			cr.listed = true
-			cr.key = newSide.keyTexts(values)
-		}
-		e.changed = int32(len(changed))
-		changed = append(changed, cr)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-
-	// Pass 3: the previous release again, for the removed keys and the
-	// fields of the changed rows.
-	err = readParquetRows(prevPath, ps, func(values []schemas.Value) error {
-		kh := prevSide.hash(&buf, values, prevSide.key)
-		e := entries[kh]
-		if e == nil {
-			return nil
-		}
-		if e.left > 0 {
-			e.left--
-			c.Rows.Removed++
-			if len(c.Removed) < MaxListedChanges {
-				c.Removed = append(c.Removed, prevSide.keyTexts(values))
-			}
-			return nil
-		}
-		if e.changed < 0 {
-			return nil
-		}
-		cr := changed[e.changed]
-		e.changed = -1
-		for k, i := range prevSide.cols {
-			buf = prevSide.text(buf[:0], i, values[i])
-			if maphash.Bytes(seed, buf) != cr.cols[k] {
-				c.ColumnsChanged[colNames[k]]++
-				if cr.listed {
-					cr.diff = append(cr.diff, colNames[k])
-				}
-			}
-		}
-		cr.cols = nil
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, cr := range changed {
-		if !cr.listed {
-			break
-		}
-		if cr.diff == nil {
-			cr.diff = []string{}
-		}
-		c.Changed = append(c.Changed, ChangedRow{Key: cr.key, Columns: cr.diff})
-	}
-	return c, nil
+	return diffRows(c, spillDir, prevPath, ps, prevSide, newPath, ns, newSide, colNames)
 }
 
 // keyIndexes returns the indexes of the key fields in s: its primaryKey

@@ -310,3 +310,52 @@ func TestDamagedPreviousReleaseDoesNotBlockTheNext(t *testing.T) {
 		t.Errorf("latest = %s, want %s", latest, second.Release)
 	}
 }
+
+// Many rows across every spill partition, more added and removed rows than
+// are listed, duplicates in the previous release, and files read in order.
+func TestChangesThroughSpillPartitions(t *testing.T) {
+	public := t.TempDir()
+	s := parseSchema(t, `{"fields":[{"name":"id","type":"integer"},{"name":"nom","type":"string"},{"name":"n","type":"integer"}],"primaryKey":"id"}`)
+	var prev, next [][]schemas.Value
+	// Previous: ids 0..2999, id 5 twice. New: ids 1000..3999; ids 1000..2999
+	// that are multiples of 10 get another nom.
+	for i := range 3000 {
+		prev = append(prev, []schemas.Value{int64(i), "a", int64(i)})
+		if i == 5 {
+			prev = append(prev, []schemas.Value{int64(i), "a", int64(i)})
+		}
+	}
+	for i := 1000; i < 4000; i++ {
+		nom := "a"
+		if i < 3000 && i%10 == 0 {
+			nom = "b"
+		}
+		next = append(next, []schemas.Value{int64(i), nom, int64(i)})
+	}
+	publishWith(t, public, "spill", "20261127T100000Z-0001", s, prev)
+	publishWith(t, public, "spill", "20261128T100000Z-0002", s, next)
+	ch, err := ReadChanges(public, "spill", "20261128T100000Z-0002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Added 3000..3999 = 1000; removed 0..999 plus the second id 5 = 1001;
+	// changed: multiples of 10 in 1000..2999 = 200; unchanged 2000-200 = 1800.
+	want := RowCounts{Added: 1000, Removed: 1001, Changed: 200, Unchanged: 1800}
+	if ch.Rows != want {
+		t.Errorf("rows %+v, want %+v", ch.Rows, want)
+	}
+	if len(ch.Added) != 1000 || ch.Added[0][0] != "3000" || ch.Added[999][0] != "3999" {
+		t.Errorf("added: %d listed, first %v", len(ch.Added), ch.Added[:1])
+	}
+	// Removed in previous-release order: 0..5, 5 again, 6..: the 1000th is 998.
+	if len(ch.Removed) != 1000 || ch.Removed[5][0] != "5" || ch.Removed[6][0] != "5" || ch.Removed[999][0] != "998" {
+		t.Errorf("removed: %d listed, [5] %v [6] %v [999] %v", len(ch.Removed), ch.Removed[5], ch.Removed[6], ch.Removed[999])
+	}
+	if len(ch.Changed) != 200 || ch.Changed[0].Key[0] != "1000" || ch.Changed[199].Key[0] != "2990" ||
+		!reflect.DeepEqual(ch.Changed[7].Columns, []string{"nom"}) || !reflect.DeepEqual(ch.ColumnsChanged, map[string]int{"nom": 200}) {
+		t.Errorf("changed: %d listed, first %+v, last %+v, columns %v", len(ch.Changed), ch.Changed[0], ch.Changed[len(ch.Changed)-1], ch.ColumnsChanged)
+	}
+	if _, err := os.Stat(filepath.Join(public, "datasets", "spill", "20261128T100000Z-0002", spillDirName)); !os.IsNotExist(err) {
+		t.Errorf("spill folder left in the release: %v", err)
+	}
+}
