@@ -107,8 +107,9 @@ schema:
     - {name: code, type: string}
     - {name: libelle, type: string}
     - {name: periode, type: string}
+    - {name: dimension, type: string}
     - {name: valeur, type: number}
-  primaryKey: [niveau, code, periode]
+  primaryKey: [niveau, code, periode, dimension]
 `)},
 	repPubs + ".sql": {Data: []byte("SELECT 'region' AS niveau FROM lieux_test ORDER BY 1\n")},
 	repUnpublished + ".yaml": {Data: []byte(`id: offres-par-categorie
@@ -154,9 +155,15 @@ var repRows = map[string][][]schemas.Value{
 		{"region", "52", "Pays de la Loire", 0.25, int64(15), int64(60)},
 	},
 	repPubs: {
-		{"region", "52", "Pays de la Loire", "2021", 100.0},
-		{"region", "52", "Pays de la Loire", "2022", 150.0},
-		{"region", "52", "Pays de la Loire", "2023", 175.0},
+		{"region", "52", "Pays de la Loire", "2021", "Ensemble", 100.0},
+		{"region", "52", "Pays de la Loire", "2021", "Nantes Université", 60.0},
+		{"region", "52", "Pays de la Loire", "2021", "Université d'Angers", 30.0},
+		{"region", "52", "Pays de la Loire", "2022", "Ensemble", 150.0},
+		{"region", "52", "Pays de la Loire", "2022", "Nantes Université", 90.0},
+		{"region", "52", "Pays de la Loire", "2022", "Université d'Angers", 50.0},
+		{"region", "52", "Pays de la Loire", "2023", "Ensemble", 175.0},
+		{"region", "52", "Pays de la Loire", "2023", "Nantes Université", 100.0},
+		{"region", "52", "Pays de la Loire", "2023", "Université d'Angers", 70.0},
 	},
 }
 

@@ -180,11 +180,27 @@ func TestReportTimeSeries(t *testing.T) {
 	mustContain(t, page, "time series",
 		`<a class="value" href="/indicateurs/publications-par-annee">175`+nb+`publications</a> <span class="where">Pays de la Loire, en 2023</span>`,
 		`<caption>Données du graphique : Publications par année : Pays de la Loire, évolution</caption>`,
-		`<th scope="row">2022</th><td class="num"><a href="/indicateurs/publications-par-annee">150`+nb+`publications</a></td>`,
+		`<th scope="row">2022</th><td class="num"><a href="/indicateurs/publications-par-annee">150`+nb+`publications</a></td><td class="num"><a href="/indicateurs/publications-par-annee">90`+nb+`publications</a></td>`,
 	)
 	// Axis 0..200 (niceStep(175, 4) = 50), y(v) = 14 + (200-v)/200*220:
 	// y(100) = 124, y(150) = 69, y(175) = 41.5; x = 70, 345, 620.
-	mustContain(t, page, "time series", `points="70,124 345,69 620,41.5"`)
+	// Then the institutions, largest in 2023 first: Nantes 60, 90, 100
+	// -> y = 168, 135, 124; Angers 30, 50, 70 -> y = 201, 179, 157.
+	series := regexp.MustCompile(`<polyline class="series" points="([^"]+)"`).FindAllStringSubmatch(page, -1)
+	want := []string{"70,124 345,69 620,41.5", "70,168 345,135 620,124", "70,201 345,179 620,157"}
+	if len(series) != len(want) {
+		t.Fatalf("%d lines drawn, want %d", len(series), len(want))
+	}
+	for i, w := range want {
+		if series[i][1] != w {
+			t.Errorf("line %d points = %q, want %q", i, series[i][1], w)
+		}
+	}
+	mustContain(t, page, "time series table",
+		`<th scope="col" class="num">Ensemble</th><th scope="col" class="num">Nantes Université</th><th scope="col" class="num">Université d&#39;Angers</th>`,
+		// The breakdown of the latest year as bars: 100 -> 330, 70 -> 231.
+		`<caption>Données du graphique : Publications par année : Pays de la Loire (2023)</caption>`,
+		`width="330" height="18"`, `width="231" height="18"`)
 	checkValueLinks(t, page)
 }
 
@@ -368,4 +384,18 @@ func TestIndicatorPageShowsTheLastComputation(t *testing.T) {
 	mustContain(t, page, "unchanged run",
 		"Dernier calcul le 3 décembre 2026 à 6 h 00 : définition et données d&#39;entrée inchangées",
 		"réussie pour la version publiée")
+}
+
+func TestKeyFigureWithoutTotal(t *testing.T) {
+	s := &site{}
+	def := &indicators.Definition{ID: "part-services", Unit: "%"}
+	sel := selectTerritory([]observation{
+		{Level: "region", Code: "52", Dimension: "Service WMS", Value: 0.5, HasValue: true},
+		{Level: "region", Code: "52", Dimension: "Au moins un des trois", Value: 0.8, HasValue: true, Num: 8, Den: 10, HasRatio: true},
+	}, territory{Level: "region", Code: "52"})
+	k := s.keyFigureOf(def, sel)
+	// No "Ensemble" row: the largest category, named.
+	if k == nil || k.Value != "80"+nb+"%" || k.Dimension != "Au moins un des trois" || k.Ratio != "8 sur 10" {
+		t.Errorf("key figure = %+v", k)
+	}
 }

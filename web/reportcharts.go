@@ -86,43 +86,15 @@ func (s *site) barsBlock(def *indicators.Definition, sel selection, t territory)
 }
 
 // linesBlock draws the territory's values over time: the all-categories
-// row (with the reference value when the indicator gives one), else up to
-// maxSeries categories.
+// row (with the reference value when the indicator gives one) and the
+// categories with the largest values at the latest period, maxSeries lines
+// at most.
 func (s *site) linesBlock(def *indicators.Definition, sel selection, t territory) *chartBlock {
 	periods := sel.periods()
 	if len(periods) < 2 {
 		return nil
 	}
-	series := map[string]*svgchart.Series{}
-	var order []string
-	add := func(name, period string, v float64) {
-		sr, ok := series[name]
-		if !ok {
-			sr = &svgchart.Series{Name: name}
-			series[name] = sr
-			order = append(order, name)
-		}
-		sr.Points = append(sr.Points, svgchart.Point{Period: period, Value: scaled(v, def.Unit), Display: valueText(v, def.Unit)})
-	}
-	const reference = "Valeur de référence"
-	hasTotal := false
-	for _, o := range sel.here {
-		hasTotal = hasTotal || o.isTotal()
-	}
-	for _, p := range periods {
-		for _, o := range sel.here {
-			switch {
-			case o.Period != p:
-			case hasTotal && o.isTotal():
-				add(t.Label, p, o.Value)
-				if o.HasReference {
-					add(reference, p, o.Reference)
-				}
-			case !hasTotal && (series[o.Dimension] != nil || len(order) < maxSeries):
-				add(o.Dimension, p, o.Value)
-			}
-		}
-	}
+	lines := timeLines(sel, t)
 	heading := def.Title + " : " + t.Label + ", évolution"
 	c := svgchart.Lines{ID: def.ID + "-evolution", Title: heading, Periods: periods, Format: func(v float64) string {
 		if isPercent(def.Unit) {
@@ -131,27 +103,20 @@ func (s *site) linesBlock(def *indicators.Definition, sel selection, t territory
 		return frenchNumber(v)
 	}}
 	table := dataTable{Caption: "Données du graphique : " + heading, Head: []string{"Période"}}
-	values := map[string]map[string]float64{}
-	for _, name := range order {
-		c.Series = append(c.Series, *series[name])
-		table.Head = append(table.Head, name)
-		values[name] = map[string]float64{}
-	}
-	for _, o := range sel.here {
-		switch {
-		case hasTotal && o.isTotal():
-			values[t.Label][o.Period] = o.Value
-			if o.HasReference {
-				values[reference][o.Period] = o.Reference
+	for _, l := range lines {
+		sr := svgchart.Series{Name: l.name}
+		for _, p := range periods {
+			if v, ok := l.values[p]; ok {
+				sr.Points = append(sr.Points, svgchart.Point{Period: p, Value: scaled(v, def.Unit), Display: valueText(v, def.Unit)})
 			}
-		case !hasTotal && values[o.Dimension] != nil:
-			values[o.Dimension][o.Period] = o.Value
 		}
+		c.Series = append(c.Series, sr)
+		table.Head = append(table.Head, l.name)
 	}
 	for _, p := range periods {
 		row := []tableCell{{Text: p}}
-		for _, name := range order {
-			if v, ok := values[name][p]; ok {
+		for _, l := range lines {
+			if v, ok := l.values[p]; ok {
 				row = append(row, s.valueCell(def, v))
 			} else {
 				row = append(row, tableCell{Text: "—", Num: true})
@@ -160,6 +125,52 @@ func (s *site) linesBlock(def *indicators.Definition, sel selection, t territory
 		table.Rows = append(table.Rows, row)
 	}
 	return &chartBlock{ID: c.ID, Heading: heading, SVG: c.SVG(), Table: table}
+}
+
+// timeLine is one line of a time series: its name and value by period.
+type timeLine struct {
+	name   string
+	values map[string]float64
+}
+
+// timeLines picks the lines of a time series (see linesBlock).
+func timeLines(sel selection, t territory) []timeLine {
+	total := timeLine{name: t.Label, values: map[string]float64{}}
+	ref := timeLine{name: "Valeur de référence", values: map[string]float64{}}
+	byDim := map[string]*timeLine{}
+	for _, o := range sel.here {
+		switch {
+		case o.isTotal():
+			total.values[o.Period] = o.Value
+			if o.HasReference {
+				ref.values[o.Period] = o.Reference
+			}
+		default:
+			l := byDim[o.Dimension]
+			if l == nil {
+				l = &timeLine{name: o.Dimension, values: map[string]float64{}}
+				byDim[o.Dimension] = l
+			}
+			l.values[o.Period] = o.Value
+		}
+	}
+	var out []timeLine
+	if len(total.values) > 0 {
+		if len(byDim) > 0 {
+			total.name = allCategories
+		}
+		out = append(out, total)
+	}
+	if len(ref.values) > 0 {
+		out = append(out, ref)
+	}
+	for _, o := range sel.breakdown() {
+		if len(out) >= maxSeries {
+			break
+		}
+		out = append(out, *byDim[o.Dimension])
+	}
+	return out
 }
 
 // mapBlock draws the all-categories value of each département.
@@ -186,6 +197,7 @@ type keyFigure struct {
 	Value     string
 	URL       string
 	Period    string // "en 2024", or the indicator's period
+	Dimension string // the category shown when there is no all-categories row
 	Ratio     string
 	Reference string
 }
@@ -193,9 +205,17 @@ type keyFigure struct {
 func (s *site) keyFigureOf(def *indicators.Definition, sel selection) *keyFigure {
 	o, ok := sel.total()
 	if !ok {
-		return nil
+		// No all-categories row: the largest category, named.
+		b := sel.breakdown()
+		if len(b) == 0 {
+			return nil
+		}
+		o = b[0]
 	}
 	k := &keyFigure{Value: valueText(o.Value, def.Unit), URL: s.absURL(indicatorURL(def.ID)), Ratio: ratioText(o)}
+	if !o.isTotal() {
+		k.Dimension = o.Dimension
+	}
 	if o.Period != "" {
 		k.Period = "en " + o.Period
 	} else {

@@ -162,6 +162,7 @@ type indicatorLine struct {
 	Value      string // "" when not published or no regional total
 	ValueURL   string
 	Period     string
+	Dimension  string // the category of the value when there is no all-categories row
 	Definition string
 }
 
@@ -174,7 +175,7 @@ func (s *site) reportsIndex(w http.ResponseWriter, r *http.Request) {
 			all := territoriesOf(l.obs)
 			t, _ := chooseTerritory(all, "")
 			if k := s.keyFigureOf(l.def, selectTerritory(l.obs, t)); k != nil && t.Level == "region" {
-				line.Value, line.ValueURL, line.Period = k.Value, k.URL, k.Period
+				line.Value, line.ValueURL, line.Period, line.Dimension = k.Value, k.URL, k.Period, k.Dimension
 			}
 			card.Indicators = append(card.Indicators, line)
 		}
