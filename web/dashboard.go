@@ -180,6 +180,10 @@ type runView struct {
 	PushError    string
 	Pushed       string
 	PushedURL    string
+	// RunURL is the run's own page; ApproveURL the approval form's target
+	// on a blocked run the steward may approve.
+	RunURL     string
+	ApproveURL string
 }
 
 // pipelineView is one pipeline's runs on the dashboard.
@@ -190,10 +194,17 @@ type pipelineView struct {
 	LastCode string
 	Runs     []runView
 	More     string
+	// Schedule and Next come from the daemon; RunNowURL is the target of
+	// "Lancer maintenant", Active the run queued or going.
+	Schedule  string
+	Next      string
+	RunNowURL string
+	Active    string
 }
 
 type dashboardPage struct {
 	Layout    layoutData
+	Steward   *stewardBar
 	NoHistory bool
 	Pipelines []pipelineView
 }
@@ -385,6 +396,7 @@ func (s *site) dashboard(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	s.stewardView(r, &page)
 	page.NoHistory = len(page.Pipelines) == 0
 	w.Header().Set("X-Robots-Tag", "noindex")
 	s.render(w, r, http.StatusOK, "dashboard.html", page)

@@ -40,6 +40,7 @@ import (
 	"time"
 
 	"github.com/ligerdata/ligerdata/indicators"
+	"github.com/ligerdata/ligerdata/pipelines"
 	"github.com/ligerdata/ligerdata/web/explore"
 )
 
@@ -84,6 +85,9 @@ type Options struct {
 	// API bounds the queries of the OpenDataSoft-compatible query API
 	// (/api/explore/v2.1/…); zero values take explore's defaults.
 	API explore.Limits
+	// Steward puts the dashboard behind the stewards' sign-in and adds
+	// their actions and JSON API (see StewardOptions).
+	Steward *StewardOptions
 }
 
 // site is the http.Handler returned by New.
@@ -99,6 +103,11 @@ type site struct {
 	// storeDir is the store root, "" when the site has no store.
 	storeDir string
 	changes  changesCache
+	// auth, sched and auditLog serve the stewards (nil without
+	// Options.Steward).
+	auth     *auth
+	sched    *pipelines.Scheduler
+	auditLog *auditLog
 	// indicators are the declared indicators, sorted by id.
 	indicators []*indicators.Definition
 	// cache serves the pages that depend only on the published tree.
@@ -173,8 +182,10 @@ func New(opts Options) (http.Handler, error) {
 	s.mux.HandleFunc("GET /catalog.jsonld", s.catalog)
 	s.mux.HandleFunc("GET /catalog.ttl", s.catalog)
 	if !opts.DisableDashboard {
-		s.mux.HandleFunc("GET /tableau-de-bord", s.dashboard)
-		s.mux.HandleFunc("GET /tableau-de-bord/rejets/{dataset}/{run}", s.rejects)
+		s.setSteward(opts.Steward, opts.StoreDir)
+		s.mux.HandleFunc("GET /tableau-de-bord", s.stewardPage(s.dashboard))
+		s.mux.HandleFunc("GET /tableau-de-bord/rejets/{dataset}/{run}", s.stewardPage(s.rejects))
+		s.mux.HandleFunc("GET /tableau-de-bord/executions/{pipeline}/{run}", s.stewardPage(s.runPageHandler))
 	}
 	s.mux.Handle(explore.Prefix+"/", &apiHandler{site: s, lim: opts.API})
 	s.mux.HandleFunc("GET /healthz", s.healthz)
@@ -190,7 +201,7 @@ func (s *site) parseTemplates() error {
 		return fmt.Errorf("web: parse layout template: %w", err)
 	}
 	s.pages = make(map[string]*template.Template)
-	for _, name := range []string{"home.html", "dataset.html", "release.html", "dashboard.html", "rejects.html", "error.html",
+	for _, name := range []string{"home.html", "dataset.html", "release.html", "dashboard.html", "rejects.html", "error.html", "signin.html", "run.html",
 		"reports.html", "report.html", "indicator.html", "indicators.html"} {
 		c, err := base.Clone()
 		if err != nil {

@@ -428,27 +428,6 @@ func codeOrDash(s string) string {
 	return "`" + s + "`"
 }
 
-func serveSite(ctx context.Context, c *common, addr string, logger *slog.Logger, stdout, stderr io.Writer) int {
-	st, err := store.Open(c.store)
-	if err != nil {
-		fmt.Fprintln(stderr, "ligerdata serve:", err)
-		return exitFailed
-	}
-	h, err := web.New(web.Options{PublicDir: st.PublicDir(), StoreDir: st.Root, BaseURL: c.baseURL, Logger: logger})
-	if err != nil {
-		fmt.Fprintln(stderr, "ligerdata serve:", err)
-		return exitFailed
-	}
-	err = web.Serve(ctx, addr, h, logger, func(listen string) {
-		fmt.Fprintf(stdout, "Site ready: http://%s/\n", listen)
-	})
-	if err != nil {
-		fmt.Fprintln(stderr, "ligerdata serve:", err)
-		return exitFailed
-	}
-	return exitOK
-}
-
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("demo", stderr)
 	var c common
@@ -480,7 +459,11 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	// A pipeline that failed keeps its previous release (or none): the
 	// site is still worth showing, and stderr said what failed.
-	return serveSite(ctx, &c, *addr, logger, stdout, stderr)
+	// Stewards can start runs (replayed) from the dashboard; nothing runs
+	// on a schedule.
+	cfg := &web.Config{Addr: *addr, Store: c.store, Defs: c.defs, BaseURL: c.baseURL}
+	cfg.SetDefaults()
+	return serveDaemon(ctx, cfg, &c, daemonMode{replay: *replay}, logger, stdout, stderr)
 }
 
 func cmdRelease(ctx context.Context, args []string, stdout, stderr io.Writer) int {

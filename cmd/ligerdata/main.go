@@ -41,7 +41,8 @@ Usage:
   ligerdata run [PIPELINE...] [--all] [--store DIR] [--defs DIR] [--replay DIR] [--record DIR] [--full] [--json]
   ligerdata validate --schema FILE_OR_NAME DATA_FILE [--delimiter C] [--json]
   ligerdata lint [--defs DIR] [--json]
-  ligerdata serve [--addr HOST:PORT] [--store DIR] [--defs DIR] [--no-schedule]
+  ligerdata serve [--config FILE] [--addr HOST:PORT] [--store DIR] [--defs DIR] [--no-schedule]
+  ligerdata token NAME
   ligerdata demo [--addr HOST:PORT] [--store DIR] [--replay DIR] [--no-serve]
   ligerdata release approve PIPELINE RUN --by NAME [--reason TEXT] [--store DIR] [--defs DIR]
   ligerdata publish udata DATASET [--release ID] [--portal URL] [--organization ID] [--mode upload|remote]
@@ -75,6 +76,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdRelease(ctx, rest, stdout, stderr)
 	case "publish":
 		return cmdPublish(ctx, rest, stdout, stderr)
+	case "token":
+		return cmdToken(rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "ligerdata", version)
 		return exitOK

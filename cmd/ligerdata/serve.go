@@ -28,7 +28,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, err)
 		return exitUsage
 	}
-	return serveDaemon(ctx, cfg, &c, !*noSchedule, c.logger(stderr), stdout, stderr)
+	return serveDaemon(ctx, cfg, &c, daemonMode{cron: !*noSchedule, noActions: *noSchedule}, c.logger(stderr), stdout, stderr)
 }
 
 // serverConfig reads the configuration file, if any; flags given on the
@@ -57,11 +57,19 @@ func serverConfig(path string, fs *flag.FlagSet, c *common, addr string) (*web.C
 	return cfg, nil
 }
 
+// daemonMode says what the scheduler does: run the cron schedule, and run
+// from recorded responses (the demo).
+type daemonMode struct {
+	cron      bool
+	noActions bool // no scheduler at all: the dashboard is read-only
+	replay    string
+}
+
 // serveDaemon is `ligerdata serve`: it records the runs a crash left
 // "running" as interrupted, starts the schedule, serves the site, and on
 // SIGTERM stops both, giving running harvests the grace period to record
 // themselves as cancelled.
-func serveDaemon(ctx context.Context, cfg *web.Config, c *common, schedule bool, logger *slog.Logger, stdout, stderr io.Writer) int {
+func serveDaemon(ctx context.Context, cfg *web.Config, c *common, mode daemonMode, logger *slog.Logger, stdout, stderr io.Writer) int {
 	st, err := store.Open(cfg.Store)
 	if err != nil {
 		fmt.Fprintln(stderr, "ligerdata serve:", err)
@@ -71,13 +79,22 @@ func serveDaemon(ctx context.Context, cfg *web.Config, c *common, schedule bool,
 		logger.Error("marking interrupted runs", "error", err)
 	}
 	var sched *pipelines.Scheduler
-	if schedule {
-		if sched, err = startScheduler(cfg, c, logger); err != nil {
+	if !mode.noActions {
+		if sched, err = startScheduler(cfg, c, mode, logger); err != nil {
 			fmt.Fprintln(stderr, err)
 			return exitUsage
 		}
 	}
-	h, err := web.New(web.Options{PublicDir: st.PublicDir(), StoreDir: st.Root, BaseURL: cfg.BaseURL, Logger: logger})
+	stewards := cfg.Stewards
+	if len(stewards) == 0 {
+		// No steward configured: one for this process only, so the
+		// dashboard is usable without leaving it open to anyone.
+		token := web.NewToken()
+		stewards = []web.Steward{{Name: "local", TokenSHA256: web.HashToken(token)}}
+		fmt.Fprintf(stdout, "No steward in the configuration: sign in to the dashboard with this token (valid until the server stops): %s\n", token)
+	}
+	h, err := web.New(web.Options{PublicDir: st.PublicDir(), StoreDir: st.Root, BaseURL: cfg.BaseURL, Logger: logger,
+		Steward: &web.StewardOptions{Stewards: stewards, Scheduler: sched, Limits: cfg.Limits}})
 	if err != nil {
 		fmt.Fprintln(stderr, "ligerdata serve:", err)
 		return exitFailed
@@ -108,12 +125,12 @@ func serveDaemon(ctx context.Context, cfg *web.Config, c *common, schedule bool,
 	return exitOK
 }
 
-func startScheduler(cfg *web.Config, c *common, logger *slog.Logger) (*pipelines.Scheduler, error) {
+func startScheduler(cfg *web.Config, c *common, mode daemonMode, logger *slog.Logger) (*pipelines.Scheduler, error) {
 	defs, err := loadDefs(cfg.Defs)
 	if err != nil {
 		return nil, err
 	}
-	runner, err := newRunner(c, "", "", false, logger)
+	runner, err := newRunner(c, mode.replay, "", false, logger)
 	if err != nil {
 		return nil, fmt.Errorf("ligerdata serve: %w", err)
 	}
@@ -124,6 +141,24 @@ func startScheduler(cfg *web.Config, c *common, logger *slog.Logger) (*pipelines
 	if err != nil {
 		return nil, fmt.Errorf("ligerdata serve: %w", err)
 	}
-	sched.Start()
+	if mode.cron {
+		sched.Start()
+	}
 	return sched, nil
+}
+
+func cmdToken(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("token", stderr)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return exitUsage
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(stderr, "usage: ligerdata token NAME")
+		return exitUsage
+	}
+	token := web.NewToken()
+	fmt.Fprintf(stdout, "Token for %s (give it to them; it is not kept anywhere): %s\n", pos[0], token)
+	fmt.Fprintf(stdout, "Add to the stewards of the server configuration:\n  - {name: %s, token_sha256: %s}\n", pos[0], web.HashToken(token))
+	return exitOK
 }

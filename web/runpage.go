@@ -1,0 +1,160 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"github.com/ligerdata/ligerdata/pipelines"
+)
+
+// runPage is the page of one run: what happened, step by step, with the
+// technical detail folded away.
+type runPage struct {
+	Layout     layoutData
+	Steward    *stewardBar
+	Pipeline   string
+	Run        runView
+	Summary    string // the outcome in a French sentence
+	Technical  string // the error as the program wrote it
+	Timeline   []timelineStep
+	Fetches    []fetchView
+	ApproveURL string
+	Running    bool
+}
+
+type timelineStep struct{ When, What string }
+
+type fetchView struct {
+	Seq      int
+	Method   string
+	URL      string
+	Status   string
+	Size     string
+	Attempts string
+	Outcome  string
+}
+
+var fetchOutcomes = map[string]string{"fetched": "téléchargée", "unchanged": "inchangée", "replayed": "rejouée (enregistrement)"}
+
+func (s *site) runPageHandler(w http.ResponseWriter, r *http.Request) {
+	pipeline, run := r.PathValue("pipeline"), r.PathValue("run")
+	m, err := s.loadRun(pipeline, run)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, errRunNotFound) {
+			s.notFound(w, r)
+			return
+		}
+		s.log.Error("run page", "pipeline", pipeline, "run", run, "error", err)
+		s.serverError(w, r)
+		return
+	}
+	rm := manifestView(m)
+	page := runPage{Layout: s.layout(r, "Exécution "+run), Pipeline: pipeline, Run: s.runViewOf(rm)}
+	page.Layout.NoIndex = true
+	page.Summary, page.Technical = runSentence(m)
+	page.Running = m.Outcome == pipelines.OutcomeRunning
+	page.Timeline = append(page.Timeline, timelineStep{frenchDateTime(m.Started), "début de l'exécution"})
+	for _, f := range m.Fetches {
+		page.Fetches = append(page.Fetches, fetchView{
+			Seq: f.Seq, Method: f.Method, URL: f.URL, Status: fmt.Sprint(f.Status),
+			Size: frenchSize(int64(f.Bytes)), Attempts: fmt.Sprint(max(f.Attempts, 1)), Outcome: cmpLabel(fetchOutcomes, f.Outcome),
+		})
+	}
+	if n := len(m.Fetches); n > 0 {
+		page.Timeline = append(page.Timeline, timelineStep{"", fmt.Sprintf("%s %s à la source", frenchInt(int64(n)), plural(int64(n), "réponse reçue", "réponses reçues"))})
+	}
+	if m.Read > 0 {
+		page.Timeline = append(page.Timeline, timelineStep{"", qualitySentence(int64(m.Read), int64(m.Accepted), int64(m.Rejected))})
+	}
+	for _, g := range m.Gates {
+		if !g.Passed {
+			page.Timeline = append(page.Timeline, timelineStep{"", "règle « " + gateLabel(g.Gate) + " » non respectée : " + g.Detail})
+		}
+	}
+	if !m.Finished.IsZero() {
+		page.Timeline = append(page.Timeline, timelineStep{frenchDateTime(m.Finished), "fin : " + outcomeLabel(m.Outcome)})
+	}
+	if sess := s.stewardSession(r); sess != nil {
+		page.Steward = &stewardBar{Name: sess.steward.Name, CSRF: sess.csrf}
+		if m.Outcome == pipelines.OutcomeBlocked && m.ApprovedBy == "" && s.sched != nil && sess.steward.mayAct(pipeline) {
+			page.ApproveURL = runPageURL(pipeline, run) + "/approuver"
+		}
+	}
+	w.Header().Set("X-Robots-Tag", "noindex")
+	if page.Running {
+		w.Header().Set("Refresh", "3") // the page follows the run until it ends
+	}
+	s.render(w, r, http.StatusOK, "run.html", page)
+}
+
+func (s *site) stewardSession(r *http.Request) *session {
+	if s.auth == nil {
+		return nil
+	}
+	return s.auth.session(r)
+}
+
+func cmpLabel(labels map[string]string, code string) string {
+	if l, ok := labels[code]; ok {
+		return l
+	}
+	return code
+}
+
+// manifestView turns the run manifest into the dashboard's view of it.
+func manifestView(m *pipelines.Manifest) *runManifest {
+	rm := &runManifest{
+		Pipeline: m.Pipeline, RunID: m.RunID, Dataset: m.Dataset, Started: m.Started, Finished: m.Finished,
+		DurationMS: m.DurationMS, Outcome: m.Outcome, Error: m.Error, Read: int64(m.Read), Accepted: int64(m.Accepted),
+		Rejected: int64(m.Rejected), Release: m.Release, RejectedFile: m.Rejects, Since: m.Since, Watermark: m.Watermark,
+		Kept: int64(m.Kept), ApprovedBy: m.ApprovedBy, CatalogError: m.CatalogError,
+	}
+	for _, g := range m.Gates {
+		rm.Gates = append(rm.Gates, runGate{Gate: g.Gate, Passed: g.Passed, Detail: g.Detail})
+	}
+	if a := m.Approval; a != nil {
+		rm.Approval = &runApproval{Run: a.Run, By: a.By, At: a.At, Reason: a.Reason}
+		for _, g := range a.Gates {
+			rm.Approval.Gates = append(rm.Approval.Gates, runGate{Gate: g.Gate, Passed: g.Passed, Detail: g.Detail})
+		}
+	}
+	return rm
+}
+
+// runSentence says in French what became of a run, and returns the
+// program's own error text apart, for the folded technical detail.
+func runSentence(m *pipelines.Manifest) (summary, technical string) {
+	technical = m.Error
+	switch m.Outcome {
+	case pipelines.OutcomePublished:
+		return "La moisson a publié une nouvelle version.", technical
+	case pipelines.OutcomeUnchanged:
+		return "La source n'a pas changé depuis la dernière moisson : rien n'a été republié.", technical
+	case pipelines.OutcomeRunning:
+		return "La moisson est en cours ; cette page se met à jour toute seule.", technical
+	case pipelines.OutcomeCancelled:
+		return "La moisson a été annulée (arrêt du service) avant de publier ; la version précédente reste en ligne.", technical
+	case pipelines.OutcomeInterrupted:
+		return "La moisson a été interrompue par l'arrêt brutal du service ; la version précédente reste en ligne.", ""
+	case pipelines.OutcomeBlocked:
+		for _, g := range m.Gates {
+			if !g.Passed {
+				return "La publication a été bloquée par la règle « " + gateLabel(g.Gate) + " » : " + g.Detail + ". La version précédente reste en ligne ; un responsable peut approuver cette publication.", technical
+			}
+		}
+		return "La publication a été bloquée par une règle ; la version précédente reste en ligne.", technical
+	}
+	low := strings.ToLower(m.Error)
+	switch {
+	case strings.Contains(low, "deadline exceeded") || strings.Contains(low, "timeout"):
+		return "La moisson a dépassé le temps qui lui est accordé ; la version précédente reste en ligne.", technical
+	case strings.Contains(low, "connection refused") || strings.Contains(low, "no such host") || strings.Contains(low, "dial tcp"):
+		return "La source n'a pas pu être jointe (serveur injoignable) ; la version précédente reste en ligne.", technical
+	case strings.Contains(low, "status 5") || strings.Contains(low, " 50") && strings.Contains(low, "http"):
+		return "La source a répondu par une erreur de son serveur ; la version précédente reste en ligne.", technical
+	}
+	return "La moisson a échoué ; la version précédente reste en ligne. Le détail technique ci-dessous aide à en trouver la cause.", technical
+}
