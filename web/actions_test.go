@@ -86,8 +86,8 @@ func (s *stewardSite) waitRun(t *testing.T) *pipelines.Manifest {
 	return nil
 }
 
-// browser is a client with cookies that does not follow redirects.
-func browser(t *testing.T) *http.Client {
+// cookieClient is a client with cookies that does not follow redirects.
+func cookieClient(t *testing.T) *http.Client {
 	jar, _ := cookiejar.New(nil)
 	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
@@ -148,7 +148,7 @@ func readAudit(t *testing.T, st *store.Store) []AuditEntry {
 
 func TestStewardSignInAndRunNow(t *testing.T) {
 	s := newStewardSite(t, 5, false)
-	c := browser(t)
+	c := cookieClient(t)
 	// Public pages stay public; the dashboard sends to the sign-in page.
 	if code, _, _ := page(t, c, s.URL+"/"); code != http.StatusOK {
 		t.Fatalf("home: %d", code)
@@ -193,7 +193,7 @@ func TestStewardSignInAndRunNow(t *testing.T) {
 	if r := post(t, c, runURL, url.Values{"csrf": {"forge"}}); r.StatusCode != http.StatusForbidden {
 		t.Fatalf("run with a forged CSRF: %d", r.StatusCode)
 	}
-	if r := post(t, browser(t), runURL, url.Values{"csrf": {csrf}}); r.StatusCode != http.StatusForbidden {
+	if r := post(t, cookieClient(t), runURL, url.Values{"csrf": {csrf}}); r.StatusCode != http.StatusForbidden {
 		t.Fatalf("run without session: %d", r.StatusCode)
 	}
 	r = post(t, c, runURL, url.Values{"csrf": {csrf}})
@@ -227,7 +227,7 @@ func TestStewardSignInAndRunNow(t *testing.T) {
 
 func TestStewardSignInRateLimited(t *testing.T) {
 	s := newStewardSite(t, 3, false)
-	c := browser(t)
+	c := cookieClient(t)
 	for range 3 {
 		if r := signIn(t, s, c, "mauvais"); r.StatusCode != http.StatusUnauthorized {
 			t.Fatalf("bad token: %d", r.StatusCode)
