@@ -118,3 +118,31 @@ func TestCommunesReference(t *testing.T) {
 		t.Errorf("L'Île-d'Yeu: %v", yeu)
 	}
 }
+
+// TestHALDisciplines checks the discipline taken from primaryDomain_s in the
+// recorded harvest (testdata/replay/hal/gen.go, map domains).
+func TestHALDisciplines(t *testing.T) {
+	_, rows := runRows(t, "hal-publications")
+	first := rows["3012457"]
+	if first["discipline_code"] != "spi" || first["discipline"] != "Sciences de l'ingénieur" ||
+		fmt.Sprint(first["domaines"]) != "[0.spi 1.spi.meca 2.spi.meca.robo 0.info 1.info.info-ro]" {
+		t.Errorf("3012457 (spi.meca.robo, info.info-ro): %v / %v / %v", first["discipline_code"], first["discipline"], first["domaines"])
+	}
+	if r := rows["3356218"]; r["discipline_code"] != nil || r["discipline"] != nil {
+		t.Errorf("3356218 has no domain: %v / %v", r["discipline_code"], r["discipline"])
+	}
+	if r := rows["3721433"]; r["discipline"] != "Sciences de l'Homme et Société" || fmt.Sprint(r["domaines"]) != "[0.shs]" {
+		t.Errorf("3721433 (domain_s a single string \"0.shs\"): %v / %v", r["discipline"], r["domaines"])
+	}
+	// Primary domain spi: 3012457, 3108834, 3287712, 3402977, 3655870,
+	// 3698215, 3879402, 3988064, 4012359, 4089245, 4198734, 4275418 = 12.
+	spi := 0
+	for _, r := range rows {
+		if r["discipline_code"] == "spi" {
+			spi++
+		}
+	}
+	if spi != 12 {
+		t.Errorf("%d publications in spi, want 12", spi)
+	}
+}

@@ -36,7 +36,7 @@ const (
 // DefaultFields is the default field list (fl) asked of the search API.
 var DefaultFields = []string{
 	"docid", "halId_s", "title_s", "docType_s", "publicationDateY_i", "structId_i",
-	"doiId_s", "uri_s", "submitType_s", "openAccess_bool", DefaultModifiedField, "_version_",
+	"doiId_s", "uri_s", "submitType_s", "openAccess_bool", "domain_s", "primaryDomain_s", DefaultModifiedField, "_version_",
 }
 
 // Config is the `source:` block of a hal pipeline.

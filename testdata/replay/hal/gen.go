@@ -34,7 +34,7 @@ const (
 // The harvest configuration of pipelines/hal-publications.yaml.
 var (
 	structures = []int{1100589, 93263, 24140, 301088, 1041, 481355, 301215}
-	fields     = "docid,halId_s,title_s,docType_s,publicationDateY_i,structId_i,doiId_s,uri_s,submitType_s,openAccess_bool,modifiedDate_tdate,_version_"
+	fields     = "docid,halId_s,title_s,docType_s,publicationDateY_i,structId_i,doiId_s,uri_s,submitType_s,openAccess_bool,domain_s,primaryDomain_s,modifiedDate_tdate,_version_"
 )
 
 // Structure ids of the documents: institutions (as in the pipeline) and
@@ -191,6 +191,43 @@ func inScope(v any) bool {
 	return false
 }
 
+// domains are the HAL disciplines of each document (codes of HAL's domain
+// referential, illustrative), the primary one first. A document absent
+// from the map has none, as some old notices; 3721433 gets domain_s as a
+// single string instead of an array.
+var domains = map[int][]string{
+	3012457: {"spi.meca.robo", "info.info-ro"}, 3025871: {"info.info-ts", "sdv.ib.ima"}, 3108834: {"spi.gproc", "sdv.bbm"},
+	3154420: {"math.math-ag"}, 3201187: {"shs.geo", "shs.socio"}, 3245903: {"phys.meca.acou"}, 3287712: {"spi.meca.mema"},
+	3301456: {"sde.es", "chim"}, 3402977: {"spi.tron"}, 3456102: {"sde.es"}, 3478854: {"chim.mate"},
+	3512339: {"chim.mate", "spi.nrj"}, 3547781: {"info.info-ro", "spi.auto"}, 3589046: {"sdv.sa.sta"}, 3612294: {"math.math-sp"},
+	3655870: {"spi.nrj"}, 3698215: {"spi.meca.mema"}, 3721433: {"shs"}, 3764908: {"info.info-lg", "spi.nrj"},
+	3802651: {"sde.be"}, 3845117: {"phys.meca.acou"}, 3879402: {"spi.nrj"}, 3902736: {"sdv.sa.agro"},
+	3947581: {"sdv.mp.vir", "sdv.sa.spa"}, 3988064: {"spi.meca.mefl", "info.info-ms"}, 4012359: {"spi.gproc"},
+	4056712: {"chim.mate"}, 4089245: {"spi.auto", "info.info-ro"}, 4123890: {"shs.info"}, 4157623: {"phys.qphy"},
+	4198734: {"spi.gciv.mat"}, 4231056: {"sde.mcg", "sdv.bid"}, 4275418: {"spi.signal", "info.info-cv"},
+	4312907: {"phys.meca.acou"}, 4356281: {"sdv.sa.agro", "sde.es"}, 4398745: {"info.info-lg", "sdv.spee"},
+	4421690: {"sdu.ocean", "spi.meca.mefl"}, 4467123: {"chim.mate"}, 4502318: {"shs.eco", "shs.geo"},
+	4518842: {"spi.meca", "info.info-ms"},
+}
+
+// domainCodes writes domain_s as HAL does: every level of every domain,
+// prefixed with its depth ("0.spi", "1.spi.meca", "2.spi.meca.mema").
+func domainCodes(codes []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range codes {
+		parts := strings.Split(c, ".")
+		for i := range parts {
+			v := strconv.Itoa(i) + "." + strings.Join(parts[:i+1], ".")
+			if !seen[v] {
+				seen[v] = true
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
 // cursorAfter makes a Solr-looking cursor mark for the sort value docid.
 func cursorAfter(docid int) string {
 	return base64.StdEncoding.EncodeToString([]byte("\x02\x81" + strconv.Itoa(docid) + "?"))
@@ -251,6 +288,14 @@ func body(numFound int, docs []pub, next string) []byte {
 		kv(false, "submitType_s", p.submit)
 		if p.oa != nil {
 			kv(false, "openAccess_bool", *p.oa)
+		}
+		if d, ok := domains[p.docid]; ok {
+			if codes := domainCodes(d); len(codes) == 1 && p.docid == 3721433 {
+				kv(false, "domain_s", codes[0])
+			} else {
+				kv(false, "domain_s", codes)
+			}
+			kv(false, "primaryDomain_s", d[0])
 		}
 		kv(false, "modifiedDate_tdate", p.modified)
 		// _version_ is a 64-bit Solr version, above 2^53.
