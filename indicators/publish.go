@@ -54,6 +54,12 @@ func (e *Engine) publish(def *Definition, rows []Row, prov *Provenance, m *RunMa
 		r.Abort()
 		return err
 	}
+	// A later run rewrites the catalogue if this one cannot (see
+	// output.MarkCatalogStale).
+	if err := output.MarkCatalogStale(public, m.RunID); err != nil {
+		r.Abort()
+		return err
+	}
 	p, err := r.Commit(output.Quality{})
 	if err != nil {
 		r.Abort()

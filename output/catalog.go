@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -91,15 +90,26 @@ func CatalogPageFile(n int) string {
 // (datasets sorted by id, keys and predicates sorted, no clock reading
 // except to cap dates in the future).
 //
-// Calls in one process are serialised, so that the pages and the Turtle
-// file of two runs finishing together are never mixed.
+// Calls are serialised within and across processes (see catalog_lock.go),
+// so that the pages and the Turtle file of two runs finishing together are
+// never mixed and the last catalogue written is built from a tree holding
+// every release switched in before it; the stale marks it saw are cleared
+// once it is written.
 func WriteCatalog(publicDir string, meta CatalogMeta) error {
-	catalogMu.Lock()
-	defer catalogMu.Unlock()
-	return writeCatalog(publicDir, meta, time.Now().UTC())
+	unlock, err := lockCatalog(publicDir)
+	if err != nil {
+		return fmt.Errorf("output: catalog: %w", err)
+	}
+	defer unlock()
+	marks := staleMarks(publicDir)
+	if err := writeCatalog(publicDir, meta, time.Now().UTC()); err != nil {
+		return err
+	}
+	for _, m := range marks {
+		os.Remove(m)
+	}
+	return nil
 }
-
-var catalogMu sync.Mutex
 
 func writeCatalog(publicDir string, meta CatalogMeta, now time.Time) error {
 	base := strings.TrimRight(meta.BaseURL, "/")

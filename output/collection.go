@@ -79,7 +79,15 @@ func (c Collection) ReadChanges(publicDir, id, release string) (*Changes, error)
 }
 
 // Prune is Prune for a publication of collection c.
+//
+// It holds the catalogue lock, so that no catalogue is built from a tree
+// being pruned.
 func (c Collection) Prune(publicDir, id string, keep int) ([]string, error) {
+	unlock, err := lockCatalog(publicDir)
+	if err != nil {
+		return nil, fmt.Errorf("output: prune: %w", err)
+	}
+	defer unlock()
 	return pruneIn(c.dir(publicDir), id, keep)
 }
 

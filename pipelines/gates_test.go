@@ -216,3 +216,51 @@ func TestCatalogueFailureKeepsTheReleaseItDescribes(t *testing.T) {
 		t.Fatalf("run after the repair: %v; catalog_error %q, pruned %v", err, third.CatalogError, third.Pruned)
 	}
 }
+
+func TestStaleCatalogueRewrittenByAnUnchangedRun(t *testing.T) {
+	r := newTestRunner(t, t.TempDir())
+	def := embeddedDef(t, "lieux-mediation-numerique-pdl")
+	public := r.Store.PublicDir()
+	first, err := r.Run(context.Background(), def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The second (full) run switches a new release in but cannot write the
+	// catalogue, which still names the first release.
+	catalog := filepath.Join(public, "catalog.jsonld")
+	if err := os.Remove(catalog); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(catalog, "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r.Full = true
+	second, err := r.Run(context.Background(), def)
+	if err != nil || second.CatalogError == "" || second.Release == first.Release {
+		t.Fatalf("second run: %v, catalog_error %q", err, second.CatalogError)
+	}
+	if !output.CatalogStale(public) {
+		t.Fatal("a switch whose catalogue failed left no stale mark")
+	}
+	if err := os.RemoveAll(catalog); err != nil {
+		t.Fatal(err)
+	}
+	// The source has not changed: the third run publishes nothing, but it
+	// rewrites the catalogue, which now names the second release.
+	r.Full = false
+	third, err := r.Run(context.Background(), def)
+	if err != nil || third.Outcome != OutcomeUnchanged {
+		t.Fatalf("third run: %v, outcome %s", err, third.Outcome)
+	}
+	b, err := os.ReadFile(catalog)
+	if err != nil {
+		t.Fatalf("the unchanged run did not rewrite the catalogue: %v", err)
+	}
+	if !strings.Contains(string(b), second.Release) || output.CatalogStale(public) {
+		t.Errorf("catalogue does not name release %s (stale: %v)", second.Release, output.CatalogStale(public))
+	}
+	ttl, _ := os.ReadFile(filepath.Join(public, "catalog.ttl"))
+	if !strings.Contains(string(ttl), second.Release) {
+		t.Errorf("catalog.ttl does not name release %s", second.Release)
+	}
+}

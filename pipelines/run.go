@@ -198,6 +198,7 @@ func (r *Runner) RunAs(ctx context.Context, def *Definition, runID string) (*Man
 	ctx, cancel := context.WithTimeout(ctx, def.Timeout)
 	defer cancel()
 	runErr := r.run(ctx, def, m, log)
+	r.refreshCatalog(m, log)
 
 	m.Finished = r.now()
 	m.DurationMS = m.Finished.Sub(m.Started).Milliseconds()
@@ -215,6 +216,25 @@ func (r *Runner) RunAs(ctx context.Context, def *Definition, runID string) (*Man
 	}
 	log.Info("run finished", "outcome", m.Outcome, "read", m.Read, "accepted", m.Accepted, "rejected", m.Rejected, "duration", m.Finished.Sub(m.Started).Round(time.Millisecond))
 	return m, runErr
+}
+
+// refreshCatalog rewrites the catalogue when a release was switched in
+// since it was last written: by a run whose catalogue write failed or that
+// died before it, in this process or another. Every run does it, whatever
+// its outcome, so that an unchanged source still repairs the catalogue.
+func (r *Runner) refreshCatalog(m *Manifest, log *slog.Logger) {
+	public := r.Store.PublicDir()
+	if !output.CatalogStale(public) {
+		return
+	}
+	if err := output.WriteCatalog(public, r.Catalog); err != nil {
+		log.Error("rewriting the stale catalogue failed", "error", err)
+		if m.CatalogError == "" {
+			m.CatalogError = err.Error()
+		}
+		return
+	}
+	log.Info("catalogue rewritten: a release was switched in since it was last written")
 }
 
 // compareLocal records the digest of a connectors.Local source's local
@@ -497,6 +517,11 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 		if err := r.beforeCommit(); err != nil {
 			return err
 		}
+	}
+	// The mark makes a later run rewrite the catalogue if this one cannot
+	// (or dies before it does).
+	if err := output.MarkCatalogStale(public, m.RunID); err != nil {
+		return fmt.Errorf("publishing: %w", err)
 	}
 	pub, err := rel.Commit(q)
 	if err != nil {

@@ -1,0 +1,98 @@
+package output
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// The catalogue is shared by every run of every pipeline, which may be in
+// different processes (a daemon, `ligerdata run` started by hand, CronJobs):
+//
+//   - a lock file (catalogLockFile, flock) serialises across processes what
+//     reads the published tree to rebuild the catalogue and what removes
+//     releases from it (WriteCatalog, Prune), so that a catalogue is never
+//     made from a half-pruned tree nor renamed over a newer one built from a
+//     tree that already had another run's release;
+//   - a run marks the catalogue stale (MarkCatalogStale) before switching a
+//     release in; WriteCatalog clears the marks that existed when it read the
+//     tree. A mark left by a run whose catalogue write failed, or that died
+//     between its switch and its catalogue, makes the next run rewrite it
+//     (CatalogStale), even when that run publishes nothing.
+//
+// Both files are hidden (dot files): the site never serves them.
+const (
+	catalogLockFile    = ".catalog.lock"
+	catalogStalePrefix = ".catalog-stale-"
+)
+
+// catalogMu serialises the catalogue within a process (flock locks are per
+// open file, so two goroutines need this as well).
+var catalogMu sync.Mutex
+
+// lockCatalog takes the catalogue lock of publicDir, in and across
+// processes, and returns its release.
+func lockCatalog(publicDir string) (func(), error) {
+	catalogMu.Lock()
+	if err := os.MkdirAll(publicDir, 0o755); err != nil {
+		catalogMu.Unlock()
+		return nil, err
+	}
+	f, err := os.OpenFile(filepath.Join(publicDir, catalogLockFile), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		catalogMu.Unlock()
+		return nil, fmt.Errorf("catalogue lock: %w", err)
+	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		catalogMu.Unlock()
+		return nil, fmt.Errorf("catalogue lock: %w", err)
+	}
+	return func() {
+		unlockFile(f)
+		f.Close()
+		catalogMu.Unlock()
+	}, nil
+}
+
+// MarkCatalogStale records that the run runID is about to switch a release
+// in, so that the catalogue must be rebuilt (see CatalogStale). The mark is
+// on disk before the function returns.
+func MarkCatalogStale(publicDir, runID string) error {
+	if err := os.MkdirAll(publicDir, 0o755); err != nil {
+		return fmt.Errorf("output: mark catalogue stale: %w", err)
+	}
+	f, err := os.Create(filepath.Join(publicDir, catalogStalePrefix+filepath.Base(runID)))
+	if err == nil {
+		err = f.Sync()
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("output: mark catalogue stale: %w", err)
+	}
+	return syncDir(publicDir)
+}
+
+// CatalogStale reports whether a release was switched in since the
+// catalogue was last written (a mark of MarkCatalogStale is left).
+func CatalogStale(publicDir string) bool {
+	return len(staleMarks(publicDir)) > 0
+}
+
+func staleMarks(publicDir string) []string {
+	entries, err := os.ReadDir(publicDir)
+	if err != nil {
+		return nil
+	}
+	var marks []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), catalogStalePrefix) {
+			marks = append(marks, filepath.Join(publicDir, e.Name()))
+		}
+	}
+	return marks
+}
