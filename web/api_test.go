@@ -204,3 +204,28 @@ func TestAPICatalog(t *testing.T) {
 		}
 	}
 }
+
+// TestAPIDocs checks the OpenAPI file and the French API page.
+func TestAPIDocs(t *testing.T) {
+	srv, _ := apiServer(t)
+	status, _, b := apiGet(t, srv.URL, "/api/explore/v2.1/swagger.json")
+	var doc struct {
+		OpenAPI string                     `json:"openapi"`
+		Paths   map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil || status != 200 || doc.OpenAPI == "" {
+		t.Fatalf("swagger.json: %d %v", status, err)
+	}
+	for _, p := range []string{"/catalog/datasets", "/catalog/datasets/{dataset_id}", "/catalog/datasets/{dataset_id}/records", "/catalog/datasets/{dataset_id}/exports/{format}"} {
+		if _, ok := doc.Paths[p]; !ok {
+			t.Errorf("swagger.json lacks %s", p)
+		}
+	}
+	status, _, b = apiGet(t, srv.URL, "/api")
+	page := string(b)
+	for _, want := range []string{"<h1>API de requête</h1>", "/api/explore/v2.1/catalog/datasets/" + apiDataset + "/records?", "read_parquet(", "arrow::read_parquet", "curl"} {
+		if status != 200 || !strings.Contains(page, want) {
+			t.Errorf("API page (%d) lacks %q", status, want)
+		}
+	}
+}
