@@ -10,7 +10,7 @@ import "testing"
 //
 //	id  catégorie     type      commune (INSEE)            capacité  site  courriel  réservation  réseaux
 //	o1  hébergement   Hôtel     Nantes 44109                    100  oui   oui       oui          1 lien
-//	o2  hébergement   Camping   Abbaretz 44001                    —  oui   —         —            —
+//	o2  hébergement   Camping   Abbaretz 44001     — (50 pitches)  oui   —         —            —
 //	o3  restauration  Crêperie  Angers 49007                     40  —     oui       —            —
 //	o4  hébergement   Hôtel     49099, not in the reference      30  oui   oui       —            2 liens
 //	                            (département "Maine-et-Loire")
@@ -21,12 +21,12 @@ var offres = fixture{
 	schema:  "offre-touristique",
 	release: "20250701T060000Z-0002",
 	csv: `
-id,nom,categorie,type,jeu_de_donnees,code_postal,commune,code_insee,departement,capacite,site_web,courriel,reservation_en_ligne,reseaux_sociaux,date_maj
-HOTPDL000001,Hôtel du Port,hébergement,Hôtel,hotels,44000,Nantes,44109,Loire-Atlantique,100,https://o1.example/,o1@o1.example,https://o1.example/resa,https://fb.example/o1,2025-06-01T10:00:00Z
-HOTPDL000002,Camping des Pins,hébergement,Camping,campings,44170,Abbaretz,44001,Loire-Atlantique,,https://o2.example/,,,,2025-06-01T10:00:00Z
-HOTPDL000003,Crêperie du Centre,restauration,Crêperie,restaurants,49000,Angers,49007,Maine-et-Loire,40,,o3@o3.example,,,2025-06-01T10:00:00Z
-HOTPDL000004,Hôtel de la Gare,hébergement,Hôtel,hotels,49300,Cholet,49099,Maine-et-Loire,30,https://o4.example/,o4@o4.example,,https://fb.example/o4|https://ig.example/o4,2025-06-01T10:00:00Z
-HOTPDL000005,Concert d'été,événement,Concert,fetes,35000,Rennes,35238,,,,,,,2025-06-01T10:00:00Z
+id,nom,categorie,type,jeu_de_donnees,code_postal,commune,code_insee,departement,capacite,nombre_emplacements,site_web,courriel,reservation_en_ligne,reseaux_sociaux,date_maj
+HOTPDL000001,Hôtel du Port,hébergement,Hôtel,hotels,44000,Nantes,44109,Loire-Atlantique,100,,https://o1.example/,o1@o1.example,https://o1.example/resa,https://fb.example/o1,2025-06-01T10:00:00Z
+HOTPDL000002,Camping des Pins,hébergement,Camping,campings,44170,Abbaretz,44001,Loire-Atlantique,,50,https://o2.example/,,,,2025-06-01T10:00:00Z
+HOTPDL000003,Crêperie du Centre,restauration,Crêperie,restaurants,49000,Angers,49007,Maine-et-Loire,40,,,o3@o3.example,,,2025-06-01T10:00:00Z
+HOTPDL000004,Hôtel de la Gare,hébergement,Hôtel,hotels,49300,Cholet,49099,Maine-et-Loire,30,,https://o4.example/,o4@o4.example,,https://fb.example/o4|https://ig.example/o4,2025-06-01T10:00:00Z
+HOTPDL000005,Concert d'été,événement,Concert,fetes,35000,Rennes,35238,,,,,,,,2025-06-01T10:00:00Z
 `,
 }
 
@@ -78,12 +78,15 @@ func TestCapaciteHebergementTouristique(t *testing.T) {
 	got := compute(t, publishAll(t, communes, offres), def)
 	// Accommodation: o1 Hôtel 100 (44, Nantes Métropole), o2 Camping without
 	// capacity (44, Nozay), o4 Hôtel 30 (49 by name, no EPCI). o3 is a
-	// restaurant: its capacity (covers) does not count. All 12 rows listed.
+	// restaurant: its capacity (covers) does not count. The 50 pitches of o2
+	// are in emplacements; no offer gives rooms or dwellings. All 12 rows
+	// listed.
 	want := expectation{total: 12, rows: []row{
 		// région: 100 + 30 = 130 from 3 offers, 2 with a capacity.
-		{"niveau": "region", "code": "52", "dimension": "Ensemble", "valeur": 130, "offres": 3, "offres_avec_capacite": 2},
-		{"niveau": "region", "code": "52", "dimension": "Hôtel", "valeur": 130, "offres": 2, "offres_avec_capacite": 2},
-		{"niveau": "region", "code": "52", "dimension": "Camping", "valeur": 0, "offres": 1, "offres_avec_capacite": 0},
+		{"niveau": "region", "code": "52", "dimension": "Ensemble", "valeur": 130, "offres": 3, "offres_avec_capacite": 2,
+			"emplacements": 50, "chambres": nil, "logements": nil},
+		{"niveau": "region", "code": "52", "dimension": "Hôtel", "valeur": 130, "offres": 2, "offres_avec_capacite": 2, "emplacements": nil},
+		{"niveau": "region", "code": "52", "dimension": "Camping", "valeur": 0, "offres": 1, "offres_avec_capacite": 0, "emplacements": 50},
 		{"niveau": "departement", "code": "44", "dimension": "Ensemble", "valeur": 100, "offres": 2, "offres_avec_capacite": 1},
 		{"niveau": "departement", "code": "44", "dimension": "Hôtel", "valeur": 100, "offres": 1, "offres_avec_capacite": 1},
 		{"niveau": "departement", "code": "44", "dimension": "Camping", "valeur": 0, "offres": 1, "offres_avec_capacite": 0},
@@ -92,7 +95,7 @@ func TestCapaciteHebergementTouristique(t *testing.T) {
 		{"niveau": "epci", "code": "244400404", "libelle": "Nantes Métropole", "dimension": "Ensemble", "valeur": 100, "offres": 1, "offres_avec_capacite": 1},
 		{"niveau": "epci", "code": "244400404", "dimension": "Hôtel", "valeur": 100, "offres": 1, "offres_avec_capacite": 1},
 		{"niveau": "epci", "code": "244400537", "dimension": "Ensemble", "valeur": 0, "offres": 1, "offres_avec_capacite": 0},
-		{"niveau": "epci", "code": "244400537", "dimension": "Camping", "valeur": 0, "offres": 1, "offres_avec_capacite": 0},
+		{"niveau": "epci", "code": "244400537", "dimension": "Camping", "valeur": 0, "offres": 1, "offres_avec_capacite": 0, "emplacements": 50},
 	}}
 	compare(t, def, got, want)
 }
