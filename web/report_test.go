@@ -183,11 +183,12 @@ func TestReportTimeSeries(t *testing.T) {
 		`<th scope="row">2022</th><td class="num"><a href="/indicateurs/publications-par-annee">150`+nb+`publications</a></td><td class="num"><a href="/indicateurs/publications-par-annee">90`+nb+`publications</a></td>`,
 	)
 	// Axis 0..200 (niceStep(175, 4) = 50), y(v) = 14 + (200-v)/200*220:
-	// y(100) = 124, y(150) = 69, y(175) = 41.5; x = 70, 345, 620.
+	// y(100) = 124, y(150) = 69, y(175) = 41.5; x = 70, 337, 604 (plot
+	// 640-70-36 = 534 wide).
 	// Then the institutions, largest in 2023 first: Nantes 60, 90, 100
 	// -> y = 168, 135, 124; Angers 30, 50, 70 -> y = 201, 179, 157.
 	series := regexp.MustCompile(`<polyline class="series" points="([^"]+)"`).FindAllStringSubmatch(page, -1)
-	want := []string{"70,124 345,69 620,41.5", "70,168 345,135 620,124", "70,201 345,179 620,157"}
+	want := []string{"70,124 337,69 604,41.5", "70,168 337,135 604,124", "70,201 337,179 604,157"}
 	if len(series) != len(want) {
 		t.Fatalf("%d lines drawn, want %d", len(series), len(want))
 	}

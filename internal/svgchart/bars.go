@@ -5,11 +5,12 @@ import (
 	"html/template"
 	"math"
 	"strings"
+	"unicode/utf8"
 )
 
 // Geometry of a bar chart, in SVG units.
 const (
-	BarsWidth      = 640.0 // total width
+	BarsWidth      = 640.0 // total width, or more when values are long (see valueWidth)
 	BarsLabelWidth = 230.0 // column of labels, left of the bars
 	BarsArea       = 330.0 // length of the longest bar
 	barsRow        = 28.0  // height of a row
@@ -58,7 +59,7 @@ func (c Bars) SVG() template.HTML {
 	}
 	h := 2*barsPad + float64(len(c.Items))*barsRow
 	var sb strings.Builder
-	header(&sb, c.ID, "bars", BarsWidth, h, c.Title, desc)
+	header(&sb, c.ID, "bars", max(BarsWidth, BarsLabelWidth+BarsArea+valueWidth(values)), h, c.Title, desc)
 	x0 := x(0)
 	for i, it := range c.Items {
 		top := barsPad + float64(i)*barsRow
@@ -72,4 +73,14 @@ func (c Bars) SVG() template.HTML {
 	}
 	fmt.Fprintf(&sb, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s"/>`, num(x0), num(barsPad/2), num(x0), num(h-barsPad/2), Ink)
 	return finish(&sb)
+}
+
+// valueWidth is room for the longest value written after a bar: about 7.5
+// units a character at the charts' font size, and a margin.
+func valueWidth(values []string) float64 {
+	n := 0
+	for _, v := range values {
+		n = max(n, utf8.RuneCountInString(v))
+	}
+	return 12 + 7.5*float64(n)
 }

@@ -10,7 +10,7 @@ import (
 const (
 	LinesWidth  = 640.0
 	LinesLeft   = 70.0  // room for the tick labels of the value axis
-	LinesRight  = 20.0  // margin right of the last period
+	LinesRight  = 36.0  // margin right of the last period (half a period label)
 	LinesTop    = 14.0  // margin above the plot
 	LinesHeight = 220.0 // height of the plot area
 	linesBottom = 34.0  // room for the period labels

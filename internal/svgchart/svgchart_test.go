@@ -96,6 +96,10 @@ func TestBarsLengthsProportional(t *testing.T) {
 	if want := "Mayenne : 10 lieux ; Sarthe : 20 lieux ; Loire-Atlantique : 40 lieux."; desc != want {
 		t.Errorf("desc = %q, want %q", desc, want)
 	}
+	// 230 + 330 + room for "40 lieux" (12 + 8*7.5 = 72) is 632 < 640.
+	if got := n.attr("viewBox"); got != "0 0 640 96" {
+		t.Errorf("viewBox = %q, want 0 0 640 96 (3 rows of 28 and 2 margins of 6)", got)
+	}
 	bars := n.all("rect", "bar")
 	// The largest value (40) is BarsArea = 330 long: 10 -> 330/4 = 82.5,
 	// 20 -> 330/2 = 165; every bar starts at the label column, x = 230.
@@ -118,7 +122,8 @@ func TestBarsNegativeValues(t *testing.T) {
 		{Label: "A", Value: -10, Display: "-10 %"},
 		{Label: "B", Value: 30, Display: "+30 %"},
 	}}
-	bars := parse(t, c.SVG()).all("rect", "bar")
+	n := parse(t, c.SVG())
+	bars := n.all("rect", "bar")
 	// lo = -10, hi = 30: x(0) = 230 + 10/40*330 = 312.5.
 	// -10 runs from x(-10) = 230 to 312.5 (82.5 long); 30 from 312.5,
 	// 30/40*330 = 247.5 long.
@@ -164,12 +169,12 @@ func TestLinesPositions(t *testing.T) {
 	}
 	// Axis 0..40 (step niceStep(40, 4) = 10), plot 220 high from y = 14:
 	// y(v) = 14 + (40-v)/40*220 -> y(10) = 179, y(25) = 96.5, y(40) = 14.
-	// Plot 640-70-20 = 550 wide: x = 70, 345, 620.
+	// Plot 640-70-36 = 534 wide: x = 70, 70+267 = 337, 604.
 	lines := n.all("polyline", "series")
 	if len(lines) != 1 {
 		t.Fatalf("%d series drawn, want 1", len(lines))
 	}
-	if got, want := lines[0].attr("points"), "70,179 345,96.5 620,14"; got != want {
+	if got, want := lines[0].attr("points"), "70,179 337,96.5 604,14"; got != want {
 		t.Errorf("points = %q, want %q", got, want)
 	}
 	// Ticks 0, 10, 20, 30, 40 written by Format.
@@ -196,8 +201,8 @@ func TestLinesSeveralSeries(t *testing.T) {
 	}
 	// Axis 0..9 would come from the point outside the periods if it were
 	// kept; it is ignored in the drawing but counts in the extent, so the
-	// check is on x only: 2022 is the last period (x = 620).
-	if got := lines[1].attr("points"); !strings.HasPrefix(got, "620,") || strings.Contains(got, " ") {
+	// check is on x only: 2022 is the last period (x = 640-36 = 604).
+	if got := lines[1].attr("points"); !strings.HasPrefix(got, "604,") || strings.Contains(got, " ") {
 		t.Errorf("second series points = %q, want the 2022 point only", got)
 	}
 	if lines[0].attr("stroke") == lines[1].attr("stroke") || lines[1].attr("stroke-dasharray") == "" {
@@ -305,3 +310,15 @@ func TestNiceStep(t *testing.T) {
 // tickV writes tick values as "v" and the integer, so the tests see that
 // the chart uses the caller's formatter.
 func tickV(v float64) string { return "v" + strconv.Itoa(int(v)) }
+
+func TestBarsWidenForLongValues(t *testing.T) {
+	c := Bars{ID: "b4", Title: "Étudiants", Items: []BarItem{{Label: "Universités", Value: 81500, Display: "81 500 étudiants"}}}
+	n := parse(t, c.SVG())
+	// "81 500 étudiants" is 16 characters: 230 + 330 + 12 + 16*7.5 = 692.
+	if got := n.attr("viewBox"); got != "0 0 692 40" {
+		t.Errorf("viewBox = %q, want 0 0 692 40", got)
+	}
+	if w := n.all("rect", "bar")[0].float(t, "width"); !near(w, 330) {
+		t.Errorf("bar width = %v, want 330", w)
+	}
+}
