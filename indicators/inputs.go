@@ -58,6 +58,18 @@ func resolveInputs(publicDir string, def *Definition) ([]input, error) {
 	return out, nil
 }
 
+// Unpublished returns the inputs of def that have no published release
+// yet: the indicator cannot be computed before they have.
+func Unpublished(publicDir string, def *Definition) []string {
+	var out []string
+	for _, id := range def.Inputs.All() {
+		if _, err := output.CollectionDatasets.Latest(publicDir, id); err != nil {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 // inputsDigest sums the definition and the content of every input: the
 // same digest means the same figures, whatever the release ids.
 func inputsDigest(def *Definition, inputs []input) string {

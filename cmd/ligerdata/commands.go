@@ -15,6 +15,7 @@ import (
 
 	"github.com/ligerdata/ligerdata/connectors"
 	"github.com/ligerdata/ligerdata/connectors/all"
+	"github.com/ligerdata/ligerdata/indicators"
 	"github.com/ligerdata/ligerdata/internal/store"
 	"github.com/ligerdata/ligerdata/output"
 	"github.com/ligerdata/ligerdata/output/udata"
@@ -141,6 +142,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	replay := fs.String("replay", "", "serve recorded responses from this folder instead of the network")
 	record := fs.String("record", "", "keep a copy of every response in this folder, in replay format")
 	full := fs.Bool("full", false, "process the sources even when they have not changed")
+	var duck duckFlags
+	duck.register(fs)
 	names, err := parseFlags(fs, args)
 	if err != nil {
 		return exitUsage
@@ -169,33 +172,60 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "ligerdata run:", err)
 		return exitFailed
 	}
-	return runAndReport(ctx, runner, selected, c.json, stdout, stderr)
+	ix, code := prepareIndicators(&c, defs, &duck, logger, stderr)
+	if code != exitOK {
+		return code
+	}
+	return runAndReport(ctx, runner, selected, ix, c.json, stdout, stderr)
+}
+
+// prepareIndicators loads the indicators computed after the pipelines.
+func prepareIndicators(c *common, defs []*pipelines.Definition, duck *duckFlags, logger *slog.Logger, stderr io.Writer) (*pipelines.Indicators, int) {
+	cfg, err := duck.config()
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return nil, exitUsage
+	}
+	ix, err := pipelineIndicators(c, defs, cfg, logger)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return nil, exitUsage
+	}
+	return ix, exitOK
 }
 
 func selectDefs(defs []*pipelines.Definition, names []string) ([]*pipelines.Definition, error) {
+	return selectByID(defs, names, "pipeline", func(d *pipelines.Definition) string { return d.ID })
+}
+
+// selectByID returns the definitions named, in the order given (all of
+// them when none is named); an unknown name is an error listing the known.
+func selectByID[T any](defs []T, names []string, what string, id func(T) string) ([]T, error) {
 	if len(names) == 0 {
 		return defs, nil
 	}
-	byID := map[string]*pipelines.Definition{}
+	byID := map[string]T{}
 	var ids []string
 	for _, d := range defs {
-		byID[d.ID] = d
-		ids = append(ids, d.ID)
+		byID[id(d)] = d
+		ids = append(ids, id(d))
 	}
-	var out []*pipelines.Definition
+	var out []T
 	for _, n := range names {
 		d, ok := byID[n]
 		if !ok {
-			return nil, fmt.Errorf("unknown pipeline %q (known: %s)", n, strings.Join(ids, ", "))
+			return nil, fmt.Errorf("unknown %s %q (known: %s)", what, n, strings.Join(ids, ", "))
 		}
 		out = append(out, d)
 	}
 	return out, nil
 }
 
-// runAndReport runs pipelines one after the other and returns the worst
-// exit code: failed (1) before blocked (3) before ok.
-func runAndReport(ctx context.Context, runner *pipelines.Runner, defs []*pipelines.Definition, asJSON bool, stdout, stderr io.Writer) int {
+// runAndReport runs pipelines one after the other, then the indicators
+// that read their datasets, and returns the worst exit code: failed (1)
+// before blocked by a gate or an audit (3) before ok. --json prints
+// {"pipelines": [...], "indicators": [...]}.
+func runAndReport(ctx context.Context, runner *pipelines.Runner, defs []*pipelines.Definition, ix *pipelines.Indicators, asJSON bool, stdout, stderr io.Writer) int {
 	code := exitOK
 	var manifests []*pipelines.Manifest
 	for _, def := range defs {
@@ -225,8 +255,24 @@ func runAndReport(ctx context.Context, runner *pipelines.Runner, defs []*pipelin
 			break
 		}
 	}
-	if asJSON {
-		printJSON(stdout, manifests)
+	var datasets []string
+	for _, def := range defs {
+		datasets = append(datasets, def.Dataset)
+	}
+	ims, err := ix.After(ctx, datasets)
+	if !asJSON {
+		printIndicatorRuns(stdout, ims)
+	} else {
+		if ims == nil {
+			ims = []*indicators.RunManifest{}
+		}
+		printJSON(stdout, map[string]any{"pipelines": manifests, "indicators": ims})
+	}
+	switch icode := indicatorsExit(err, stderr); {
+	case icode == exitFailed:
+		code = exitFailed
+	case icode == exitBlocked && code == exitOK:
+		code = exitBlocked
 	}
 	return code
 }
@@ -327,34 +373,48 @@ func cmdLint(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	defs, err := loadDefs(c.defs)
-	if err != nil {
-		var des pipelines.DefErrors
-		if errors.As(err, &des) {
-			for _, e := range des {
-				problems = append(problems, e.Error())
-			}
-		} else {
-			problems = append(problems, err.Error())
-		}
-	}
+	problems = append(problems, problemLines(err)...)
+	// Indicators are checked even when a pipeline is broken: every problem
+	// is reported at once. Their queries are prepared in DuckDB.
+	idefs, err := loadIndicators(c.defs, defs, true)
+	problems = append(problems, problemLines(err)...)
 	if c.json {
-		ids := []string{}
+		ids, iids := []string{}, []string{}
 		for _, d := range defs {
 			ids = append(ids, d.ID)
 		}
-		printJSON(stdout, map[string]any{"ok": len(problems) == 0, "pipelines": ids, "problems": append([]string{}, problems...)})
+		for _, d := range idefs {
+			iids = append(iids, d.ID)
+		}
+		printJSON(stdout, map[string]any{"ok": len(problems) == 0, "pipelines": ids, "indicators": iids, "problems": append([]string{}, problems...)})
 	} else {
 		for _, p := range problems {
 			fmt.Fprintln(stderr, p)
 		}
 		if len(problems) == 0 {
-			fmt.Fprintf(stdout, "%d pipelines and %d schemas are valid\n", len(defs), len(schemas.Names()))
+			fmt.Fprintf(stdout, "%d pipelines, %d indicators and %d schemas are valid\n", len(defs), len(idefs), len(schemas.Names()))
 		}
 	}
 	if len(problems) > 0 {
 		return exitUsage
 	}
 	return exitOK
+}
+
+// problemLines lists the problems of a definition error, one a line.
+func problemLines(err error) []string {
+	if err == nil {
+		return nil
+	}
+	var des pipelines.DefErrors
+	if !errors.As(err, &des) {
+		return []string{err.Error()}
+	}
+	out := make([]string, len(des))
+	for i, e := range des {
+		out[i] = e.Error()
+	}
+	return out
 }
 
 func cmdConnectors(args []string, stdout, stderr io.Writer) int {
@@ -435,6 +495,8 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	addr := fs.String("addr", envOr("LIGERDATA_ADDR", "127.0.0.1:8080"), "address to listen on")
 	replay := fs.String("replay", filepath.Join("testdata", "replay"), "folder of recorded responses")
 	noServe := fs.Bool("no-serve", false, "run the pipelines and stop, without serving the site")
+	var duck duckFlags
+	duck.register(fs)
 	if _, err := parseFlags(fs, args); err != nil {
 		return exitUsage
 	}
@@ -453,7 +515,11 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "ligerdata demo:", err)
 		return exitFailed
 	}
-	code := runAndReport(ctx, runner, defs, c.json, stdout, stderr)
+	ix, code := prepareIndicators(&c, defs, &duck, logger, stderr)
+	if code != exitOK {
+		return code
+	}
+	code = runAndReport(ctx, runner, defs, ix, c.json, stdout, stderr)
 	if *noServe {
 		return code
 	}

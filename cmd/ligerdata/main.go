@@ -39,6 +39,7 @@ const usage = `ligerdata harvests, validates and publishes the open data of the 
 
 Usage:
   ligerdata run [PIPELINE...] [--all] [--store DIR] [--defs DIR] [--replay DIR] [--record DIR] [--full] [--json]
+  ligerdata indicators [INDICATOR...] [--store DIR] [--defs DIR] [--force] [--memory SIZE] [--threads N] [--json]
   ligerdata validate --schema FILE_OR_NAME DATA_FILE [--delimiter C] [--json]
   ligerdata lint [--defs DIR] [--json]
   ligerdata serve [--config FILE] [--addr HOST:PORT] [--store DIR] [--defs DIR] [--no-schedule]
@@ -49,7 +50,7 @@ Usage:
   ligerdata connectors [--markdown]
   ligerdata version
 
-Exit codes: 0 ok, 1 run failed or data invalid, 2 usage or definition error, 3 release blocked by a gate.
+Exit codes: 0 ok, 1 run failed or data invalid, 2 usage or definition error, 3 release blocked by a gate or an audit.
 Logs go to stderr; --json prints machine-readable results on stdout.
 `
 
@@ -62,6 +63,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "run":
 		return cmdRun(ctx, rest, stdout, stderr)
+	case "indicators":
+		return cmdIndicators(ctx, rest, stdout, stderr)
 	case "validate":
 		return cmdValidate(ctx, rest, stdout, stderr)
 	case "lint":

@@ -9,12 +9,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	_ "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/ligerdata/ligerdata/connectors/all"
+	"github.com/ligerdata/ligerdata/indicators"
 	"github.com/ligerdata/ligerdata/output/udata/udatatest"
 )
 
@@ -187,12 +189,25 @@ func TestDemoRunsEveryPipeline(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("demo: exit %d\n%s", code, errs)
 	}
-	var ms []struct {
-		Pipeline, Dataset, Outcome string
-		Accepted, Kept             int
+	var res struct {
+		Pipelines []struct {
+			Pipeline, Dataset, Outcome string
+			Accepted, Kept             int
+		}
+		Indicators []struct{ Indicator, Outcome, Error string }
 	}
-	if err := json.Unmarshal([]byte(out), &ms); err != nil {
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatal(err)
+	}
+	ms := res.Pipelines
+	// Every embedded indicator is computed after the pipelines.
+	if n := len(mustIndicators(t)); len(res.Indicators) != n {
+		t.Errorf("demo computed %d indicators of %d", len(res.Indicators), n)
+	}
+	for _, m := range res.Indicators {
+		if m.Outcome != "computed" {
+			t.Errorf("indicator %s: %s %s", m.Indicator, m.Outcome, m.Error)
+		}
 	}
 	if len(ms) != len(mustDefs(t)) {
 		t.Errorf("demo ran %d pipelines of %d", len(ms), len(mustDefs(t)))
@@ -249,6 +264,19 @@ func TestDemoRunsEveryPipeline(t *testing.T) {
 			}
 		}
 	}
+}
+
+func mustIndicators(t *testing.T) []*indicators.Definition {
+	t.Helper()
+	pdefs, err := loadDefs("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defs, err := loadIndicators("", pdefs, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return defs
 }
 
 func mustDefs(t *testing.T) []string {
@@ -312,25 +340,42 @@ func TestRunsOnUnchangedRecordingsAreUnchanged(t *testing.T) {
 		if code != exitOK {
 			t.Fatalf("run --all: exit %d\n%s", code, errs)
 		}
-		var ms []manifest
-		if err := json.Unmarshal([]byte(out), &ms); err != nil {
+		var res struct {
+			Pipelines  []manifest
+			Indicators []struct{ Indicator, Outcome, Release string }
+		}
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
 			t.Fatal(err)
 		}
 		byID := map[string]manifest{}
-		for _, m := range ms {
+		for _, m := range res.Pipelines {
 			byID[m.Pipeline] = m
+		}
+		// Indicators are listed as "indicator:<id>" with the same fields.
+		for _, m := range res.Indicators {
+			byID["indicator:"+m.Indicator] = manifest{Pipeline: m.Indicator, Outcome: m.Outcome, Release: m.Release}
 		}
 		return byID
 	}
 	first := runAll()
 	second := runAll()
 	third := runAll()
+	// The indicators that read HAL's dataset are computed again after the
+	// second run merged its modifications; the others are unchanged.
+	readsHAL := map[string]bool{}
+	for _, d := range mustIndicators(t) {
+		readsHAL["indicator:"+d.ID] = slices.Contains(d.Inputs.All(), "hal-publications")
+	}
 	for id, m := range first {
-		if m.Outcome != "published" {
+		if m.Outcome != "published" && m.Outcome != "computed" {
 			t.Errorf("%s: first run %s", id, m.Outcome)
 		}
 		s := second[id]
-		if id == "hal-publications" {
+		if readsHAL[id] {
+			if s.Outcome != "computed" {
+				t.Errorf("%s: second run %+v", id, s)
+			}
+		} else if id == "hal-publications" {
 			if s.Outcome != "published" || s.Read != 2 || s.Kept == 0 {
 				t.Errorf("%s: second run %+v, want the 2 recorded modifications merged", id, s)
 			}

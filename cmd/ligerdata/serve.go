@@ -134,9 +134,14 @@ func startScheduler(cfg *web.Config, c *common, mode daemonMode, logger *slog.Lo
 	if err != nil {
 		return nil, fmt.Errorf("ligerdata serve: %w", err)
 	}
+	ix, err := serveIndicators(c, cfg.Defs, defs, logger)
+	if err != nil {
+		return nil, err
+	}
 	sched, err := pipelines.NewScheduler(runner, defs, logger, pipelines.SchedulerOptions{
 		MaxConcurrent: cfg.Limits.MaxConcurrentRuns,
 		RunTimeout:    cfg.Limits.RunTimeout,
+		OnFinish:      ix.OnFinish,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("ligerdata serve: %w", err)
