@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/ligerdata/ligerdata/indicators"
 	"github.com/ligerdata/ligerdata/internal/store"
@@ -174,6 +175,9 @@ func cmdIndicators(ctx context.Context, args []string, stdout, stderr io.Writer)
 		fmt.Fprintln(stderr, "ligerdata indicators:", err)
 		return exitFailed
 	}
+	if len(ids) == 0 {
+		selected = readyIndicators(e, selected, stderr)
+	}
 	ms, err := e.ComputeAll(ctx, selected)
 	if c.json {
 		printJSON(stdout, ms)
@@ -181,6 +185,21 @@ func cmdIndicators(ctx context.Context, args []string, stdout, stderr io.Writer)
 		printIndicatorRuns(stdout, ms)
 	}
 	return indicatorsExit(err, stderr)
+}
+
+// readyIndicators leaves out, saying so, the indicators whose inputs have
+// not been published yet: without names, `ligerdata indicators` computes
+// what it can.
+func readyIndicators(e *indicators.Engine, defs []*indicators.Definition, stderr io.Writer) []*indicators.Definition {
+	var out []*indicators.Definition
+	for _, d := range defs {
+		if missing := indicators.Unpublished(e.Store.PublicDir(), d); len(missing) > 0 {
+			fmt.Fprintf(stderr, "%s: waiting for %s to be published\n", d.ID, strings.Join(missing, ", "))
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 func selectIndicators(defs []*indicators.Definition, ids []string) ([]*indicators.Definition, error) {
