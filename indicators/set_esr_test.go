@@ -10,25 +10,25 @@ import "testing"
 // Nantes Université, 24140 Université d'Angers, 1041 Centrale Nantes;
 // 99999 is a laboratory that is not an institution.
 //
-//	docid  year  structures        open access
-//	1      2023  1100589, 24140    yes
-//	2      2023  93263             no
-//	3      2023  99999             yes
-//	4      2024  24140, 1041       unknown (counts as closed)
-//	5      —     1041              yes   (no year: left out)
-//	6      2024  1100589, 93263    yes   (Nantes Université once)
+//	docid  year  structures        open access                     discipline
+//	1      2023  1100589, 24140    yes                             info
+//	2      2023  93263             no                              shs
+//	3      2023  99999             yes                             —
+//	4      2024  24140, 1041       unknown (counts as closed)      info
+//	5      —     1041              yes   (no year: left out)       spi
+//	6      2024  1100589, 93263    yes   (Nantes Université once)  spi
 var publications = fixture{
 	dataset: "hal-publications",
 	schema:  "publication-hal",
 	release: "20250801T000000Z-0004",
 	csv: `
-docid,hal_id,title,doc_type,publication_year,structures,url,open_access,modified
-1,hal-00000001,Premier article,ART,2023,1100589|24140,https://hal.example/hal-00000001,true,2024-01-01T00:00:00Z
-2,hal-00000002,Deuxième article,ART,2023,93263,https://hal.example/hal-00000002,false,2024-01-01T00:00:00Z
-3,hal-00000003,Troisième article,COMM,2023,99999,https://hal.example/hal-00000003,true,2024-01-01T00:00:00Z
-4,hal-00000004,Quatrième article,ART,2024,24140|1041,https://hal.example/hal-00000004,,2024-01-01T00:00:00Z
-5,hal-00000005,Sans année,ART,,1041,https://hal.example/hal-00000005,true,2024-01-01T00:00:00Z
-6,hal-00000006,Sixième article,ART,2024,1100589|93263,https://hal.example/hal-00000006,true,2024-01-01T00:00:00Z
+docid,hal_id,title,doc_type,publication_year,structures,url,open_access,discipline_code,discipline,modified
+1,hal-00000001,Premier article,ART,2023,1100589|24140,https://hal.example/hal-00000001,true,info,Informatique,2024-01-01T00:00:00Z
+2,hal-00000002,Deuxième article,ART,2023,93263,https://hal.example/hal-00000002,false,shs,Sciences humaines et sociales,2024-01-01T00:00:00Z
+3,hal-00000003,Troisième article,COMM,2023,99999,https://hal.example/hal-00000003,true,,,2024-01-01T00:00:00Z
+4,hal-00000004,Quatrième article,ART,2024,24140|1041,https://hal.example/hal-00000004,,info,Informatique,2024-01-01T00:00:00Z
+5,hal-00000005,Sans année,ART,,1041,https://hal.example/hal-00000005,true,spi,Sciences de l'ingénieur,2024-01-01T00:00:00Z
+6,hal-00000006,Sixième article,ART,2024,1100589|93263,https://hal.example/hal-00000006,true,spi,Sciences de l'ingénieur,2024-01-01T00:00:00Z
 `,
 }
 
@@ -61,6 +61,19 @@ func TestHal(t *testing.T) {
 			{"niveau": "region", "code": "52", "periode": "2024", "dimension": angers, "valeur": 0, "numerateur": 0, "denominateur": 1},
 			{"niveau": "region", "code": "52", "periode": "2024", "dimension": centrale, "valeur": 0, "numerateur": 0, "denominateur": 1},
 			{"niveau": "region", "code": "52", "periode": "2024", "dimension": nantes, "valeur": 1, "numerateur": 1, "denominateur": 1},
+		}}},
+		// By discipline, each deposit once: 2023 Ensemble 3 (open 1 3: 2/3),
+		// Informatique 1 (open), SHS 1 (closed), none 3 (open); 2024 Ensemble
+		// 2 (open 6: 1/2), Informatique 4 (closed), Sciences de l'ingénieur 6
+		// (open).
+		{"hal-publications-par-discipline", expectation{total: 7, rows: []row{
+			{"niveau": "region", "code": "52", "periode": "2023", "dimension": "Ensemble", "valeur": 3, "en_acces_ouvert": 2, "part_acces_ouvert": 2.0 / 3},
+			{"niveau": "region", "code": "52", "periode": "2023", "dimension": "Informatique", "valeur": 1, "en_acces_ouvert": 1, "part_acces_ouvert": 1},
+			{"niveau": "region", "code": "52", "periode": "2023", "dimension": "Sciences humaines et sociales", "valeur": 1, "en_acces_ouvert": 0, "part_acces_ouvert": 0},
+			{"niveau": "region", "code": "52", "periode": "2023", "dimension": "Discipline non renseignée", "valeur": 1, "en_acces_ouvert": 1, "part_acces_ouvert": 1},
+			{"niveau": "region", "code": "52", "periode": "2024", "dimension": "Ensemble", "valeur": 2, "en_acces_ouvert": 1, "part_acces_ouvert": 0.5},
+			{"niveau": "region", "code": "52", "periode": "2024", "dimension": "Informatique", "valeur": 1, "en_acces_ouvert": 0, "part_acces_ouvert": 0},
+			{"niveau": "region", "code": "52", "periode": "2024", "dimension": "Sciences de l'ingénieur", "valeur": 1, "en_acces_ouvert": 1, "part_acces_ouvert": 1},
 		}}},
 	} {
 		t.Run(tc.id, func(t *testing.T) {
