@@ -146,3 +146,35 @@ func TestHALDisciplines(t *testing.T) {
 		t.Errorf("%d publications in spi, want 12", spi)
 	}
 }
+
+// TestMasterNationalRows checks that the survey's national rows are kept
+// and flagged beside the académie's universities.
+func TestMasterNationalRows(t *testing.T) {
+	r := newTestRunner(t, t.TempDir())
+	def := embeddedDef(t, "esr-insertion-professionnelle-master")
+	m, err := r.Run(context.Background(), def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 76 lines of the académie (2 rejected: "9O" and a repeated line) and
+	// 37 national lines: 111 accepted.
+	if m.Read != 113 || m.Accepted != 111 {
+		t.Fatalf("read %d, accepted %d; want 113, 111", m.Read, m.Accepted)
+	}
+	count := map[string]int{}
+	err = output.ReadRows(r.Store.PublicDir(), def.Dataset, m.Release, def.TableSchema, func(v []schemas.Value) error {
+		uai := v[def.TableSchema.FieldIndex("numero_de_l_etablissement")]
+		p := v[def.TableSchema.FieldIndex("perimetre")]
+		if (uai == "UNIV") != (p == "national") {
+			t.Errorf("UAI %v has perimetre %v", uai, p)
+		}
+		count[fmt.Sprint(p)]++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if count["national"] != 37 || count["etablissement"] != 74 {
+		t.Errorf("perimetre counts %v, want 37 national and 74 etablissement", count)
+	}
+}

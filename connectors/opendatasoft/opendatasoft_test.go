@@ -20,14 +20,18 @@ import (
 
 const (
 	tourismReplay = "../../testdata/replay/ods-tourisme"
-	esrReplay     = "../../testdata/replay/ods-esr"
-	hotels        = "234400034_070-006_offre-touristique-hotels-rpdl"
-	restaurants   = "234400034_070-008_offre-touristique-restaurants-rpdl"
-	events        = "234400034_070-002_offre-touristique-fetes_et_manifestations-rpdl"
-	heritage      = "234400034_070-012_offre-touristique-patrimoineculturel-rpdl"
-	master        = "fr-esr-insertion_professionnelle-master"
-	atlas         = "fr-esr-atlas_regional-effectifs-d-etudiants-inscrits"
-	atlasWhere    = `niveau_geographique = "Commune" AND (startswith(geo_id, "44") OR startswith(geo_id, "49") OR startswith(geo_id, "53") OR startswith(geo_id, "72") OR startswith(geo_id, "85"))`
+	// masterWhere is the where clause of the pipeline
+	// esr-insertion-professionnelle-master: the académie de Nantes and the
+	// national rows.
+	masterWhere = `code_de_l_academie = "A17" OR numero_de_l_etablissement = "UNIV"`
+	esrReplay   = "../../testdata/replay/ods-esr"
+	hotels      = "234400034_070-006_offre-touristique-hotels-rpdl"
+	restaurants = "234400034_070-008_offre-touristique-restaurants-rpdl"
+	events      = "234400034_070-002_offre-touristique-fetes_et_manifestations-rpdl"
+	heritage    = "234400034_070-012_offre-touristique-patrimoineculturel-rpdl"
+	master      = "fr-esr-insertion_professionnelle-master"
+	atlas       = "fr-esr-atlas_regional-effectifs-d-etudiants-inscrits"
+	atlasWhere  = `niveau_geographique = "Commune" AND (startswith(geo_id, "44") OR startswith(geo_id, "49") OR startswith(geo_id, "53") OR startswith(geo_id, "72") OR startswith(geo_id, "85"))`
 )
 
 func newConfig(mut func(*Config)) *Config {
@@ -72,7 +76,7 @@ func TestConformance(t *testing.T) {
 			Kind: Kind,
 			Config: func(baseURL string) connectors.Config {
 				return newConfig(func(c *Config) {
-					c.BaseURL, c.Dataset, c.Where = baseURL, master, `code_de_l_academie = "A17"`
+					c.BaseURL, c.Dataset, c.Where = baseURL, master, masterWhere
 				})
 			},
 			Replay:     esrReplay,
@@ -701,10 +705,12 @@ func TestRecordedExports(t *testing.T) {
 	})
 	t.Run("insertion master", func(t *testing.T) {
 		recs := fetchReplay(t, esrReplay, func(c *Config) {
-			c.BaseURL, c.Dataset, c.Where = "https://data.enseignementsup-recherche.gouv.fr", master, `code_de_l_academie = "A17"`
+			c.BaseURL, c.Dataset, c.Where = "https://data.enseignementsup-recherche.gouv.fr", master, masterWhere
 		})
-		if len(recs) != 76 {
-			t.Fatalf("%d records, want 76", len(recs))
+		// 76 lines of the académie de Nantes (one of them repeated) and
+		// 37 national lines, one per year, discipline and situation.
+		if len(recs) != 76+37 {
+			t.Fatalf("%d records, want 113", len(recs))
 		}
 		// The first rows are the real excerpt of the ministry's export.
 		for k, v := range map[string]any{"annee": "2016", "numero_de_l_etablissement": "0440984F", "taux_dinsertion": "86",
