@@ -58,12 +58,11 @@ func (s *site) stewardRoutes() {
 // stewardPage serves a dashboard page to signed-in stewards only; others
 // are sent to the sign-in page, which brings them back.
 func (s *site) stewardPage(h http.HandlerFunc) http.HandlerFunc {
-	if s.auth == nil {
-		return h
-	}
 	return func(w http.ResponseWriter, r *http.Request) {
+		// Steward pages are never kept by a browser or a proxy, signed in
+		// or not.
 		w.Header().Set("Cache-Control", "no-store")
-		if s.auth.session(r) == nil {
+		if s.auth != nil && s.auth.session(r) == nil {
 			http.Redirect(w, r, "/connexion?retour="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
 		}

@@ -551,7 +551,7 @@ func (s *site) rejects(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Type", "text/csv; charset=utf-8")
 		h.Set("Content-Disposition", `attachment; filename="rejets-`+dataset+"-"+run+`.csv"`)
-		h.Set("Cache-Control", "no-cache")
+		h.Set("Cache-Control", "no-store")
 		http.ServeContent(w, r, run+".csv", fi.ModTime(), f)
 		return
 	}

@@ -33,7 +33,11 @@ func Serve(ctx context.Context, addr string, h http.Handler, logger *slog.Logger
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadTimeout:       time.Minute,
+		// Pages and API answers are written within WriteTimeout; a
+		// download extends its own deadline (see downloadWriteTimeout).
+		WriteTimeout: 2 * time.Minute,
+		IdleTimeout:  2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}

@@ -124,10 +124,26 @@ func (t tree) releaseDir(dataset, release string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("web: stat %s: %w", dir, err)
 	}
-	if !fi.IsDir() {
+	if !fi.IsDir() || !t.contains(dir) {
 		return "", errNotFound
 	}
 	return dir, nil
+}
+
+// contains reports whether p, all symlinks resolved, is inside the
+// published tree (itself resolved): a dataset folder, a release or a
+// catalogue page linked to a place outside it is never served.
+func (t tree) contains(p string) bool {
+	root, err := filepath.EvalSymlinks(t.dir)
+	if err != nil {
+		return false
+	}
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return false
+	}
+	rel, err := filepath.Rel(root, real)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
 // releases lists the release folders of dataset, newest first (run ids sort

@@ -239,12 +239,26 @@ func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.log.Debug("http request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
 			"bytes", rec.bytes, "duration", time.Since(start), "remote", r.RemoteAddr)
 	}()
-	rec.Header().Set("X-Content-Type-Options", "nosniff")
+	setSecurityHeaders(rec.Header())
 	if !safePath(r.URL) {
 		s.notFound(rec, r)
 		return
 	}
 	s.mux.ServeHTTP(rec, r)
+}
+
+// contentSecurityPolicy: the site has no script and no inline style; its
+// pages may not be framed, nor post forms elsewhere.
+const contentSecurityPolicy = "default-src 'self'; script-src 'none'; object-src 'none'; img-src 'self' data:; " +
+	"style-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// setSecurityHeaders sets the headers every answer carries.
+func setSecurityHeaders(h http.Header) {
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", contentSecurityPolicy)
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
 }
 
 // safePath reports whether the request path has no hidden or ".." segment,
@@ -311,7 +325,9 @@ func (s *site) render(w http.ResponseWriter, r *http.Request, status int, page s
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-cache")
+	if h.Get("Cache-Control") == "" { // steward pages set no-store
+		h.Set("Cache-Control", "no-cache")
+	}
 	h.Set("Content-Length", fmt.Sprint(buf.Len()))
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
@@ -442,6 +458,11 @@ func (s *site) catalog(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := filepath.Join(s.tree.dir, name)
+	if !s.tree.contains(p) {
+		s.log.Warn("catalogue file resolves outside the published tree", "path", p)
+		s.notFound(w, r)
+		return
+	}
 	f, err := os.Open(p)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
@@ -548,7 +569,7 @@ func (s *site) serveReleaseFile(w http.ResponseWriter, r *http.Request, t tree, 
 	}
 	p := filepath.Join(dir, file)
 	lfi, err := os.Lstat(p)
-	if err != nil || !lfi.Mode().IsRegular() {
+	if err != nil || !lfi.Mode().IsRegular() || !s.tree.contains(p) {
 		s.log.Warn("listed file is missing or not a regular file", "path", p, "err", err)
 		s.notFound(w, r)
 		return
@@ -575,7 +596,16 @@ func (s *site) serveReleaseFile(w http.ResponseWriter, r *http.Request, t tree, 
 	} else {
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	}
+	// A large file on a slow link takes longer than a page: its deadline
+	// grows with its size (at least 1 MiB/s), from the server's WriteTimeout.
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(downloadWriteTimeout(fi.Size())))
 	http.ServeContent(w, r, file, fi.ModTime(), f)
+}
+
+// downloadWriteTimeout is the time allowed to send a file of size bytes:
+// two minutes, plus a second per MiB.
+func downloadWriteTimeout(size int64) time.Duration {
+	return 2*time.Minute + time.Duration(size>>20)*time.Second
 }
 
 // fileLink is a downloadable file of a release.
