@@ -23,6 +23,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/ligerdata/ligerdata/connectors"
+	"github.com/ligerdata/ligerdata/indicators"
 	"github.com/ligerdata/ligerdata/internal/yamldef"
 	"github.com/ligerdata/ligerdata/schemas"
 )
@@ -222,6 +223,8 @@ func (l *Loader) check(d *decoder, def *Definition, root *yaml.Node, data []byte
 		d.errorf(at("id"), "id", "must equal the file name %q", base)
 	} else if def.ID != "" && !idPattern.MatchString(def.ID) {
 		d.errorf(at("id"), "id", "must be kebab-case (lowercase letters, digits and hyphens)")
+	} else if strings.HasPrefix(def.ID, indicators.RunKey("")) {
+		d.errorf(at("id"), "id", "must not start with %q: the runs of indicators are stored under that name", indicators.RunKey(""))
 	}
 	if def.Dataset == "" {
 		def.Dataset = def.ID

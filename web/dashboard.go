@@ -207,6 +207,8 @@ type dashboardPage struct {
 	Steward   *stewardBar
 	NoHistory bool
 	Pipelines []pipelineView
+	// Indicators are the computations of the indicators.
+	Indicators []indicatorView
 }
 
 // frenchDuration formats a duration in milliseconds: "850 ms", "12,3 s",
@@ -383,7 +385,7 @@ func (s *site) dashboard(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		for _, e := range entries {
-			if !e.IsDir() {
+			if !e.IsDir() || strings.HasPrefix(e.Name(), indicatorRunPrefix) {
 				continue
 			}
 			pv, err := s.pipelineRuns(e.Name())
@@ -396,8 +398,9 @@ func (s *site) dashboard(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	page.Indicators = s.indicatorRuns()
 	s.stewardView(r, &page)
-	page.NoHistory = len(page.Pipelines) == 0
+	page.NoHistory = len(page.Pipelines) == 0 && len(page.Indicators) == 0
 	w.Header().Set("X-Robots-Tag", "noindex")
 	s.render(w, r, http.StatusOK, "dashboard.html", page)
 }
