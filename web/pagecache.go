@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -28,7 +30,8 @@ const (
 // pageCache keeps rendered pages in memory for one published state: a page
 // whose content only depends on the published tree (home, dataset, release,
 // report pages, feeds) is rendered once per state, then served from memory
-// with a strong ETag, and answered 304 when the client has it.
+// with a strong ETag (gzip-compressed for clients that accept it), and
+// answered 304 when the client has it.
 //
 // The state is a digest of what a run changes when it publishes: the
 // modification times of the public folder, of its datasets/ and
@@ -53,13 +56,18 @@ type pageCache struct {
 	renders int
 }
 
-// cachedPage is one rendered response.
+// cachedPage is one rendered response, and its gzip encoding when worth it.
 type cachedPage struct {
 	status int
 	header http.Header
 	body   []byte
 	etag   string
+	gz     []byte // nil when the page is small or already encoded
+	gzETag string
 }
+
+// gzipMinBytes is the smallest page worth compressing.
+const gzipMinBytes = 1024
 
 func newPageCache(dir string, ttl time.Duration, maxBytes int) *pageCache {
 	return &pageCache{dir: dir, ttl: ttl, maxBytes: maxBytes, now: time.Now, pages: map[string]*cachedPage{}}
@@ -103,20 +111,20 @@ func (c *pageCache) lookup(key string) *cachedPage {
 
 // store keeps p under key, dropping other pages when the cache is full.
 func (c *pageCache) store(key string, p *cachedPage) {
-	size := len(p.body) + len(key)
+	size := len(p.body) + len(p.gz) + len(key)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if size > c.maxBytes {
 		return
 	}
 	if old, ok := c.pages[key]; ok {
-		c.bytes -= len(old.body) + len(key)
+		c.bytes -= len(old.body) + len(old.gz) + len(key)
 	}
 	for k, old := range c.pages { // random eviction: cheap and fair enough
 		if c.bytes+size <= c.maxBytes {
 			break
 		}
-		c.bytes -= len(old.body) + len(k)
+		c.bytes -= len(old.body) + len(old.gz) + len(k)
 		delete(c.pages, k)
 	}
 	c.pages[key] = p
@@ -137,29 +145,65 @@ func (c *pageCache) render(h http.HandlerFunc, r *http.Request) *cachedPage {
 		bw.status = http.StatusOK
 	}
 	sum := sha256.Sum256(bw.body.Bytes())
-	p := &cachedPage{status: bw.status, header: bw.header, body: bw.body.Bytes(), etag: `"` + hex.EncodeToString(sum[:16]) + `"`}
+	tag := hex.EncodeToString(sum[:16])
+	p := &cachedPage{status: bw.status, header: bw.header, body: bw.body.Bytes(), etag: `"` + tag + `"`}
 	p.header.Del("Content-Length")
+	if len(p.body) >= gzipMinBytes && p.header.Get("Content-Encoding") == "" {
+		var gz bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestSpeed)
+		_, _ = zw.Write(p.body)
+		if zw.Close() == nil {
+			p.gz, p.gzETag = gz.Bytes(), `"`+tag+`-gzip"`
+		}
+	}
 	return p
 }
 
 // write answers r with the page: 304 when If-None-Match names its ETag.
+// A client that accepts gzip gets the compressed page, with its own ETag.
 func (p *cachedPage) write(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	for k, v := range p.header {
 		h[k] = v
 	}
+	body, etag := p.body, p.etag
+	if p.gz != nil {
+		h.Add("Vary", "Accept-Encoding")
+		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+			body, etag = p.gz, p.gzETag
+			h.Set("Content-Encoding", "gzip")
+		}
+	}
 	if p.status == http.StatusOK {
-		h.Set("ETag", p.etag)
-		if etagMatches(r.Header.Get("If-None-Match"), p.etag) {
+		h.Set("ETag", etag)
+		if etagMatches(r.Header.Get("If-None-Match"), etag) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
 	}
-	h.Set("Content-Length", strconv.Itoa(len(p.body)))
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(p.status)
 	if r.Method != http.MethodHead {
-		_, _ = w.Write(p.body)
+		_, _ = w.Write(body)
 	}
+}
+
+// acceptsGzip reports whether an Accept-Encoding value accepts gzip: it
+// names gzip or "*" without q=0.
+func acceptsGzip(ae string) bool {
+	for _, part := range strings.Split(ae, ",") {
+		coding, params, _ := strings.Cut(part, ";")
+		coding = strings.ToLower(strings.TrimSpace(coding))
+		if coding != "gzip" && coding != "*" {
+			continue
+		}
+		q := strings.ReplaceAll(strings.ToLower(params), " ", "")
+		if q == "q=0" || strings.HasPrefix(q, "q=0.") && strings.Trim(q[4:], "0") == "" {
+			return false
+		}
+		return true
+	}
+	return false
 }
 
 // etagMatches reports whether an If-None-Match value names etag (weak

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"compress/gzip"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -165,6 +167,40 @@ func TestETagMatches(t *testing.T) {
 	} {
 		if got := etagMatches(tc.inm, `"abc"`); got != tc.want {
 			t.Errorf("etagMatches(%q) = %v, want %v", tc.inm, got, tc.want)
+		}
+	}
+}
+
+func TestPageCacheServesGzipToClientsThatAcceptIt(t *testing.T) {
+	c := newPageCache(cacheTree(t), time.Hour, 1<<20)
+	page := strings.Repeat("Lieux de médiation numérique. ", 100) // 3,100 bytes: over gzipMinBytes
+	h := c.wrap(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, page) })
+	plain := do(t, h, http.MethodGet, "/", nil)
+	zipped := do(t, h, http.MethodGet, "/", map[string]string{"Accept-Encoding": "br, gzip"})
+	if plain.Body.String() != page || plain.Header().Get("Content-Encoding") != "" {
+		t.Fatalf("plain: encoding %q, %d bytes", plain.Header().Get("Content-Encoding"), plain.Body.Len())
+	}
+	if zipped.Header().Get("Content-Encoding") != "gzip" || zipped.Header().Get("Vary") != "Accept-Encoding" {
+		t.Fatalf("gzip: headers %v", zipped.Header())
+	}
+	zr, err := gzip.NewReader(zipped.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(zr)
+	if string(got) != page || zipped.Body.Len() >= len(page)/4 {
+		t.Errorf("gzip body: %d bytes decoding to %d; want the page, much smaller", zipped.Body.Len(), len(got))
+	}
+	gzTag := zipped.Header().Get("ETag")
+	if gzTag == plain.Header().Get("ETag") {
+		t.Error("both encodings share an ETag")
+	}
+	if nm := do(t, h, http.MethodGet, "/", map[string]string{"Accept-Encoding": "gzip", "If-None-Match": gzTag}); nm.Code != http.StatusNotModified {
+		t.Errorf("If-None-Match on the gzip ETag: %d", nm.Code)
+	}
+	for ae, want := range map[string]bool{"gzip;q=0": false, "gzip; q=0.000": false, "gzip;q=0.5": true, "*": true, "identity": false, "": false, "GZIP": true} {
+		if got := acceptsGzip(ae); got != want {
+			t.Errorf("acceptsGzip(%q) = %v, want %v", ae, got, want)
 		}
 	}
 }
