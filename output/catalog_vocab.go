@@ -3,6 +3,7 @@ package output
 import (
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -240,6 +241,20 @@ func FrequencyOf(schedule string) string {
 	if schedule == "" {
 		return FreqUnknown
 	}
+	// The answer only depends on the schedule, and walking a year of runs
+	// is costly: a catalogue of many datasets asks for the same few.
+	if f, ok := frequencies.Load(schedule); ok {
+		return f.(string)
+	}
+	f := frequencyOf(schedule)
+	frequencies.Store(schedule, f)
+	return f
+}
+
+// frequencies memoises FrequencyOf by trimmed schedule.
+var frequencies sync.Map
+
+func frequencyOf(schedule string) string {
 	sched, err := cron.ParseStandard(schedule)
 	if err != nil {
 		return FreqUnknown
