@@ -36,10 +36,10 @@ func Serve(ctx context.Context, addr string, h http.Handler, logger *slog.Logger
 		ReadTimeout:       time.Minute,
 		// Pages and API answers are written within WriteTimeout; a
 		// download extends its own deadline (see downloadWriteTimeout).
-		WriteTimeout: 2 * time.Minute,
-		IdleTimeout:  2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		WriteTimeout:   2 * time.Minute,
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	listenAddr := ln.Addr().String()
 	logger.Info("web site listening", "addr", listenAddr)
