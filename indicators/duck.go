@@ -14,6 +14,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/duckdb/duckdb-go/v2"
+
+	internalduck "github.com/ligerdata/ligerdata/internal/duck"
 )
 
 // Config is how DuckDB runs: a memory limit (DuckDB syntax: "2GB",
@@ -46,12 +48,27 @@ func ConfigFromEnv() (Config, error) {
 	return c, c.Check()
 }
 
-var memoryLimitRe = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?\s*([KMGT]i?B|B)$`)
+var memoryLimitRe = regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)?)\s*([KMGT]i?B|B)$`)
+
+// memoryBytes reads the memory limit: KB, MB, GB, TB are powers of 1000,
+// KiB, MiB, GiB, TiB powers of 1024.
+func (c Config) memoryBytes() (int64, error) {
+	m := memoryLimitRe.FindStringSubmatch(c.MemoryLimit)
+	if m == nil {
+		return 0, fmt.Errorf("DuckDB memory limit %q: expected a size such as 512MB or 2GiB", c.MemoryLimit)
+	}
+	n, _ := strconv.ParseFloat(m[1], 64)
+	unit := map[string]float64{"B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40}[m[2]]
+	if b := int64(n * unit); b >= 1<<20 {
+		return b, nil
+	}
+	return 0, fmt.Errorf("DuckDB memory limit %q: at least 1MiB", c.MemoryLimit)
+}
 
 // Check validates the configuration.
 func (c Config) Check() error {
-	if !memoryLimitRe.MatchString(c.MemoryLimit) {
-		return fmt.Errorf("DuckDB memory limit %q: expected a size such as 512MB or 2GiB", c.MemoryLimit)
+	if _, err := c.memoryBytes(); err != nil {
+		return err
 	}
 	if c.Threads < 1 {
 		return fmt.Errorf("DuckDB threads: %d is not a positive number", c.Threads)
@@ -66,35 +83,26 @@ type duck struct {
 	conn *sql.Conn
 }
 
-// openDuck opens an in-memory database configured by c. Extensions are
-// neither installed nor loaded from the network.
+// openDuck opens an in-memory database configured by c, through
+// internal/duck: no extension installed or loaded at run time, UTC.
 func openDuck(ctx context.Context, c Config) (*duck, error) {
+	mem, err := c.memoryBytes()
+	if err != nil {
+		return nil, err
+	}
 	if err := c.Check(); err != nil {
 		return nil, err
 	}
-	connector, err := duckdb.NewConnector("", nil)
+	db, err := internalduck.Open(internalduck.Limits{MemoryBytes: mem, Threads: c.Threads}, nil)
 	if err != nil {
-		return nil, fmt.Errorf("duckdb: %w", err)
+		return nil, err
 	}
-	db := sql.OpenDB(connector)
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("duckdb: %w", err)
 	}
-	d := &duck{db: db, conn: conn}
-	for _, stmt := range []string{
-		"SET memory_limit = " + quoteString(c.MemoryLimit),
-		"SET threads = " + strconv.Itoa(c.Threads),
-		"SET autoinstall_known_extensions = false",
-		"SET autoload_known_extensions = false",
-	} {
-		if _, err := conn.ExecContext(ctx, stmt); err != nil {
-			d.close()
-			return nil, fmt.Errorf("duckdb: %s: %w", stmt, err)
-		}
-	}
-	return d, nil
+	return &duck{db: db, conn: conn}, nil
 }
 
 func (d *duck) close() {
