@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/ligerdata/ligerdata/indicators"
 	"github.com/ligerdata/ligerdata/internal/store"
 	"github.com/ligerdata/ligerdata/pipelines"
 	"github.com/ligerdata/ligerdata/web"
@@ -93,8 +94,13 @@ func serveDaemon(ctx context.Context, cfg *web.Config, c *common, mode daemonMod
 		stewards = []web.Steward{{Name: "local", TokenSHA256: web.HashToken(token)}}
 		fmt.Fprintf(stdout, "No steward in the configuration: sign in to the dashboard with this token (valid until the server stops): %s\n", token)
 	}
+	idefs, err := siteIndicators(cfg.Defs)
+	if err != nil {
+		fmt.Fprintln(stderr, "ligerdata serve:", err)
+		return exitUsage
+	}
 	h, err := web.New(web.Options{PublicDir: st.PublicDir(), StoreDir: st.Root, BaseURL: cfg.BaseURL, Logger: logger,
-		Steward: &web.StewardOptions{Stewards: stewards, Scheduler: sched, Limits: cfg.Limits}})
+		Indicators: idefs, Steward: &web.StewardOptions{Stewards: stewards, Scheduler: sched, Limits: cfg.Limits}})
 	if err != nil {
 		fmt.Fprintln(stderr, "ligerdata serve:", err)
 		return exitFailed
@@ -123,6 +129,17 @@ func serveDaemon(ctx context.Context, cfg *web.Config, c *common, mode daemonMod
 		return exitFailed
 	}
 	return exitOK
+}
+
+// siteIndicators are the indicators whose reports and pages the site
+// serves: the embedded ones and, with --defs DIR, the steward's own in
+// DIR/indicators.
+func siteIndicators(defsDir string) ([]*indicators.Definition, error) {
+	pdefs, err := loadDefs(defsDir)
+	if err != nil {
+		return nil, err
+	}
+	return loadIndicators(defsDir, pdefs, false)
 }
 
 func startScheduler(cfg *web.Config, c *common, mode daemonMode, logger *slog.Logger) (*pipelines.Scheduler, error) {
