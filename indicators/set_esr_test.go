@@ -182,19 +182,25 @@ func TestEtudiantsEvolution(t *testing.T) {
 //	2020  Angers                       disc13 SVT                 30 mois         20    ns  (secret: left out)
 //	2020  Le Mans 0720916E             disc16 Informatique        30 mois        200    95
 //	2021  Le Mans (Le Mans Université) disc16 Informatique        30 mois        100    85
+//	2020  national (UNIV)              disc02 Droit               30 mois       1000    88
+//	2020  national                     disc04 Gestion             30 mois       3000    86
+//	2020  national                     disc01 Ensemble DEG        30 mois       4000  86.5  (aggregate: left out)
 var insertion = fixture{
 	dataset: "esr-insertion-professionnelle-master",
 	schema:  "insertion-professionnelle-master",
 	release: "20251001T000000Z-0006",
 	csv: `
-annee,diplome,numero_de_l_etablissement,etablissement,etablissementactuel,code_de_l_academie,academie,code_du_domaine,code_de_la_discipline,discipline,situation,nombre_de_reponses,taux_dinsertion
-2020,MASTER LMD,0490970N,Angers,Université d'Angers,A17,Nantes,DEG,disc02,Droit,30 mois après le diplôme,100,90
-2020,MASTER LMD,0490970N,Angers,Université d'Angers,A17,Nantes,DEG,disc04,Gestion,30 mois après le diplôme,300,80
-2020,MASTER LMD,0490970N,Angers,Université d'Angers,A17,Nantes,DEG,disc01,"Ensemble formations juridiques, économiques et de gestion",30 mois après le diplôme,400,82.5
-2020,MASTER LMD,0490970N,Angers,Université d'Angers,A17,Nantes,STS,disc16,Informatique,18 mois après le diplôme,50,99
-2020,MASTER LMD,0490970N,Angers,Université d'Angers,A17,Nantes,STS,disc13,Sciences de la vie et de la terre,30 mois après le diplôme,20,ns
-2020,MASTER LMD,0720916E,Le Mans,,A17,Nantes,STS,disc16,Informatique,30 mois après le diplôme,200,95
-2021,MASTER LMD,0720916E,Le Mans,Le Mans Université,A17,Nantes,STS,disc16,Informatique,30 mois après le diplôme,100,85
+annee,diplome,numero_de_l_etablissement,etablissement,etablissementactuel,code_de_l_academie,academie,perimetre,code_du_domaine,code_de_la_discipline,discipline,situation,nombre_de_reponses,taux_dinsertion
+2020,MASTER LMD,0490970N,Angers,Université d'Angers,A17,Nantes,etablissement,DEG,disc02,Droit,30 mois après le diplôme,100,90
+2020,MASTER LMD,0490970N,Angers,Université d'Angers,A17,Nantes,etablissement,DEG,disc04,Gestion,30 mois après le diplôme,300,80
+2020,MASTER LMD,0490970N,Angers,Université d'Angers,A17,Nantes,etablissement,DEG,disc01,"Ensemble formations juridiques, économiques et de gestion",30 mois après le diplôme,400,82.5
+2020,MASTER LMD,0490970N,Angers,Université d'Angers,A17,Nantes,etablissement,STS,disc16,Informatique,18 mois après le diplôme,50,99
+2020,MASTER LMD,0490970N,Angers,Université d'Angers,A17,Nantes,etablissement,STS,disc13,Sciences de la vie et de la terre,30 mois après le diplôme,20,ns
+2020,MASTER LMD,0720916E,Le Mans,,A17,Nantes,etablissement,STS,disc16,Informatique,30 mois après le diplôme,200,95
+2021,MASTER LMD,0720916E,Le Mans,Le Mans Université,A17,Nantes,etablissement,STS,disc16,Informatique,30 mois après le diplôme,100,85
+2020,MASTER LMD,UNIV,Toutes universités et établissements assimilés,,,,national,DEG,disc02,Droit,30 mois après le diplôme,1000,88
+2020,MASTER LMD,UNIV,Toutes universités et établissements assimilés,,,,national,DEG,disc04,Gestion,30 mois après le diplôme,3000,86
+2020,MASTER LMD,UNIV,Toutes universités et établissements assimilés,,,,national,DEG,disc01,Ensemble formations juridiques,30 mois après le diplôme,4000,86.5
 `,
 }
 
@@ -204,12 +210,14 @@ func TestInsertionMasterTauxEmploi(t *testing.T) {
 	// 2020 Angers: (0.90 × 100 + 0.80 × 300) / 400 = (90 + 240) / 400 = 0.825.
 	// 2020 Le Mans: 0.95 on 200 answers (named by its current name, given on
 	// its 2021 row). 2020 Ensemble: (90 + 240 + 0.95 × 200) / 600 = 520 / 600.
-	// 2021: Le Mans and Ensemble 0.85 on 100 answers.
+	// 2021: Le Mans and Ensemble 0.85 on 100 answers. National reference
+	// 2020: (0.88 × 1 000 + 0.86 × 3 000) / 4 000 = (880 + 2 580) / 4 000 =
+	// 0.865, on every 2020 row; none in 2021.
 	want := expectation{total: 5, rows: []row{
-		{"niveau": "region", "code": "52", "periode": "2020", "dimension": "Ensemble", "valeur": 520.0 / 600, "reponses": 600},
-		{"niveau": "region", "code": "52", "periode": "2020", "dimension": "Université d'Angers", "valeur": 0.825, "reponses": 400},
-		{"niveau": "region", "code": "52", "periode": "2020", "dimension": "Le Mans Université", "valeur": 0.95, "reponses": 200},
-		{"niveau": "region", "code": "52", "periode": "2021", "dimension": "Ensemble", "valeur": 0.85, "reponses": 100},
+		{"niveau": "region", "code": "52", "periode": "2020", "dimension": "Ensemble", "valeur": 520.0 / 600, "reponses": 600, "reference": 0.865},
+		{"niveau": "region", "code": "52", "periode": "2020", "dimension": "Université d'Angers", "valeur": 0.825, "reponses": 400, "reference": 0.865},
+		{"niveau": "region", "code": "52", "periode": "2020", "dimension": "Le Mans Université", "valeur": 0.95, "reponses": 200, "reference": 0.865},
+		{"niveau": "region", "code": "52", "periode": "2021", "dimension": "Ensemble", "valeur": 0.85, "reponses": 100, "reference": nil},
 		{"niveau": "region", "code": "52", "periode": "2021", "dimension": "Le Mans Université", "valeur": 0.85, "reponses": 100},
 	}}
 	compare(t, def, got, want)

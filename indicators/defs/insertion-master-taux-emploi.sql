@@ -5,10 +5,10 @@
 -- disciplines' rates (the domain aggregates "Ensemble …" are left out),
 -- weighted by their number of answers; disciplines whose rate is secret or
 -- not significant (empty) are left out. The national rows of the survey are
--- those of numero_de_l_etablissement 'UNIV' (all universities).
+-- those of perimetre 'national' (UAI UNIV, all universities).
 WITH lignes AS (
     SELECT annee, numero_de_l_etablissement AS uai,
-           numero_de_l_etablissement = 'UNIV' AS nationale,
+           perimetre = 'national' AS nationale,
            nombre_de_reponses AS reponses, taux_dinsertion / 100.0 AS taux
     FROM esr_insertion_professionnelle_master
     WHERE situation = '30 mois après le diplôme'
