@@ -54,6 +54,7 @@ bench: build
 	$(GO) run ./bench/runbench -rows $(BENCH_ROWS) -repeat $(BENCH_REPEAT)
 	$(GO) run ./bench/publishbench -rows $(firstword $(subst $(comma), ,$(BENCH_ROWS)))
 	$(GO) run ./bench/sitebench -datasets 500 -releases 20 -conns 50 -duration 5s
+	$(GO) run ./bench/apibench -rows $(firstword $(subst $(comma), ,$(BENCH_ROWS))) -conns 8 -duration 5s
 
 # A short run of every fuzz target (FUZZTIME=1m make fuzz for longer).
 FUZZTIME ?= 15s

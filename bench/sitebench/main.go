@@ -12,8 +12,6 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -23,12 +21,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
-	"strconv"
-	"sync"
 	"syscall"
 	"time"
 
+	"github.com/ligerdata/ligerdata/bench/loadgen"
 	"github.com/ligerdata/ligerdata/output"
 )
 
@@ -63,8 +59,8 @@ func main() {
 		fmt.Printf("\n%s: catalogue written in %s, first (uncached) home page in %s\n\n", st.name, catalog.Round(time.Millisecond), cold.Round(time.Millisecond))
 		fmt.Printf("%-34s %10s %9s %9s %8s\n", "page", "req/s", "p50 ms", "p99 ms", "errors")
 		for _, page := range []string{"/", "/jeux-de-donnees/" + ds, "/catalog.jsonld"} {
-			r := load(srv.base+page, *conns, *duration)
-			fmt.Printf("%-34s %10.0f %9.2f %9.2f %8d\n", page, r.rps, r.p50, r.p99, r.errors)
+			r := loadgen.Load(srv.base+page, *conns, *duration)
+			fmt.Printf("%-34s %10.0f %9.2f %9.2f %8d\n", page, r.RPS, r.P50, r.P99, r.Errors)
 		}
 		fmt.Printf("\nserver peak RSS: %.0f MB\n", srv.stop())
 	}
@@ -166,72 +162,4 @@ func timeGet(url string) time.Duration {
 		log.Fatalf("sitebench: %s: HTTP %d", url, resp.StatusCode)
 	}
 	return time.Since(start)
-}
-
-type loadResult struct {
-	rps, p50, p99 float64
-	errors        int
-}
-
-// load requests url from conns keep-alive connections for d, each reading
-// the whole body, and returns the throughput and latency quantiles.
-func load(url string, conns int, d time.Duration) loadResult {
-	tr := &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}
-	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	defer cancel()
-	var mu sync.Mutex
-	var lat []time.Duration
-	errs := 0
-	var wg sync.WaitGroup
-	start := time.Now()
-	for range conns {
-		wg.Go(func() {
-			var mine []time.Duration
-			bad := 0
-			for ctx.Err() == nil {
-				t := time.Now()
-				if err := getOnce(ctx, client, url); err != nil {
-					if !errors.Is(err, context.DeadlineExceeded) {
-						bad++
-					}
-					continue
-				}
-				mine = append(mine, time.Since(t))
-			}
-			mu.Lock()
-			lat = append(lat, mine...)
-			errs += bad
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	if len(lat) == 0 {
-		return loadResult{errors: errs}
-	}
-	slices.Sort(lat)
-	q := func(f float64) float64 { return float64(lat[int(f*float64(len(lat)-1))]) / 1e6 }
-	return loadResult{rps: float64(len(lat)) / elapsed.Seconds(), p50: q(0.5), p99: q(0.99), errors: errs}
-}
-
-func getOnce(ctx context.Context, client *http.Client, url string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Accept-Encoding", "gzip") // as browsers do; the body is not decoded
-	resp, err := client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return errors.New("HTTP " + strconv.Itoa(resp.StatusCode))
-	}
-	return nil
 }
