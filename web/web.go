@@ -189,6 +189,7 @@ func New(opts Options) (http.Handler, error) {
 	}
 	s.mux.Handle(explore.Prefix+"/", &apiHandler{site: s, lim: opts.API})
 	s.mux.HandleFunc("GET /api", s.apiDoc)
+	s.mux.HandleFunc("GET /recherche", s.search)
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /static/style.css", s.style)
 	s.mux.HandleFunc("/", s.fallback)
@@ -203,7 +204,7 @@ func (s *site) parseTemplates() error {
 	}
 	s.pages = make(map[string]*template.Template)
 	for _, name := range []string{"home.html", "dataset.html", "release.html", "dashboard.html", "rejects.html", "error.html", "signin.html", "run.html",
-		"reports.html", "report.html", "indicator.html", "indicators.html", "api.html"} {
+		"reports.html", "report.html", "indicator.html", "indicators.html", "api.html", "search.html"} {
 		c, err := base.Clone()
 		if err != nil {
 			return fmt.Errorf("web: clone layout template: %w", err)

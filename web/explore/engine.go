@@ -77,15 +77,7 @@ var errBusy = errors.New("explore: too many concurrent queries")
 
 func newEngine(lim Limits) (*engine, error) {
 	lim = lim.withDefaults()
-	db, err := duck.Open(duck.Limits{MemoryBytes: lim.MemoryBytes, Threads: lim.Threads, TempDir: lim.TempDir},
-		func(ctx context.Context, exec driver.ExecerContext) error {
-			for _, m := range odsql.Macros {
-				if _, err := exec.ExecContext(ctx, m, nil); err != nil {
-					return fmt.Errorf("explore: create macro: %w", err)
-				}
-			}
-			return nil
-		})
+	db, err := duck.Open(duck.Limits{MemoryBytes: lim.MemoryBytes, Threads: lim.Threads, TempDir: lim.TempDir}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -98,6 +90,15 @@ func newEngine(lim Limits) (*engine, error) {
 		return nil, fmt.Errorf("explore: connect to DuckDB: %w", err)
 	}
 	defer conn.Close()
+	// Macros and functions live in the database's catalogue, shared by
+	// every connection: they are created once (creating them on each new
+	// connection would conflict between concurrent connections).
+	for _, m := range odsql.Macros {
+		if _, err := conn.ExecContext(ctx, m); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("explore: create macro: %w", err)
+		}
+	}
 	if err := duckdb.RegisterScalarUDF(conn, wkbFunc, &wkbToGeoJSON{}); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("explore: register %s: %w", wkbFunc, err)

@@ -79,3 +79,30 @@ func TestWKBToGeoJSON(t *testing.T) {
 		t.Errorf("through DuckDB: %q, %v", s, err)
 	}
 }
+
+// TestConcurrentConnectionsShareMacros runs queries on several new
+// connections at once: each sees the macros (created once), and
+// 2024-01-01 10:00 UTC is written 11:00+01:00 in Paris (winter time).
+func TestConcurrentConnectionsShareMacros(t *testing.T) {
+	eng, err := newEngine(Limits{Concurrent: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			var s string
+			err := eng.db.QueryRow("SELECT ld_datetime(TIMESTAMPTZ '2024-01-01 10:00:00+00', ?)", "Europe/Paris").Scan(&s)
+			if err == nil && s != "2024-01-01T11:00:00+01:00" {
+				err = errors.New("got " + s)
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

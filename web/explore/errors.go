@@ -45,6 +45,9 @@ func (h *Handler) classify(err error) *apiError {
 			Message: "La requête a dépassé le temps permis : filtrez davantage (where, refine) ou utilisez un export."}
 	case errors.Is(err, ErrNotFound):
 		return notFound("Jeu de données ou version introuvable.")
+	case errors.Is(err, context.Canceled):
+		// The client went away: nobody reads the answer.
+		return &apiError{Status: 499, Code: "ClientClosedRequest", Message: "Requête abandonnée par le client."}
 	}
 	h.log.Error("query failed", "err", err)
 	return &apiError{Status: http.StatusInternalServerError, Code: "InternalError",
