@@ -49,7 +49,7 @@ func main() {
 
 	fmt.Printf("\nSite under load: %d connections for %s per page, 127.0.0.1, %s\n", *conns, *duration, "ligerdata serve as a child process")
 	for _, st := range []struct{ name, store string }{
-		{"demo (8 datasets)", demo},
+		{fmt.Sprintf("demo (%d datasets)", countDatasets(filepath.Join(demo, "public"))), demo},
 		{fmt.Sprintf("generated (%d datasets x %d releases)", *datasets, *releases), big},
 	} {
 		catalog := timeCatalog(filepath.Join(st.store, "public"))
@@ -104,6 +104,12 @@ func generate(demoPublic, public string, n, k int) error {
 		}
 	}
 	return nil
+}
+
+func countDatasets(public string) int {
+	entries, err := os.ReadDir(filepath.Join(public, "datasets"))
+	check(err)
+	return len(entries)
 }
 
 func firstDataset(public string) string {
