@@ -469,6 +469,11 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 		return nil
 	}
 	if err != nil {
+		// Connectors name themselves in their errors ("hal: page 3: …");
+		// the kind is added only to those that do not.
+		if strings.HasPrefix(err.Error(), def.Kind.Name+": ") {
+			return err
+		}
 		return fmt.Errorf("%s: %w", def.Kind.Name, err)
 	}
 	if isInc {

@@ -249,6 +249,14 @@ func runAndReport(ctx context.Context, runner *pipelines.Runner, defs []*pipelin
 			if m.Release != "" {
 				fmt.Fprintf(stdout, ", release %s", m.Release)
 			}
+			if m.Error != "" {
+				// The reason, on the line a user reads (stderr may be
+				// buried in logs).
+				fmt.Fprintf(stdout, ": %s", termSafe(m.Error))
+			}
+			if m.CatalogError != "" {
+				fmt.Fprintf(stdout, " (catalogue not rewritten: %s)", termSafe(m.CatalogError))
+			}
 			fmt.Fprintln(stdout)
 		}
 		if ctx.Err() != nil {

@@ -424,3 +424,27 @@ func TestValidateNotTextAndTerminal(t *testing.T) {
 		t.Errorf("%d header errors listed with --max-errors 2:\n%s", n, out)
 	}
 }
+
+func TestRunSummaryLineGivesTheFailureReason(t *testing.T) {
+	// No recorded response: the harvest fails, and the summary line on
+	// stdout says why, not only "failed".
+	code, out, _ := runCmd(t, "run", "lieux-mediation-numerique-pdl", "--store", t.TempDir(), "--replay", t.TempDir())
+	if code != exitFailed {
+		t.Fatalf("exit %d, want %d\n%s", code, exitFailed, out)
+	}
+	line := strings.TrimSpace(out)
+	if !strings.Contains(line, "failed") {
+		t.Fatalf("summary %q", line)
+	}
+	reason := line[strings.Index(line, "rejected 0")+len("rejected 0"):]
+	if !strings.HasPrefix(reason, ": ") || len(reason) < 10 {
+		t.Errorf("summary line %q gives no reason after the counts", line)
+	}
+	// No prefix said twice ("file: file: fetch: …").
+	parts := strings.Split(reason, ": ")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] == parts[i-1] {
+			t.Errorf("summary line %q repeats %q", line, parts[i])
+		}
+	}
+}
