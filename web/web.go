@@ -85,6 +85,11 @@ type Options struct {
 	// API bounds the queries of the OpenDataSoft-compatible query API
 	// (/api/explore/v2.1/…); zero values take explore's defaults.
 	API explore.Limits
+	// Metrics, when set, are served at /metrics (Prometheus text format).
+	Metrics *Metrics
+	// Ready tells /readyz whether the daemon is ready (nil: always once
+	// the site answers).
+	Ready func() error
 	// Steward puts the dashboard behind the stewards' sign-in and adds
 	// their actions and JSON API (see StewardOptions).
 	Steward *StewardOptions
@@ -191,6 +196,7 @@ func New(opts Options) (http.Handler, error) {
 	s.mux.HandleFunc("GET /api", s.apiDoc)
 	s.mux.HandleFunc("GET /recherche", s.search)
 	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.probeRoutes(opts.Metrics, opts.Ready)
 	s.mux.HandleFunc("GET /static/style.css", s.style)
 	s.mux.HandleFunc("/", s.fallback)
 	return forReusers(s), nil

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -80,8 +81,18 @@ func serveDaemon(ctx context.Context, cfg *web.Config, c *common, mode daemonMod
 		logger.Error("marking interrupted runs", "error", err)
 	}
 	var sched *pipelines.Scheduler
+	metrics := web.NewMetrics(func() int {
+		if sched == nil {
+			return 0
+		}
+		return sched.Queued()
+	}, st.PublicDir())
+	metrics.Seed(st)
+	onFinish := func(def *pipelines.Definition, m *pipelines.Manifest, err error) {
+		metrics.ObserveRun(m)
+	}
 	if !mode.noActions {
-		if sched, err = startScheduler(cfg, c, mode, logger); err != nil {
+		if sched, err = startScheduler(cfg, c, mode, onFinish, logger); err != nil {
 			fmt.Fprintln(stderr, err)
 			return exitUsage
 		}
@@ -100,7 +111,15 @@ func serveDaemon(ctx context.Context, cfg *web.Config, c *common, mode daemonMod
 		return exitUsage
 	}
 	h, err := web.New(web.Options{PublicDir: st.PublicDir(), StoreDir: st.Root, BaseURL: cfg.BaseURL, Logger: logger,
-		Indicators: idefs, Steward: &web.StewardOptions{Stewards: stewards, Scheduler: sched, Limits: cfg.Limits}})
+		Indicators: idefs,
+		Steward:    &web.StewardOptions{Stewards: stewards, Scheduler: sched, Limits: cfg.Limits},
+		Metrics:    metrics,
+		Ready: func() error {
+			if ctx.Err() != nil {
+				return errors.New("shutting down")
+			}
+			return nil
+		}})
 	if err != nil {
 		fmt.Fprintln(stderr, "ligerdata serve:", err)
 		return exitFailed
@@ -142,7 +161,7 @@ func siteIndicators(defsDir string) ([]*indicators.Definition, error) {
 	return loadIndicators(defsDir, pdefs, false)
 }
 
-func startScheduler(cfg *web.Config, c *common, mode daemonMode, logger *slog.Logger) (*pipelines.Scheduler, error) {
+func startScheduler(cfg *web.Config, c *common, mode daemonMode, onFinish func(*pipelines.Definition, *pipelines.Manifest, error), logger *slog.Logger) (*pipelines.Scheduler, error) {
 	defs, err := loadDefs(cfg.Defs)
 	if err != nil {
 		return nil, err
@@ -158,7 +177,10 @@ func startScheduler(cfg *web.Config, c *common, mode daemonMode, logger *slog.Lo
 	sched, err := pipelines.NewScheduler(runner, defs, logger, pipelines.SchedulerOptions{
 		MaxConcurrent: cfg.Limits.MaxConcurrentRuns,
 		RunTimeout:    cfg.Limits.RunTimeout,
-		OnFinish:      ix.OnFinish,
+		OnFinish: func(def *pipelines.Definition, m *pipelines.Manifest, err error) {
+			onFinish(def, m, err)
+			ix.OnFinish(def, m, err)
+		},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("ligerdata serve: %w", err)
