@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/ligerdata/ligerdata/alerts"
 	"github.com/ligerdata/ligerdata/indicators"
 	"github.com/ligerdata/ligerdata/internal/store"
 	"github.com/ligerdata/ligerdata/pipelines"
@@ -88,11 +89,13 @@ func serveDaemon(ctx context.Context, cfg *web.Config, c *common, mode daemonMod
 		return sched.Queued()
 	}, st.PublicDir())
 	metrics.Seed(st)
+	notifier := alerts.New(cfg.Alerts, cfg.BaseURL, logger, nil)
 	onFinish := func(def *pipelines.Definition, m *pipelines.Manifest, err error) {
 		metrics.ObserveRun(m)
+		notifier.RunFinished(m)
 	}
 	if !mode.noActions {
-		if sched, err = startScheduler(cfg, c, mode, onFinish, logger); err != nil {
+		if sched, err = startScheduler(cfg, c, mode, onFinish, notifier, logger); err != nil {
 			fmt.Fprintln(stderr, err)
 			return exitUsage
 		}
@@ -161,7 +164,7 @@ func siteIndicators(defsDir string) ([]*indicators.Definition, error) {
 	return loadIndicators(defsDir, pdefs, false)
 }
 
-func startScheduler(cfg *web.Config, c *common, mode daemonMode, onFinish func(*pipelines.Definition, *pipelines.Manifest, error), logger *slog.Logger) (*pipelines.Scheduler, error) {
+func startScheduler(cfg *web.Config, c *common, mode daemonMode, onFinish func(*pipelines.Definition, *pipelines.Manifest, error), notifier *alerts.Notifier, logger *slog.Logger) (*pipelines.Scheduler, error) {
 	defs, err := loadDefs(cfg.Defs)
 	if err != nil {
 		return nil, err
@@ -179,7 +182,7 @@ func startScheduler(cfg *web.Config, c *common, mode daemonMode, onFinish func(*
 		RunTimeout:    cfg.Limits.RunTimeout,
 		OnFinish: func(def *pipelines.Definition, m *pipelines.Manifest, err error) {
 			onFinish(def, m, err)
-			ix.OnFinish(def, m, err)
+			computeIndicators(ix, def, m, notifier, logger)
 		},
 	})
 	if err != nil {
@@ -205,4 +208,21 @@ func cmdToken(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "Token for %s (give it to them; it is not kept anywhere): %s\n", pos[0], token)
 	fmt.Fprintf(stdout, "Add to the stewards of the server configuration:\n  - {name: %s, token_sha256: %s}\n", pos[0], web.HashToken(token))
 	return exitOK
+}
+
+// computeIndicators computes, after a published run, the indicators that
+// read its dataset, and reports those an audit blocked.
+func computeIndicators(ix *pipelines.Indicators, def *pipelines.Definition, m *pipelines.Manifest, notifier *alerts.Notifier, logger *slog.Logger) {
+	if ix == nil || m == nil || m.Outcome != pipelines.OutcomePublished {
+		return
+	}
+	ms, err := ix.After(context.Background(), []string{def.Dataset})
+	if err != nil {
+		logger.Error("indicators after the run", "pipeline", def.ID, "run", m.RunID, "error", err)
+	}
+	for _, im := range ms {
+		if im.Outcome == indicators.OutcomeAuditFailed {
+			notifier.AuditFailed(im.Indicator, im.RunID, im.Error)
+		}
+	}
 }
