@@ -10,22 +10,31 @@ PKGS    := ./...
 # with this build tag; GOFLAGS keeps whatever `go env` already sets.
 export GOFLAGS := $(shell $(GO) env GOFLAGS) -tags=duckdb_arrow
 
-.PHONY: all build test race lint demo bench docs fuzz clean
+.PHONY: all linkdir build test race lint demo bench docs fuzz clean
 
 all: build
 
-# DuckDB is C++: libstdc++ and libgcc are linked statically, so that the
-# binary needs nothing but glibc (libc, libm) at run time. duckdb-go asks
-# for -lstdc++, so the static archive is offered first from a folder holding
-# only it.
-STATICDIR := $(CURDIR)/bin/.static
-build:
-	@mkdir -p $(STATICDIR) && ln -sf "$$($(CC) -print-file-name=libstdc++.a)" $(STATICDIR)/libstdc++.a
-	$(GO) build -ldflags '$(LDFLAGS) -extldflags "-L$(STATICDIR) -static-libgcc"' -o $(BIN) ./cmd/ligerdata
+# DuckDB is C++ and duckdb-go asks the linker for -lstdc++. LINKDIR offers
+# it first: the static archive when the machine has it (g++ installed), so
+# that the binary needs nothing but glibc (libc, libm) at run time; else the
+# runtime library libstdc++.so.6, which every Debian system has (apt needs
+# it), so that a machine with only Go, gcc, make and git builds too (the
+# binary then also loads libstdc++.so.6). LIBSTDCXX=shared forces the latter.
+LINKDIR   := $(CURDIR)/bin/.link
+LIBSTDCXX ?= auto
+export CGO_LDFLAGS := $(CGO_LDFLAGS) -L$(LINKDIR)
+linkdir:
+	@mkdir -p $(LINKDIR); rm -f $(LINKDIR)/libstdc++.*; \
+	a="$$($(CC) -print-file-name=libstdc++.a)"; \
+	if [ "$(LIBSTDCXX)" != shared ] && [ -f "$$a" ]; then ln -s "$$a" $(LINKDIR)/libstdc++.a; \
+	else ln -s "$$($(CC) -print-file-name=libstdc++.so.6)" $(LINKDIR)/libstdc++.so; fi
+
+build: linkdir
+	$(GO) build -ldflags '$(LDFLAGS) -extldflags "-static-libgcc"' -o $(BIN) ./cmd/ligerdata
 
 # The whole suite, with the race detector: connectors against recorded
 # responses, the engine, publication, and the site in headless Chromium.
-test:
+test: linkdir
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 -timeout 20m $(PKGS)
 
@@ -61,7 +70,7 @@ FUZZTIME ?= 15s
 # Minimising a new corpus entry defaults to 60 s, longer than the run itself:
 # bounded so that each target spends its time fuzzing.
 FUZZMINTIME ?= 3s
-fuzz:
+fuzz: linkdir
 	@for pkg in $$($(GO) list ./...); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
 	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) $$pkg || exit 1; \
