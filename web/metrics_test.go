@@ -81,7 +81,7 @@ func TestMetricsScrape(t *testing.T) {
 	}{
 		{"ligerdata_runs_total", map[string]string{"pipeline": "lieux", "outcome": "published"}, 1},
 		{"ligerdata_runs_total", map[string]string{"pipeline": "lieux", "outcome": "failed"}, 1},
-		{"ligerdata_rows_total", map[string]string{"kind": "read"}, 14},    // 10 + 4
+		{"ligerdata_rows_total", map[string]string{"kind": "read"}, 14},     // 10 + 4
 		{"ligerdata_rows_total", map[string]string{"kind": "accepted"}, 11}, // 7 + 4
 		{"ligerdata_rows_total", map[string]string{"kind": "rejected"}, 3},
 		{"ligerdata_run_duration_seconds", map[string]string{"pipeline": "lieux"}, 2}, // two observations
