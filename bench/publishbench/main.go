@@ -12,7 +12,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -23,11 +22,8 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
-
-	_ "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/ligerdata/ligerdata/bench/lieuxgen"
 	"github.com/ligerdata/ligerdata/output"
@@ -46,7 +42,7 @@ func main() {
 	input := filepath.Join(*dir, fmt.Sprintf("lieux-%d.csv", *rows))
 	switch *mode {
 	case "duckdb":
-		check(runDuckDB(input, filepath.Join(*dir, "duckdb.parquet"), *threads))
+		check(lieuxgen.DuckDBToParquet(input, filepath.Join(*dir, "duckdb.parquet"), *threads))
 		return
 	case "ligerdata":
 		if *cpuprofile != "" {
@@ -115,42 +111,6 @@ func check(err error) {
 }
 
 func numCPU() int { return runtime.NumCPU() }
-
-// runDuckDB converts the file with DuckDB, passing the dialect and every
-// column type from the schema: nothing is guessed.
-func runDuckDB(input, out string, threads int) error {
-	s, err := schemas.Load("lieux-mediation-numerique")
-	if err != nil {
-		return err
-	}
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if threads > 0 {
-		if _, err := db.Exec(fmt.Sprintf("SET threads = %d", threads)); err != nil {
-			return err
-		}
-	}
-	var cols []string
-	for _, f := range s.Fields {
-		typ := "VARCHAR"
-		switch f.Type {
-		case "number":
-			typ = "DOUBLE"
-		case "integer":
-			typ = "BIGINT"
-		case "date":
-			typ = "DATE"
-		}
-		cols = append(cols, fmt.Sprintf("'%s': '%s'", f.Name, typ))
-	}
-	q := fmt.Sprintf(`COPY (SELECT * FROM read_csv('%s', delim=',', quote='"', header=true, auto_detect=false, dateformat='%%Y-%%m-%%d', ignore_errors=true, columns={%s}))
-TO '%s' (FORMAT parquet, COMPRESSION zstd)`, input, strings.Join(cols, ", "), out)
-	_, err = db.Exec(q)
-	return err
-}
 
 // runLigerdata validates the file against the schema and publishes the
 // accepted rows as a release (Parquet, CSV, Data Package, quality report),

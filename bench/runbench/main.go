@@ -13,8 +13,6 @@
 package main
 
 import (
-	"cmp"
-	"database/sql"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -32,10 +30,7 @@ import (
 	"syscall"
 	"time"
 
-	_ "github.com/duckdb/duckdb-go/v2"
-
 	"github.com/ligerdata/ligerdata/bench/lieuxgen"
-	"github.com/ligerdata/ligerdata/schemas"
 )
 
 func main() {
@@ -48,7 +43,7 @@ func main() {
 	flag.Parse()
 	log.SetFlags(0)
 	if *mode == "duckdb" {
-		check(runDuckDB(*input, *input+".duckdb.parquet"))
+		check(lieuxgen.DuckDBToParquet(*input, *input+".duckdb.parquet", 0))
 		return
 	}
 	var sizes []int
@@ -293,27 +288,4 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer f.Close()
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	http.ServeContent(w, r, "lieux.csv", mod, f)
-}
-
-// runDuckDB converts the file with DuckDB, passing the dialect and every
-// column type from the schema: nothing is sniffed.
-func runDuckDB(input, out string) error {
-	s, err := schemas.Load("lieux-mediation-numerique")
-	if err != nil {
-		return err
-	}
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	var cols []string
-	for _, f := range s.Fields {
-		typ := cmp.Or(map[string]string{"number": "DOUBLE", "integer": "BIGINT", "date": "DATE", "boolean": "BOOLEAN"}[f.Type], "VARCHAR")
-		cols = append(cols, fmt.Sprintf("'%s': '%s'", f.Name, typ))
-	}
-	q := fmt.Sprintf(`COPY (SELECT * FROM read_csv('%s', delim=',', quote='"', header=true, auto_detect=false, dateformat='%%Y-%%m-%%d', ignore_errors=true, columns={%s}))
-TO '%s' (FORMAT parquet, COMPRESSION zstd)`, input, strings.Join(cols, ", "), out)
-	_, err = db.Exec(q)
-	return err
 }
