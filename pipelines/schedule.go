@@ -28,7 +28,8 @@ type SchedulerOptions struct {
 	RunTimeout time.Duration
 	// OnFinish is called after each run and approval with its manifest
 	// (nil when the run could not start) and error, from the run's
-	// goroutine. Alerts, metrics and indicators hang here.
+	// goroutine, once the pipeline is free again (a run may be started or
+	// approved from it). Alerts, metrics and indicators hang here.
 	OnFinish func(def *Definition, m *Manifest, err error)
 	// Now gives the time of run ids; default time.Now.
 	Now func() time.Time
@@ -121,15 +122,9 @@ func (s *Scheduler) Trigger(id string) (string, error) {
 	}
 	go func() {
 		defer s.wg.Done()
-		defer s.release(id)
-		if !s.acquire(id) {
-			s.finish(def, nil, context.Cause(s.ctx))
-			return
-		}
-		defer func() { <-s.sem }()
-		ctx, cancel := s.runContext()
-		defer cancel()
-		m, err := s.runner.RunAs(ctx, def, a.runID)
+		m, err := s.inSlot(id, func(ctx context.Context) (*Manifest, error) {
+			return s.runner.RunAs(ctx, def, a.runID)
+		})
 		s.finish(def, m, err)
 	}()
 	return a.runID, nil
@@ -146,6 +141,21 @@ func (s *Scheduler) Approve(id, runID, by, reason string) (*Manifest, error) {
 		return nil, err
 	}
 	defer s.wg.Done()
+	m, err := s.inSlot(id, func(ctx context.Context) (*Manifest, error) {
+		return s.runner.Approve(ctx, def, runID, by, reason)
+	})
+	if m != nil {
+		s.finish(def, m, err)
+	}
+	return m, err
+}
+
+// inSlot waits for a free slot for the reserved pipeline id, runs f in it
+// and frees both the slot and the pipeline before returning, so that
+// OnFinish, called afterwards, sees the pipeline idle: a steward (or a
+// test) reacting to a finished run may start or approve the next one at
+// once.
+func (s *Scheduler) inSlot(id string, f func(context.Context) (*Manifest, error)) (*Manifest, error) {
 	defer s.release(id)
 	if !s.acquire(id) {
 		return nil, context.Cause(s.ctx)
@@ -153,11 +163,7 @@ func (s *Scheduler) Approve(id, runID, by, reason string) (*Manifest, error) {
 	defer func() { <-s.sem }()
 	ctx, cancel := s.runContext()
 	defer cancel()
-	m, err := s.runner.Approve(ctx, def, runID, by, reason)
-	if m != nil {
-		s.finish(def, m, err)
-	}
-	return m, err
+	return f(ctx)
 }
 
 // reserve marks the pipeline queued under a new run id and counts it in

@@ -318,3 +318,44 @@ func TestMarkInterrupted(t *testing.T) {
 		t.Fatalf("alive run: %q, %v", m.Outcome, err)
 	}
 }
+
+// OnFinish runs once the pipeline is free again: a steward who sees a run
+// end (through OnFinish, which feeds the dashboard, alerts and tests) can
+// start or approve the next one at once instead of meeting a 409.
+func TestSchedulerOnFinishSeesThePipelineIdle(t *testing.T) {
+	src, dir, r := gatedRunner(t)
+	def := pagesDefNamed(t, dir, "pages", src.URL, "")
+	type seen struct {
+		state   PipelineState
+		queued  int
+		trigger error
+	}
+	got := make(chan seen, 2)
+	var s *Scheduler
+	s, err := NewScheduler(r, []*Definition{def}, r.Logger, SchedulerOptions{
+		MaxConcurrent: 1,
+		OnFinish: func(def *Definition, m *Manifest, err error) {
+			v := seen{state: s.State()[0], queued: s.Queued()}
+			if len(got) == 0 { // the first run starts the second from here
+				_, v.trigger = s.Trigger(def.ID)
+			}
+			got <- v
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop(context.Background())
+	if _, err := s.Trigger("pages"); err != nil {
+		t.Fatal(err)
+	}
+	src.release <- struct{}{}
+	first := <-got
+	if first.state.RunID != "" || first.queued != 0 || first.trigger != nil {
+		t.Fatalf("in OnFinish: active run %q, %d queued, trigger error %v; want idle and a new run accepted", first.state.RunID, first.queued, first.trigger)
+	}
+	src.release <- struct{}{} // the second run, which took the only slot
+	if second := <-got; second.state.RunID != "" {
+		t.Fatalf("second run still active in OnFinish: %q", second.state.RunID)
+	}
+}
