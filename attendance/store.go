@@ -1,0 +1,187 @@
+package attendance
+
+import (
+	"cmp"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Dir is where the attendance lives in the store.
+const Dir = "attendance"
+
+// Store keeps submissions under Root/attendance/submissions/PLACE/: the
+// file as received (ID.csv) and what was recorded from it (ID.json), both
+// created once and never rewritten. IDs sort by time.
+type Store struct {
+	Root string
+	mu   sync.Mutex
+}
+
+// Submission is the record of one accepted file.
+type Submission struct {
+	ID       string    `json:"id"`
+	Place    string    `json:"lieu"`
+	Received time.Time `json:"recu_le"`
+	// Via is "site" or "api".
+	Via  string `json:"via"`
+	Rows []Row  `json:"lignes"`
+	// Superseded lists the months this submission declares again: an
+	// earlier declaration of them is kept but no longer used.
+	Superseded []string `json:"remplace,omitempty"`
+}
+
+var placeDirRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$`)
+
+func (s *Store) placeDir(place string) (string, error) {
+	if !placeDirRe.MatchString(place) {
+		return "", fmt.Errorf("attendance: invalid place id %q", place)
+	}
+	return filepath.Join(s.Root, Dir, "submissions", place), nil
+}
+
+// Save records an accepted submission: the raw bytes and the rows. It
+// never replaces an earlier file.
+func (s *Store) Save(place, via string, raw []byte, rows []Row, at time.Time) (*Submission, error) {
+	dir, err := s.placeDir(place)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	prev, err := s.History(place)
+	if err != nil {
+		return nil, err
+	}
+	declared := map[string]bool{}
+	for _, p := range prev {
+		for _, r := range p.Rows {
+			declared[r.Month] = true
+		}
+	}
+	sub := &Submission{ID: newID(at), Place: place, Received: at.UTC(), Via: via, Rows: rows}
+	for _, r := range rows {
+		if declared[r.Month] {
+			sub.Superseded = append(sub.Superseded, r.Month)
+		}
+	}
+	meta, err := json.MarshalIndent(sub, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("attendance: encode submission: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("attendance: %w", err)
+	}
+	if err := createOnce(filepath.Join(dir, sub.ID+".csv"), raw); err != nil {
+		return nil, err
+	}
+	if err := createOnce(filepath.Join(dir, sub.ID+".json"), append(meta, '\n')); err != nil {
+		return nil, err
+	}
+	return sub, nil
+}
+
+// newID is a sortable, unique submission id: UTC time to the microsecond
+// and 4 random bytes.
+func newID(at time.Time) string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return at.UTC().Format("20060102T150405.000000Z") + "-" + hex.EncodeToString(b)
+}
+
+// createOnce writes a new file, failing if it exists, and syncs it.
+func createOnce(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
+	if err != nil {
+		return fmt.Errorf("attendance: %w", err)
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("attendance: write %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("attendance: sync %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// History returns every submission of place, oldest first.
+func (s *Store) History(place string) ([]Submission, error) {
+	dir, err := s.placeDir(place)
+	if err != nil {
+		return nil, err
+	}
+	names, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		return nil, fmt.Errorf("attendance: %w", err)
+	}
+	sort.Strings(names)
+	var out []Submission
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			return nil, fmt.Errorf("attendance: %w", err)
+		}
+		var sub Submission
+		if err := json.Unmarshal(b, &sub); err != nil {
+			return nil, fmt.Errorf("attendance: read %s: %w", n, err)
+		}
+		out = append(out, sub)
+	}
+	return out, nil
+}
+
+// Current is the row of a month as it counts: from the latest submission
+// that declares it.
+type Current struct {
+	Row
+	Submission string    `json:"soumission"`
+	Received   time.Time `json:"recu_le"`
+}
+
+// Latest returns the rows that count, for every place, sorted by place
+// and month.
+func (s *Store) Latest() ([]Current, error) {
+	entries, err := os.ReadDir(filepath.Join(s.Root, Dir, "submissions"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("attendance: %w", err)
+	}
+	var out []Current
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		subs, err := s.History(e.Name())
+		if err != nil {
+			return nil, err
+		}
+		byMonth := map[string]Current{}
+		for _, sub := range subs { // oldest first: later ones win
+			for _, r := range sub.Rows {
+				byMonth[r.Month] = Current{Row: r, Submission: sub.ID, Received: sub.Received}
+			}
+		}
+		for _, c := range byMonth {
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(a, b Current) int {
+		return cmp.Or(strings.Compare(a.Place, b.Place), strings.Compare(a.Month, b.Month))
+	})
+	return out, nil
+}
