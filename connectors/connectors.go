@@ -33,7 +33,8 @@ type Record struct {
 // Reserved field names a connector may put in Record.Fields.
 const (
 	// ErrorField marks a record that could not be read whole (a malformed
-	// CSV line, a JSON element that is not an object); its value says why.
+	// CSV line, a JSON element that is not an object); its value says why,
+	// in French (it is shown to stewards; see CSVReason).
 	// The pipeline rejects such a record with a source-error and its line,
 	// and goes on with the next one.
 	ErrorField = "_error"

@@ -1,6 +1,8 @@
 package connectors
 
 import (
+	"encoding/csv"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -37,4 +39,36 @@ func Decoder(encoding string) (func([]byte) ([]byte, error), error) {
 		return charmap.ISO8859_1.NewDecoder().Bytes, nil
 	}
 	return nil, fmt.Errorf("unsupported encoding %q (utf-8, windows-1252, iso-8859-15, iso-8859-1)", encoding)
+}
+
+// CSVReason says in French why encoding/csv could not read a line, for
+// the ErrorField of a record: the reader's own English text ("bare \" in
+// non-quoted-field") never reaches a steward.
+func CSVReason(err error) string {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	switch {
+	case errors.Is(err, csv.ErrBareQuote):
+		return "guillemet dans une cellule qui ne commence pas par un guillemet (doublez-le : \"\")"
+	case errors.Is(err, csv.ErrQuote):
+		return "guillemet ouvrant sans guillemet fermant, ou caractère après le guillemet fermant d'une cellule"
+	case errors.Is(err, csv.ErrFieldCount):
+		return "nombre de cellules différent de celui de l'en-tête"
+	}
+	return "ligne mal formée"
+}
+
+// CellCountReason says in French that a line has fewer cells than the
+// header.
+func CellCountReason(got, want int) string {
+	return fmt.Sprintf("%d %s alors que l'en-tête a %d colonnes", got, plural(got, "cellule", "cellules"), want)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 || n == 0 {
+		return one
+	}
+	return many
 }

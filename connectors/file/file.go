@@ -297,7 +297,7 @@ func (s *source) emitCSV(ctx context.Context, body io.Reader, emit func([]connec
 				return err
 			}
 			line = pe.StartLine
-			fields[connectors.ErrorField] = pe.Err.Error()
+			fields[connectors.ErrorField] = connectors.CSVReason(pe)
 		} else {
 			line, _ = r.FieldPos(0)
 			for i, v := range rec {
@@ -308,7 +308,7 @@ func (s *source) emitCSV(ctx context.Context, body io.Reader, emit func([]connec
 				}
 			}
 			if len(rec) < len(names) {
-				fields[connectors.ErrorField] = fmt.Sprintf("%d cells where the header has %d", len(rec), len(names))
+				fields[connectors.ErrorField] = connectors.CellCountReason(len(rec), len(names))
 			}
 		}
 		page = append(page, connectors.Record{Line: line, Fields: fields})

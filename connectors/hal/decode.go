@@ -304,7 +304,7 @@ func toRecord(doc any, line int, modifiedField string) docRecord {
 	}
 	dr := docRecord{rec: connectors.Record{Line: line, Fields: f}, docid: docid}
 	if docid == "" {
-		f[connectors.ErrorField] = fmt.Sprintf("document %d has no docid", line)
+		f[connectors.ErrorField] = fmt.Sprintf("le document %d n'a pas d'identifiant HAL (docid)", line)
 	}
 	if mod != "" {
 		if t, err := time.Parse(time.RFC3339Nano, mod); err == nil {

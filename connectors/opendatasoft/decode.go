@@ -73,7 +73,7 @@ func readCSV(body []byte, delim rune, geoPoints map[string]bool, add func(connec
 			if !errors.As(err, &pe) {
 				return err
 			}
-			fields[connectors.ErrorField] = pe.Err.Error()
+			fields[connectors.ErrorField] = connectors.CSVReason(pe)
 			if errors.Is(pe.Err, csv.ErrQuote) {
 				// A quoted cell left open runs to the end of the body:
 				// if nothing follows, the export was cut.
@@ -100,7 +100,7 @@ func readCSV(body []byte, delim rune, geoPoints map[string]bool, add func(connec
 			}
 		}
 		if len(rec) < len(names) {
-			fields[connectors.ErrorField] = fmt.Sprintf("%d cells where the header has %d", len(rec), len(names))
+			fields[connectors.ErrorField] = connectors.CellCountReason(len(rec), len(names))
 		}
 		if err := add(connectors.Record{Line: line, Fields: fields}); err != nil {
 			return err

@@ -1,7 +1,6 @@
 package opendatasoft
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -433,9 +432,9 @@ func TestCSVRecords(t *testing.T) {
 		{Line: 2, Fields: map[string]any{"id": "1", "nom": "Château d'Angers", "localisation": "47.4702, -0.5596",
 			"localisation_lat": json.Number("47.4702"), "localisation_lon": json.Number("-0.5596"),
 			"note": "Deux lignes\nd'une même cellule ; avec un point-virgule"}},
-		{Line: 4, Fields: map[string]any{connectors.ErrorField: csv.ErrBareQuote.Error()}},
+		{Line: 4, Fields: map[string]any{connectors.ErrorField: "guillemet dans une cellule qui ne commence pas par un guillemet (doublez-le : \"\")"}},
 		{Line: 5, Fields: map[string]any{"id": "3", "nom": "Abbaye", "localisation": "", "note": ""}},
-		{Line: 6, Fields: map[string]any{"id": "4", "nom": "Court", connectors.ErrorField: "2 cells where the header has 4"}},
+		{Line: 6, Fields: map[string]any{"id": "4", "nom": "Court", connectors.ErrorField: "2 cellules alors que l'en-tête a 4 colonnes"}},
 		{Line: 7, Fields: map[string]any{"id": "5", "nom": "Long", "localisation": "47.1, 0.05", "localisation_lat": json.Number("47.1"),
 			"localisation_lon": json.Number("0.05"), "note": "a", connectors.ExtraFieldPrefix + "5": "b"}},
 	}
