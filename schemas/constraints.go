@@ -30,6 +30,7 @@ type compiledField struct {
 	pattern        *regexp.Regexp
 	fastPattern    fastPattern // nil when the pattern has no fast matcher (see compileFastPattern)
 	patternSrc     string
+	patternText    string // patternSrc in French words, "" when too complex
 	enum           map[string]struct{}
 	enumText       string
 	bounds         [4]Value // minimum, maximum, exclusiveMinimum, exclusiveMaximum; nil when absent
@@ -101,7 +102,7 @@ func compileField(f *Field, schemaMissing []string) (*compiledField, []string) {
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("pattern %q does not compile: %v", c.Pattern, err))
 		} else {
-			cf.pattern, cf.patternSrc = re, c.Pattern
+			cf.pattern, cf.patternSrc, cf.patternText = re, c.Pattern, patternWords(c.Pattern)
 			cf.fastPattern = compileFastPattern(anchored)
 		}
 	}
@@ -152,6 +153,9 @@ func compileField(f *Field, schemaMissing []string) (*compiledField, []string) {
 		cf.bounds[i] = v
 		cf.boundNames[i] = names[i]
 		cf.boundTexts[i] = (&Field{Type: typ, Format: f.Format, DecimalChar: f.DecimalChar}).FormatValue(v)
+		if typ == "number" { // a French sentence: "−2,65", not "-2.65"
+			cf.boundTexts[i] = strings.NewReplacer(".", ",", "-", "−").Replace(cf.boundTexts[i])
+		}
 		cf.hasBounds = true
 	}
 	return cf, problems

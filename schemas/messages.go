@@ -100,8 +100,20 @@ func msgRequired(field string) string {
 	return fmt.Sprintf("Le champ obligatoire %s est vide.", quote(field))
 }
 
+// msgPattern says in words what form the value should have, never with
+// the regular expression, and suggests a leading zero a spreadsheet may
+// have dropped ("4400" for the postal code "04400").
 func msgPattern(cf *compiledField, value string) string {
-	return fmt.Sprintf("La valeur %s du champ %s ne respecte pas le motif %s.", quote(value), quote(cf.name), cf.patternSrc)
+	m := fmt.Sprintf("La valeur %s du champ %s n'a pas la forme attendue", quote(value), quote(cf.name))
+	if cf.patternText != "" {
+		m += " : " + cf.patternText + "."
+	} else {
+		m += " par le schéma."
+	}
+	if value != "" && cf.pattern.MatchString("0"+value) {
+		m += " Un zéro initial a peut-être été perdu (par exemple par un tableur) : " + quote("0"+value) + " conviendrait."
+	}
+	return m
 }
 
 func msgLength(cf *compiledField, value string, n int, isMax bool) string {
@@ -131,7 +143,22 @@ func msgBound(cf *compiledField, value string, i int) string {
 	default:
 		rel = "strictement inférieure à"
 	}
-	return fmt.Sprintf("La valeur %s du champ %s doit être %s %s.", quote(value), quote(cf.name), rel, cf.boundTexts[i])
+	m := fmt.Sprintf("La valeur %s du champ %s doit être %s %s.", quote(value), quote(cf.name), rel, cf.boundTexts[i])
+	if isCoordinate(cf.name) {
+		m += " La latitude et la longitude sont peut-être inversées."
+	}
+	return m
+}
+
+// isCoordinate reports whether a field holds a latitude or a longitude,
+// whose values out of bounds are often the other coordinate.
+func isCoordinate(name string) bool {
+	n := strings.ToLower(name)
+	switch n {
+	case "lat", "lon", "lng", "long":
+		return true
+	}
+	return strings.Contains(n, "latitude") || strings.Contains(n, "longitude")
 }
 
 func msgUnique(field, value string, firstRow int) string {

@@ -173,7 +173,9 @@ func TestNationalThreeErrors(t *testing.T) {
 		var wantMsg string
 		switch e.Field {
 		case "code_postal":
-			wantMsg = "La valeur « " + bad[col("code_postal")] + " » du champ « code_postal » ne respecte pas le motif ^\\d{5}$."
+			// Four digits: the pattern (five digits) is said in words and
+			// the lost leading zero suggested.
+			wantMsg = "La valeur « 1100 » du champ « code_postal » n'a pas la forme attendue : 5 chiffres. Un zéro initial a peut-être été perdu (par exemple par un tableur) : « 01100 » conviendrait."
 		case "nom":
 			wantMsg = "Le champ obligatoire « nom » est vide."
 		case "date_maj":
