@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/ligerdata/ligerdata/connectors"
@@ -291,233 +290,317 @@ func (r *Runner) lastGood(id string) *Manifest {
 	return nil
 }
 
+// runState is what the steps of one run share.
+type runState struct {
+	def    *Definition
+	m      *Manifest
+	log    *slog.Logger
+	public string // the store's published tree
+	tmp    string // the store's folder of temporary files
+
+	last       *Manifest                   // the last good run, or nil
+	comparable bool                        // last is one to compare with
+	prev       map[string]store.Validators // of last, for conditional requests
+	base       string                      // release an incremental run merges with
+	hl         *harvestLog
+
+	src                connectors.Source
+	inc                connectors.Incremental // src, when it harvests incrementally
+	isLocal, localSame bool                   // src has local inputs; they did not change
+
+	rel        *output.Release
+	released   bool // rel was switched in
+	rejects    *output.RejectWriter
+	rejectPath string
+	rejectsOut bool // rejects was closed
+	n          *normaliser
+	q          output.Quality
+	harvested  map[string]bool // primary keys harvested by an incremental run
+}
+
+// run is one run's steps, in order; see Run for the contract.
 func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slog.Logger) error {
-	public := r.Store.PublicDir()
+	s := &runState{def: def, m: m, log: log, public: r.Store.PublicDir(), tmp: filepath.Join(r.Store.Root, "tmp")}
 	// This run holds the pipeline's lock, so any staging folder of its
 	// dataset is a crashed run's; others' are removed once they are old.
-	if err := errors.Join(output.CleanDatasetStaging(public, def.Dataset), output.CleanStaging(public)); err != nil {
+	if err := errors.Join(output.CleanDatasetStaging(s.public, def.Dataset), output.CleanStaging(s.public)); err != nil {
 		log.Warn("cleaning staging folders", "error", err)
 	}
-
-	// Conditional requests only make sense when the last good run used the
-	// same definition and schema and its release is still there. On the
-	// same conditions an incremental run harvests only what changed after
-	// that run's watermark, and merges the rest from its release.
-	var prev map[string]store.Validators
-	var base string // release an incremental run merges with
-	last := r.lastGood(def.ID)
-	comparable := false // the last good run is one to compare with
-	if !r.Full && last != nil && last.Definition == def.Digest {
-		if latest, err := output.Latest(public, def.Dataset); err == nil {
-			comparable = true
-			prev, _ = r.Store.LoadValidators(def.ID)
-			if def.Incremental && last.Watermark != "" {
-				m.Since, base = last.Watermark, latest
-			}
-		}
+	r.compareWithLast(s)
+	if err := r.openSource(s); err != nil {
+		return err
 	}
-	hl := &harvestLog{store: r.Store, pipeline: def.ID, m: m, prev: prev, seen: map[string]store.Validators{}}
-	tmp := filepath.Join(r.Store.Root, "tmp")
-	if err := os.MkdirAll(tmp, 0o755); err != nil {
+	defer s.abort()
+	if err := r.openOutputs(s); err != nil {
+		return err
+	}
+	unchanged, err := r.harvest(ctx, s)
+	if err != nil || unchanged {
+		return err
+	}
+	if err := s.mergeBase(); err != nil {
+		return err
+	}
+	if err := r.gate(s); err != nil {
+		return err
+	}
+	return r.publish(ctx, s)
+}
+
+// compareWithLast finds the last good run. Conditional requests only make
+// sense when it used the same definition and schema and its release is
+// still there. On the same conditions an incremental run harvests only
+// what changed after that run's watermark, and merges the rest from its
+// release.
+func (r *Runner) compareWithLast(s *runState) {
+	s.last = r.lastGood(s.def.ID)
+	if r.Full || s.last == nil || s.last.Definition != s.def.Digest {
+		return
+	}
+	latest, err := output.Latest(s.public, s.def.Dataset)
+	if err != nil {
+		return
+	}
+	s.comparable = true
+	s.prev, _ = r.Store.LoadValidators(s.def.ID)
+	if s.def.Incremental && s.last.Watermark != "" {
+		s.m.Since, s.base = s.last.Watermark, latest
+	}
+}
+
+// openSource opens the definition's connector with an HTTP client that
+// keeps every response in the raw store.
+func (r *Runner) openSource(s *runState) error {
+	s.hl = &harvestLog{store: r.Store, pipeline: s.def.ID, m: s.m, prev: s.prev, seen: map[string]store.Validators{}}
+	if err := os.MkdirAll(s.tmp, 0o755); err != nil {
 		return err
 	}
 	client, err := fetch.New(fetch.Options{
-		TempDir:   tmp, // large bodies land next to the raw store
+		TempDir:   s.tmp, // large bodies land next to the raw store
 		ReplayDir: r.ReplayDir,
 		RecordDir: r.RecordDir,
 		Egress: fetch.Egress{
-			AllowLoopback: r.AllowLoopback || def.AllowPrivateNetwork,
-			AllowPrivate:  def.AllowPrivateNetwork,
+			AllowLoopback: r.AllowLoopback || s.def.AllowPrivateNetwork,
+			AllowPrivate:  s.def.AllowPrivateNetwork,
 		},
-		Logger:    log,
+		Logger:    s.log,
 		Transport: r.Transport,
 		Now:       r.Now,
-		Observe:   hl.observe,
+		Observe:   s.hl.observe,
 	})
 	if err != nil {
 		return err
 	}
-	env := connectors.Env{
-		HTTP:   client,
-		Dir:    r.DefsDir,
-		Logger: log,
-		Since:  m.Since,
-		Prev: func(key string) *fetch.Validators {
-			v, ok := prev[key]
-			if !ok {
-				return nil
-			}
-			return &fetch.Validators{ETag: v.ETag, LastModified: v.LastModified, SHA256: v.SHA256}
-		},
-	}
-	src, err := def.Kind.Open(def.SourceConfig, env)
-	if err != nil {
+	env := connectors.Env{HTTP: client, Dir: r.DefsDir, Logger: s.log, Since: s.m.Since, Prev: s.prevValidators}
+	if s.src, err = s.def.Kind.Open(s.def.SourceConfig, env); err != nil {
 		return err
 	}
-	isLocal, localSame, err := compareLocal(src, m, last, comparable)
-	if err != nil {
+	if s.isLocal, s.localSame, err = compareLocal(s.src, s.m, s.last, s.comparable); err != nil {
 		return err
 	}
-	if comparable && !localSame {
-		prev = nil // local inputs changed: process every response again
+	if s.comparable && !s.localSame {
+		s.prev = nil // local inputs changed: process every response again
 	}
-	inc, isInc := src.(connectors.Incremental)
-	if def.Incremental && !isInc {
-		return fmt.Errorf("connector %s cannot harvest incrementally: remove incremental from the definition", def.Kind.Name)
+	inc, isInc := s.src.(connectors.Incremental)
+	if s.def.Incremental && !isInc {
+		return fmt.Errorf("connector %s cannot harvest incrementally: remove incremental from the definition", s.def.Kind.Name)
 	}
+	if isInc {
+		s.inc = inc
+	}
+	return nil
+}
 
-	meta := def.datasetMeta()
-	rel, err := output.NewRelease(public, meta, def.TableSchema, m.RunID, r.Now)
-	if err != nil {
-		return err
-	}
-	released := false
-	defer func() {
-		if !released {
-			if err := rel.Abort(); err != nil {
-				log.Warn("removing staging release", "error", err)
-			}
-		}
-	}()
-	rejectPath := r.Store.RejectedPath(def.Dataset, m.RunID)
-	rejects, err := output.NewRejectWriter(rejectPath)
-	if err != nil {
-		return err
-	}
-	rejectsDone := false
-	defer func() {
-		if !rejectsDone {
-			_ = rejects.Abort()
-		}
-	}()
-
-	n := newNormaliser(def, r.now().Format("2006-01-02"))
-	q := output.Quality{Dataset: def.Dataset, Release: m.RunID, RunID: m.RunID, ErrorsByCode: map[string]int{}, ErrorsByField: map[string]int{}, HeaderErrors: []schemas.Error{}, SampleErrors: []schemas.Error{}}
-	harvested := map[string]bool{} // primary keys harvested by an incremental run
-	process := func(page []connectors.Record) error {
-		for _, rec := range page {
-			values, errs := n.record(rec)
-			q.Read++
-			if len(errs) > 0 {
-				q.Rejected++
-				for _, e := range errs {
-					q.ErrorsByCode[e.Code]++
-					if e.Field != "" {
-						q.ErrorsByField[e.Field]++
-					}
-					if len(q.SampleErrors) < sampleErrors {
-						q.SampleErrors = append(q.SampleErrors, e)
-					}
-				}
-				if err := rejects.Write(errs, rec.Fields); err != nil {
-					return fmt.Errorf("writing rejected rows: %w", err)
-				}
-				continue
-			}
-			if base != "" {
-				harvested[def.keyOf(values)] = true
-			}
-			if err := rel.Append(values); err != nil {
-				return fmt.Errorf("writing release: %w", err)
-			}
-			q.Accepted++
-		}
-		log.Debug("page normalised", "rows", len(page), "read", q.Read)
+// prevValidators gives a connector the last good run's validators of a
+// request, or nil.
+func (s *runState) prevValidators(key string) *fetch.Validators {
+	v, ok := s.prev[key]
+	if !ok {
 		return nil
 	}
+	return &fetch.Validators{ETag: v.ETag, LastModified: v.LastModified, SHA256: v.SHA256}
+}
 
+// openOutputs opens the staging release and the file of rejected rows.
+func (r *Runner) openOutputs(s *runState) error {
+	var err error
+	if s.rel, err = output.NewRelease(s.public, s.def.datasetMeta(), s.def.TableSchema, s.m.RunID, r.Now); err != nil {
+		return err
+	}
+	s.rejectPath = r.Store.RejectedPath(s.def.Dataset, s.m.RunID)
+	if s.rejects, err = output.NewRejectWriter(s.rejectPath); err != nil {
+		return err
+	}
+	s.n = newNormaliser(s.def, r.now().Format("2006-01-02"))
+	s.q = output.Quality{Dataset: s.def.Dataset, Release: s.m.RunID, RunID: s.m.RunID, ErrorsByCode: map[string]int{}, ErrorsByField: map[string]int{}, HeaderErrors: []schemas.Error{}, SampleErrors: []schemas.Error{}}
+	s.harvested = map[string]bool{}
+	return nil
+}
+
+// abort removes what a run that did not publish leaves behind.
+func (s *runState) abort() {
+	if s.rel != nil && !s.released {
+		if err := s.rel.Abort(); err != nil {
+			s.log.Warn("removing staging release", "error", err)
+		}
+	}
+	if s.rejects != nil && !s.rejectsOut {
+		_ = s.rejects.Abort()
+	}
+}
+
+// process normalises a page of records into the release or the rejected
+// rows.
+func (s *runState) process(page []connectors.Record) error {
+	q := &s.q
+	for _, rec := range page {
+		values, errs := s.n.record(rec)
+		q.Read++
+		if len(errs) > 0 {
+			q.Rejected++
+			for _, e := range errs {
+				q.ErrorsByCode[e.Code]++
+				if e.Field != "" {
+					q.ErrorsByField[e.Field]++
+				}
+				if len(q.SampleErrors) < sampleErrors {
+					q.SampleErrors = append(q.SampleErrors, e)
+				}
+			}
+			if err := s.rejects.Write(errs, rec.Fields); err != nil {
+				return fmt.Errorf("writing rejected rows: %w", err)
+			}
+			continue
+		}
+		if s.base != "" {
+			s.harvested[s.def.keyOf(values)] = true
+		}
+		if err := s.rel.Append(values); err != nil {
+			return fmt.Errorf("writing release: %w", err)
+		}
+		q.Accepted++
+	}
+	s.log.Debug("page normalised", "rows", len(page), "read", q.Read)
+	return nil
+}
+
+// harvest fetches the source and normalises what it returns. It reports
+// unchanged (and records it in the manifest) when there is nothing to
+// publish.
+func (r *Runner) harvest(ctx context.Context, s *runState) (unchanged bool, err error) {
 	// With validators from the last good run, the source may not have
 	// changed: keep the pages aside until a response differs, so that an
 	// unchanged source is never normalised again.
-	decided := len(prev) == 0
+	decided := len(s.prev) == 0
 	var sp *spool
 	if !decided {
-		if sp, err = newSpool(tmp); err != nil {
-			return err
+		if sp, err = newSpool(s.tmp); err != nil {
+			return false, err
 		}
 		defer sp.close()
 	}
-	if isLocal && localSame && len(prev) == 0 {
+	if s.isLocal && s.localSame && len(s.prev) == 0 {
 		// Only local inputs, and they did not change: nothing to read.
 		err = connectors.ErrUnchanged
 	} else {
-		err = fetchSpooled(ctx, src, hl, &decided, sp, process)
+		err = fetchSpooled(ctx, s.src, s.hl, &decided, sp, s.process)
 	}
 	if err == nil && !decided {
-		if hl.anyChanged() || !sameKeys(hl.seen, prev) {
-			err = sp.replay(process)
+		if s.hl.anyChanged() || !sameKeys(s.hl.seen, s.prev) {
+			err = sp.replay(s.process)
 		} else {
 			err = connectors.ErrUnchanged
 		}
 	}
+	return s.recordHarvest(err)
+}
+
+// recordHarvest records the harvest's counts and outcome in the manifest.
+func (s *runState) recordHarvest(err error) (unchanged bool, _ error) {
+	m, q := s.m, &s.q
 	m.Read, m.Accepted, m.Rejected, m.ErrorsBy = q.Read, q.Accepted, q.Rejected, q.ErrorsByCode
-	if def.Communes != nil {
-		m.Communes = &n.communes
+	if s.def.Communes != nil {
+		m.Communes = &s.n.communes
 	}
-	if hl.rawErr != nil {
-		return fmt.Errorf("keeping raw responses: %w", hl.rawErr)
+	if s.hl.rawErr != nil {
+		return false, fmt.Errorf("keeping raw responses: %w", s.hl.rawErr)
 	}
-	if err == nil && base != "" && q.Read == 0 {
+	if err == nil && s.base != "" && q.Read == 0 {
 		err = connectors.ErrUnchanged // nothing modified since the watermark
 	}
 	if errors.Is(err, connectors.ErrUnchanged) {
 		m.Outcome = OutcomeUnchanged
-		if last != nil {
-			m.Release, m.Watermark = last.Release, last.Watermark
+		if s.last != nil {
+			m.Release, m.Watermark = s.last.Release, s.last.Watermark
 		}
-		log.Info("source unchanged, nothing to publish")
-		return nil
+		s.log.Info("source unchanged, nothing to publish")
+		return true, nil
 	}
 	if err != nil {
 		// Connectors name themselves in their errors ("hal: page 3: …");
 		// the kind is added only to those that do not.
-		if strings.HasPrefix(err.Error(), def.Kind.Name+": ") {
-			return err
+		if strings.HasPrefix(err.Error(), s.def.Kind.Name+": ") {
+			return false, err
 		}
-		return fmt.Errorf("%s: %w", def.Kind.Name, err)
+		return false, fmt.Errorf("%s: %w", s.def.Kind.Name, err)
 	}
-	if isInc {
-		m.Watermark = inc.Watermark()
+	if s.inc != nil {
+		m.Watermark = s.inc.Watermark()
 		if m.Watermark == "" {
 			m.Watermark = m.Since
 		}
 	}
-	if base != "" {
-		// Rows of the previous release that were not harvested again are
-		// carried over as they were published.
-		err := output.ReadRows(public, def.Dataset, base, def.TableSchema, func(values []schemas.Value) error {
-			if harvested[def.keyOf(values)] {
-				return nil
-			}
-			q.Kept++
-			return rel.Append(values)
-		})
-		if err != nil {
-			return fmt.Errorf("merging with release %s: %w", base, err)
-		}
-		m.Kept = q.Kept
-	}
+	return false, nil
+}
 
+// mergeBase carries over, as they were published, the rows of the
+// previous release that an incremental run did not harvest again.
+func (s *runState) mergeBase() error {
+	if s.base == "" {
+		return nil
+	}
+	err := output.ReadRows(s.public, s.def.Dataset, s.base, s.def.TableSchema, func(values []schemas.Value) error {
+		if s.harvested[s.def.keyOf(values)] {
+			return nil
+		}
+		s.q.Kept++
+		return s.rel.Append(values)
+	})
+	if err != nil {
+		return fmt.Errorf("merging with release %s: %w", s.base, err)
+	}
+	s.m.Kept = s.q.Kept
+	return nil
+}
+
+// gate closes the rejected rows and applies the gates: a failed gate
+// blocks the release unless a steward approved it.
+func (r *Runner) gate(s *runState) error {
 	// Rejected rows are kept even when a gate blocks the release: they are
 	// what the steward needs to fix the source.
-	if err := rejects.Close(); err != nil {
+	if err := s.rejects.Close(); err != nil {
 		return fmt.Errorf("writing rejected rows: %w", err)
 	}
-	rejectsDone = true
-	if q.Rejected > 0 {
-		m.Rejects = rejectPath
+	s.rejectsOut = true
+	if s.q.Rejected > 0 {
+		s.m.Rejects = s.rejectPath
 	}
-
-	m.Gates = def.gates(q, previousRelease(public, def.Dataset))
+	s.m.Gates = s.def.gates(s.q, previousRelease(s.public, s.def.Dataset))
 	if r.approval != nil {
-		m.Approval = r.approval
-	} else {
-		for _, g := range m.Gates {
-			if !g.Passed {
-				return fmt.Errorf("%w: %s: %s", ErrBlocked, g.Gate, g.Detail)
-			}
+		s.m.Approval = r.approval
+		return nil
+	}
+	for _, g := range s.m.Gates {
+		if !g.Passed {
+			return fmt.Errorf("%w: %s: %s", ErrBlocked, g.Gate, g.Detail)
 		}
 	}
+	return nil
+}
+
+// publish switches the release in, then writes the catalogue, prunes old
+// releases and pushes to the portals.
+func (r *Runner) publish(ctx context.Context, s *runState) error {
 	if r.beforeCommit != nil {
 		if err := r.beforeCommit(); err != nil {
 			return err
@@ -525,111 +608,39 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 	}
 	// The mark makes a later run rewrite the catalogue if this one cannot
 	// (or dies before it does).
-	if err := output.MarkCatalogStale(public, m.RunID); err != nil {
+	if err := output.MarkCatalogStale(s.public, s.m.RunID); err != nil {
 		return fmt.Errorf("publishing: %w", err)
 	}
-	pub, err := rel.Commit(q)
+	pub, err := s.rel.Commit(s.q)
 	if err != nil {
 		return fmt.Errorf("publishing: %w", err)
 	}
-	released = true
+	s.released = true
+	m, log := s.m, s.log
 	m.Outcome, m.Release, m.Files = OutcomePublished, pub.Release, pub.Files
 	// Validators are saved only once the release is out, so that a failed
 	// run never makes the next one believe nothing changed.
-	if err := r.Store.SaveValidators(def.ID, hl.seen); err != nil {
+	if err := r.Store.SaveValidators(s.def.ID, s.hl.seen); err != nil {
 		log.Warn("saving validators", "error", err)
 	}
 	// The catalogue follows the switch at once, and old releases are
 	// pruned only after it, so that it never names a removed release. If
 	// it cannot be written it keeps describing the previous release, which
 	// is then kept too, and the next run writes it again.
-	if err := output.WriteCatalog(public, r.Catalog); err != nil {
+	if err := output.WriteCatalog(s.public, r.Catalog); err != nil {
 		m.CatalogError = err.Error()
 		log.Error("writing the catalogue failed; it still describes the previous release", "error", err)
 	} else {
 		keep := defaultRetention
-		if def.Retention != nil {
-			keep = *def.Retention
+		if s.def.Retention != nil {
+			keep = *s.def.Retention
 		}
-		if m.Pruned, err = output.Prune(public, def.Dataset, keep); err != nil {
+		if m.Pruned, err = output.Prune(s.public, s.def.Dataset, keep); err != nil {
 			log.Warn("removing old releases", "error", err)
 		}
 	}
-	m.Push = r.push(ctx, def, pub.Release, log)
+	m.Push = r.push(ctx, s.def, pub.Release, log)
 	return nil
-}
-
-// harvestLog keeps every response of a run: in the raw store, in the
-// manifest's list of fetches, and as validators for the next run's
-// conditional requests. Connectors may fetch concurrently.
-type harvestLog struct {
-	store    *store.Store
-	pipeline string
-	prev     map[string]store.Validators // of the last good run
-
-	mu      sync.Mutex
-	m       *Manifest
-	seen    map[string]store.Validators
-	changed bool  // a response differed from the last good run's
-	rawErr  error // the first failure to keep a body
-}
-
-func (h *harvestLog) observe(resp *fetch.Response) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	seq := len(h.m.Fetches) + 1
-	outcome := store.OutcomeFetched
-	switch {
-	case resp.Unchanged:
-		outcome = store.OutcomeUnchanged
-	case resp.Replayed:
-		outcome = store.OutcomeReplayed
-	}
-	h.m.Fetches = append(h.m.Fetches, ManifestFetch{Seq: seq, Method: resp.Method, URL: resp.URL, Status: resp.Status, Bytes: int(resp.Size), SHA256: resp.SHA256, Outcome: outcome, Attempts: resp.Attempts})
-	rv := resp.Validators()
-	h.seen[resp.Key] = store.Validators{ETag: rv.ETag, LastModified: rv.LastModified, SHA256: rv.SHA256, RunID: h.m.RunID}
-	// The run decides by itself whether a body changed, from the last good
-	// run's checksums: a connector may fetch some documents (metadata, a
-	// first page) without asking for conditional answers.
-	if p, ok := h.prev[resp.Key]; !resp.Unchanged && (!ok || p.SHA256 == "" || p.SHA256 != resp.SHA256) {
-		h.changed = true
-	}
-	_, reqSHA, _ := strings.Cut(resp.Key, " sha256:")
-	meta := store.RawMeta{Seq: seq, Method: resp.Method, URL: resp.URL, RequestSHA256: reqSHA, Status: resp.Status, Header: resp.Header, FetchedAt: resp.FetchedAt, SHA256: resp.SHA256, Bytes: resp.Size, Outcome: outcome}
-	if err := h.saveRaw(meta, resp); err != nil && h.rawErr == nil {
-		h.rawErr = err
-	}
-}
-
-// saveRaw streams a body, in memory or on disk, to the raw store.
-func (h *harvestLog) saveRaw(meta store.RawMeta, resp *fetch.Response) error {
-	body, err := resp.Open()
-	if err != nil {
-		return err
-	}
-	defer body.Close()
-	return h.store.SaveRawFrom(h.pipeline, h.m.RunID, meta, body)
-}
-
-func (h *harvestLog) anyChanged() bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.changed
-}
-
-// sameKeys reports whether a run made exactly the requests of the last
-// good run: a source that now has fewer pages has changed even if every
-// page it still serves is identical.
-func sameKeys(seen, prev map[string]store.Validators) bool {
-	if len(seen) != len(prev) {
-		return false
-	}
-	for k := range seen {
-		if _, ok := prev[k]; !ok {
-			return false
-		}
-	}
-	return true
 }
 
 func (def *Definition) datasetMeta() output.DatasetMeta {
