@@ -161,8 +161,15 @@ type runView struct {
 	Duration    string
 	Outcome     string
 	OutcomeCode string
-	Error       string
-	Counts      string
+	// Error says in French why the run failed; Technical is the program's
+	// own text, shown folded.
+	Error     string
+	Technical string
+	Counts    string
+	// Age is "il y a 3 h"; Decision sums up the gates ("règles
+	// respectées", "bloquée : part de lignes rejetées").
+	Age         string
+	Decision    string
 	Kept        string
 	Blocking    []gateView
 	Gates       []gateView
@@ -192,8 +199,10 @@ type pipelineView struct {
 	Dataset  string
 	Last     string // outcome of the latest run
 	LastCode string
-	Runs     []runView
-	More     string
+	// LastRun is the latest run, for the summary table (nil before any).
+	LastRun *runView
+	Runs    []runView
+	More    string
 	// Schedule and Next come from the daemon; RunNowURL is the target of
 	// "Lancer maintenant", Active the run queued or going.
 	Schedule  string
@@ -206,6 +215,8 @@ type dashboardPage struct {
 	Layout    layoutData
 	Steward   *stewardBar
 	NoHistory bool
+	// Scheduled is set when the daemon's schedules are known.
+	Scheduled bool
 	Pipelines []pipelineView
 	// Indicators are the computations of the indicators.
 	Indicators []indicatorView
@@ -236,8 +247,13 @@ func (s *site) runViewOf(m *runManifest) runView {
 		Duration:    frenchDuration(m.DurationMS),
 		Outcome:     outcomeLabel(m.Outcome),
 		OutcomeCode: m.Outcome,
-		Error:       m.Error,
 		Counts:      qualitySentence(m.Read, m.Accepted, m.Rejected),
+	}
+	if !m.Started.IsZero() && s.now != nil {
+		v.Age = frenchAge(s.now().Sub(m.Started))
+	}
+	if m.Error != "" && m.Outcome != "blocked" { // a blocked run's gates say why
+		v.Error, v.Technical = failureSentence(m.Error), m.Error
 	}
 	v.Kept = keptSentence(m.Kept)
 	v.CatalogError = m.CatalogError
@@ -260,6 +276,7 @@ func (s *site) runViewOf(m *runManifest) runView {
 			v.Blocking = append(v.Blocking, gv)
 		}
 	}
+	v.Decision = gateDecision(v.Gates, v.Blocking, m.Approval != nil)
 	if m.Release != "" && validName(m.Release) && validName(m.Dataset) && m.Outcome == "published" {
 		v.Release = m.Release
 		v.ReleaseURL = s.absURL(releasePageURL(m.Dataset, m.Release))
@@ -297,6 +314,39 @@ func (s *site) runViewOf(m *runManifest) runView {
 		v.ApprovedBy = m.ApprovedBy
 	}
 	return v
+}
+
+// gateDecision sums up the publish gates of a run in French.
+func gateDecision(gates, blocking []gateView, approved bool) string {
+	switch {
+	case len(gates) == 0:
+		return ""
+	case approved:
+		return "publication approuvée malgré les règles"
+	case len(blocking) == 0:
+		return "règles respectées"
+	}
+	var names []string
+	for _, g := range blocking {
+		names = append(names, "« "+g.Label+" »")
+	}
+	return "bloquée par " + joinFrench(names)
+}
+
+// frenchAge says how long ago something happened: "il y a 5 min", "il y
+// a 3 h", "il y a 2 j"; "" for a negative or zero time.
+func frenchAge(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return ""
+	case d < time.Minute:
+		return "il y a moins d'une minute"
+	case d < time.Hour:
+		return "il y a " + frenchInt(int64(d/time.Minute)) + " min"
+	case d < 48*time.Hour:
+		return "il y a " + frenchInt(int64(d/time.Hour)) + " h"
+	}
+	return "il y a " + frenchInt(int64(d/(24*time.Hour))) + " j"
 }
 
 func rejectsPageURL(dataset, run string) string {
@@ -363,7 +413,7 @@ func (s *site) pipelineRuns(pipeline string) (pipelineView, error) {
 		pv.Runs = append(pv.Runs, s.runViewOf(m))
 	}
 	if len(pv.Runs) > 0 {
-		pv.Last, pv.LastCode = pv.Runs[0].Outcome, pv.Runs[0].OutcomeCode
+		pv.Last, pv.LastCode, pv.LastRun = pv.Runs[0].Outcome, pv.Runs[0].OutcomeCode, &pv.Runs[0]
 		if pv.Runs[0].Problem != "" {
 			pv.Last = pv.Runs[0].Problem
 		}
@@ -400,6 +450,7 @@ func (s *site) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	page.Indicators = s.indicatorRuns()
 	s.stewardView(r, &page)
+	page.Scheduled = s.sched != nil
 	page.NoHistory = len(page.Pipelines) == 0 && len(page.Indicators) == 0
 	w.Header().Set("X-Robots-Tag", "noindex")
 	s.render(w, r, http.StatusOK, "dashboard.html", page)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseManifest(t *testing.T) {
@@ -212,7 +213,8 @@ func TestDashboard(t *testing.T) {
 	if strings.Contains(published, "Bloquée") {
 		t.Error("published run shows a blocking gate")
 	}
-	if !strings.Contains(row(runFailed), "<td class=\"outcome\">en échec</td>") || !strings.Contains(row(runFailed), "Erreur : harvest: GET https://data.paysdelaloire.fr/api: 503 Service Unavailable") {
+	if !strings.Contains(row(runFailed), "<td class=\"outcome\">en échec</td>") || !strings.Contains(row(runFailed), `<p class="run-error">La source a répondu par une erreur de son serveur ; la version précédente reste en ligne.</p>`) ||
+		!strings.Contains(row(runFailed), `<summary>Détails techniques</summary><pre>harvest: GET https://data.paysdelaloire.fr/api: 503 Service Unavailable</pre>`) {
 		t.Errorf("failed run:\n%s", row(runFailed))
 	}
 	if !strings.Contains(row(runApproved), "Publication approuvée par Camille Martin le 26 novembre 2026 à 10 h 30 : baisse attendue : fermeture de 40 équipements"+
@@ -232,6 +234,9 @@ func TestDashboard(t *testing.T) {
 	for _, want := range []string{
 		`<a href="#chaine-` + schoolDataset + `"><code>` + schoolDataset + `</code></a></td><td><code>` + schoolDataset + `</code></td><td class="outcome outcome-unchanged">inchangée</td>`,
 		`<td class="outcome outcome-">manifeste illisible</td>`,
+		// The school run of the fixture: 12 300 ms, 100 read, 97 accepted,
+		// none rejected, both gates passed.
+		`, durée 12,3 s</td><td>100 lignes lues, 97 acceptées, 0 rejetée</td><td>règles respectées</td></tr>`,
 	} {
 		if !strings.Contains(summary, want) {
 			t.Errorf("summary lacks %q:\n%s", want, summary)
@@ -418,5 +423,30 @@ func TestDashboardShowsWhatHappenedAfterPublication(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("dashboard lacks %q", want)
 		}
+	}
+}
+
+func TestFrenchAgeAndGateDecision(t *testing.T) {
+	for _, c := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{-time.Second, ""}, {30 * time.Second, "il y a moins d'une minute"}, {5 * time.Minute, "il y a 5 min"},
+		{3*time.Hour + 59*time.Minute, "il y a 3 h"}, {47 * time.Hour, "il y a 47 h"}, {72 * time.Hour, "il y a 3 j"},
+	} {
+		if got := frenchAge(c.d); got != c.want {
+			t.Errorf("frenchAge(%v) = %q, want %q", c.d, got, c.want)
+		}
+	}
+	share := gateView{Label: "part de lignes rejetées"}
+	drop := gateView{Label: "baisse du nombre de lignes"}
+	if got := gateDecision([]gateView{share, drop}, []gateView{share, drop}, false); got != "bloquée par « part de lignes rejetées » et « baisse du nombre de lignes »" {
+		t.Errorf("blocked by two gates: %q", got)
+	}
+	if got := gateDecision([]gateView{drop}, []gateView{drop}, true); got != "publication approuvée malgré les règles" {
+		t.Errorf("approved: %q", got)
+	}
+	if got := gateDecision(nil, nil, false); got != "" {
+		t.Errorf("no gates: %q", got)
 	}
 }

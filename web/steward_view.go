@@ -11,25 +11,24 @@ type stewardBar struct {
 	CSRF string
 }
 
-// stewardView adds to the dashboard the signed-in steward, the daemon's
-// schedule of every pipeline (those never run too) and the actions the
-// steward may take.
+// stewardView adds to the dashboard the daemon's schedule of every
+// pipeline (those never run too) and, for a signed-in steward, the actions
+// they may take.
 func (s *site) stewardView(r *http.Request, page *dashboardPage) {
-	if s.auth == nil {
-		return
+	var sess *session
+	if s.auth != nil {
+		sess = s.auth.session(r)
 	}
-	sess := s.auth.session(r)
-	if sess == nil {
-		return
-	}
-	page.Steward = &stewardBar{Name: sess.steward.Name, CSRF: sess.csrf}
-	for i := range page.Pipelines {
-		pv := &page.Pipelines[i]
-		for j := range pv.Runs {
-			rv := &pv.Runs[j]
-			rv.RunURL = runPageURL(pv.Pipeline, rv.RunID)
-			if rv.OutcomeCode == "blocked" && rv.ApprovedBy == "" && s.sched != nil && sess.steward.mayAct(pv.Pipeline) {
-				rv.ApproveURL = rv.RunURL + "/approuver"
+	if sess != nil {
+		page.Steward = &stewardBar{Name: sess.steward.Name, CSRF: sess.csrf}
+		for i := range page.Pipelines {
+			pv := &page.Pipelines[i]
+			for j := range pv.Runs {
+				rv := &pv.Runs[j]
+				rv.RunURL = runPageURL(pv.Pipeline, rv.RunID)
+				if rv.OutcomeCode == "blocked" && rv.ApprovedBy == "" && s.sched != nil && sess.steward.mayAct(pv.Pipeline) {
+					rv.ApproveURL = rv.RunURL + "/approuver"
+				}
 			}
 		}
 	}
@@ -57,7 +56,7 @@ func (s *site) stewardView(r *http.Request, page *dashboardPage) {
 				pv.Active = "en cours"
 			}
 		}
-		if sess.steward.mayAct(st.Def.ID) {
+		if sess != nil && sess.steward.mayAct(st.Def.ID) {
 			pv.RunNowURL = "/tableau-de-bord/chaines/" + st.Def.ID + "/lancer"
 		}
 	}
