@@ -49,7 +49,9 @@ type Options struct {
 	// UserAgent is sent with every request; default
 	// "ligerdata/<version> (+https://github.com/ligerdata/ligerdata)".
 	UserAgent string
-	// Timeout bounds one attempt, body read included; default 60s.
+	// Timeout bounds the wait for an answer's headers and every silence
+	// while its body is read: a large body may take longer as long as data
+	// keeps coming. Default 60s.
 	Timeout time.Duration
 	// MaxAttempts is the number of attempts of a request, first one
 	// included; default 4 (1 + 3 retries).
@@ -545,17 +547,48 @@ func (c *Client) acquire(ctx context.Context, host string) (release func(), err 
 	}
 }
 
-// attempt makes one attempt under the per-attempt timeout and the per-host
-// limit, reading the body (fully on success, a snippet otherwise).
+// attempt makes one attempt under the per-host limit, reading the body
+// (fully on success, a snippet otherwise); it fails after Options.Timeout
+// without an answer or without new bytes of the body.
 func (c *Client) attempt(ctx context.Context, req Request, host string) attemptResult {
 	release, err := c.acquire(ctx, host)
 	if err != nil {
 		return attemptResult{err: err}
 	}
 	defer release()
-	actx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
-	defer cancel()
+	actx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	idle := time.AfterFunc(c.opts.Timeout, func() { cancel(errIdle) })
+	defer idle.Stop()
+	res := c.exchange(actx, req, idle)
+	if res.err != nil && ctx.Err() == nil && errors.Is(context.Cause(actx), errIdle) {
+		res.err = fmt.Errorf("%w (%s)", errIdle, c.opts.Timeout)
+	}
+	return res
+}
 
+// errIdle is an attempt that waited Options.Timeout for an answer or for
+// the next bytes of its body; it is retried as a timeout is.
+var errIdle = fmt.Errorf("no answer or no data for too long: %w", context.DeadlineExceeded)
+
+// idleBody pushes back the attempt's timer at every read that returns data.
+type idleBody struct {
+	io.ReadCloser
+	timer *time.Timer
+	d     time.Duration
+}
+
+func (b *idleBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if n > 0 {
+		b.timer.Reset(b.d)
+	}
+	return n, err
+}
+
+// exchange sends the request under actx, which idle cancels after
+// Options.Timeout without progress, and reads the body.
+func (c *Client) exchange(actx context.Context, req Request, idle *time.Timer) attemptResult {
 	var body io.Reader
 	if len(req.Body) > 0 {
 		body = bytes.NewReader(req.Body)
@@ -585,6 +618,8 @@ func (c *Client) attempt(ctx context.Context, req Request, host string) attemptR
 		return attemptResult{err: err}
 	}
 	defer hresp.Body.Close()
+	idle.Reset(c.opts.Timeout)
+	hresp.Body = &idleBody{ReadCloser: hresp.Body, timer: idle, d: c.opts.Timeout}
 
 	if !isSuccess(hresp.StatusCode) {
 		snip, _ := io.ReadAll(io.LimitReader(hresp.Body, snippetBytes))

@@ -916,3 +916,51 @@ func TestResponseKeyNamesTheRequestBody(t *testing.T) {
 		t.Error("two POSTs to one URL with different bodies share a key")
 	}
 }
+
+// A body that keeps coming may take longer than Timeout in all; one that
+// stops for longer than Timeout fails the attempt, which is retried.
+func TestTimeoutIsIdleNotTotal(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		stall := hits.Add(1) == 1
+		w.Header().Set("Content-Length", "8")
+		for i := 0; i < 8; i++ {
+			io.WriteString(w, "x")
+			w.(http.Flusher).Flush()
+			d := 100 * time.Millisecond
+			if stall && i == 3 {
+				d = 2 * time.Second
+			}
+			select {
+			case <-time.After(d):
+			case <-r.Context().Done():
+				return
+			}
+		}
+	}))
+	defer srv.Close()
+	c, _ := newTestClient(t, Options{Timeout: 400 * time.Millisecond})
+	resp, err := c.Do(context.Background(), Request{URL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The second attempt streams for about 800ms, twice the timeout.
+	if resp.Attempts != 2 || string(resp.Body) != "xxxxxxxx" {
+		t.Errorf("attempts %d body %q, want 2 and 8 bytes", resp.Attempts, resp.Body)
+	}
+}
+
+func TestIdleTimeoutError(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "8")
+		io.WriteString(w, "x")
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	c, _ := newTestClient(t, Options{Timeout: 200 * time.Millisecond, MaxAttempts: 2})
+	_, err := c.Do(context.Background(), Request{URL: srv.URL})
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "no data") {
+		t.Errorf("err = %v, want an idle timeout", err)
+	}
+}
