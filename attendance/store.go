@@ -23,7 +23,7 @@ const Dir = "attendance"
 
 // Store keeps submissions under Root/attendance/submissions/PLACE/: the
 // file as received (ID.csv) and what was recorded from it (ID.json), both
-// created once and never rewritten. IDs sort by time.
+// created once and never rewritten. IDs sort in the order of submission.
 type Store struct {
 	Root string
 	mu   sync.Mutex
@@ -70,7 +70,7 @@ func (s *Store) Save(place, via string, raw []byte, rows []Row, at time.Time) (*
 			declared[r.Month] = true
 		}
 	}
-	sub := &Submission{ID: newID(at), Place: place, Received: at.UTC(), Via: via, Rows: rows}
+	sub := &Submission{ID: newID(len(prev)+1, at), Place: place, Received: at.UTC(), Via: via, Rows: rows}
 	for _, r := range rows {
 		if declared[r.Month] {
 			sub.Superseded = append(sub.Superseded, r.Month)
@@ -92,12 +92,12 @@ func (s *Store) Save(place, via string, raw []byte, rows []Row, at time.Time) (*
 	return sub, nil
 }
 
-// newID is a sortable, unique submission id: UTC time to the microsecond
-// and 4 random bytes.
-func newID(at time.Time) string {
+// newID is a submission id that sorts in the order of submission: the
+// place's sequence number, the UTC time and 4 random bytes.
+func newID(seq int, at time.Time) string {
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
-	return at.UTC().Format("20060102T150405.000000Z") + "-" + hex.EncodeToString(b)
+	return fmt.Sprintf("%06d-%s-%s", seq, at.UTC().Format("20060102T150405Z"), hex.EncodeToString(b))
 }
 
 // createOnce writes a new file, failing if it exists, and syncs it.

@@ -140,14 +140,8 @@ func (s *site) action(name string, h stewardAction) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		entry := AuditEntry{Action: name, Remote: clientAddr(r), Via: "site", Pipeline: r.PathValue("pipeline"), Run: r.PathValue("run")}
-		sess := s.auth.session(r)
+		sess := s.stewardPost(w, r, &entry, "Connectez-vous pour agir sur les moissons.")
 		if sess == nil {
-			s.refuse(w, r, entry, http.StatusForbidden, "pas de session", "Connectez-vous pour agir sur les moissons.")
-			return
-		}
-		entry.Steward = sess.steward.Name
-		if !sameToken(r.PostFormValue(csrfField), sess.csrf) {
-			s.refuse(w, r, entry, http.StatusForbidden, "jeton anti-falsification (CSRF) absent ou faux", "Le formulaire a expiré ou ne vient pas de ce site : rechargez la page et réessayez.")
 			return
 		}
 		if entry.Pipeline != "" && !sess.steward.mayAct(entry.Pipeline) {
@@ -163,6 +157,23 @@ func (s *site) action(name string, h stewardAction) http.HandlerFunc {
 		s.audit(r, entry, true, entry.Detail)
 		http.Redirect(w, r, to, http.StatusSeeOther)
 	}
+}
+
+// stewardPost returns the session of a steward's form post whose CSRF
+// token matches, with entry.Steward set; else it refuses the post (noSession
+// is the French message without a session) and returns nil.
+func (s *site) stewardPost(w http.ResponseWriter, r *http.Request, entry *AuditEntry, noSession string) *session {
+	sess := s.auth.session(r)
+	if sess == nil {
+		s.refuse(w, r, *entry, http.StatusForbidden, "pas de session", noSession)
+		return nil
+	}
+	entry.Steward = sess.steward.Name
+	if !sameToken(r.PostFormValue(csrfField), sess.csrf) {
+		s.refuse(w, r, *entry, http.StatusForbidden, "jeton anti-falsification (CSRF) absent ou faux", "Le formulaire a expiré ou ne vient pas de ce site : rechargez la page et réessayez.")
+		return nil
+	}
+	return sess
 }
 
 // refuse records a refused action and answers with a French page.

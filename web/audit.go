@@ -20,11 +20,14 @@ type AuditEntry struct {
 	// Steward is the signed-in steward, "" when the request carried no
 	// valid session or token.
 	Steward string `json:"steward,omitempty"`
-	// Action is sign_in, sign_out, run, approve.
+	// Action is sign_in, sign_out, run, approve, attendance_submit,
+	// attendance_token_emettre, attendance_token_revoquer.
 	Action   string `json:"action"`
 	Pipeline string `json:"pipeline,omitempty"`
 	Run      string `json:"run,omitempty"`
-	Reason   string `json:"reason,omitempty"`
+	// Place is the place of an attendance submission or token.
+	Place  string `json:"place,omitempty"`
+	Reason string `json:"reason,omitempty"`
 	// Allowed tells an action done from one refused; Detail says why it
 	// was refused or what it started.
 	Allowed bool   `json:"allowed"`

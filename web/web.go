@@ -117,6 +117,8 @@ type site struct {
 	indicators []*indicators.Definition
 	// cache serves the pages that depend only on the published tree.
 	cache *pageCache
+	// att serves the attendance declarations (nil without a store).
+	att *attendanceSite
 }
 
 // New returns the handler of the public site for opts. It fails when both
@@ -192,6 +194,7 @@ func New(opts Options) (http.Handler, error) {
 		s.mux.HandleFunc("GET /tableau-de-bord/rejets/{dataset}/{run}", s.stewardPage(s.rejects))
 		s.mux.HandleFunc("GET /tableau-de-bord/executions/{pipeline}/{run}", s.stewardPage(s.runPageHandler))
 	}
+	s.attendanceRoutes()
 	s.mux.Handle(explore.Prefix+"/", &apiHandler{site: s, lim: opts.API})
 	s.mux.HandleFunc("GET /api", s.apiDoc)
 	s.mux.HandleFunc("GET /recherche", s.search)
@@ -210,7 +213,8 @@ func (s *site) parseTemplates() error {
 	}
 	s.pages = make(map[string]*template.Template)
 	for _, name := range []string{"home.html", "dataset.html", "release.html", "dashboard.html", "rejects.html", "error.html", "signin.html", "run.html",
-		"reports.html", "report.html", "indicator.html", "indicators.html", "api.html", "search.html"} {
+		"reports.html", "report.html", "indicator.html", "indicators.html", "api.html", "search.html",
+		"attendance.html", "attendance_result.html", "attendance_dashboard.html"} {
 		c, err := base.Clone()
 		if err != nil {
 			return fmt.Errorf("web: clone layout template: %w", err)

@@ -1,0 +1,115 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/ligerdata/ligerdata/attendance"
+)
+
+// attendancePlaceRow is one place on the stewards' attendance page.
+type attendancePlaceRow struct {
+	attendance.Place
+	Tokens   int  // live tokens
+	Reported bool // declared the last month
+	Months   int  // months declared so far
+}
+
+type attendanceDashPage struct {
+	Layout    layoutData
+	CSRF      string
+	Month     string
+	Places    []attendancePlaceRow
+	Missing   int
+	NewToken  string
+	NewPlace  string
+	Message   string
+	FormsBase string
+}
+
+func (s *site) attendanceDashboard(w http.ResponseWriter, r *http.Request) {
+	s.renderAttendanceDash(w, r, http.StatusOK, attendanceDashPage{})
+}
+
+// renderAttendanceDash lists the places of the map with their tokens and
+// whether they declared last month.
+func (s *site) renderAttendanceDash(w http.ResponseWriter, r *http.Request, status int, page attendanceDashPage) {
+	page.Layout = s.layout(r, "Fréquentation : jetons et déclarations")
+	page.Layout.NoIndex = true
+	page.FormsBase = attendanceDash + "/jetons/"
+	if sess := s.auth.session(r); sess != nil {
+		page.CSRF = sess.csrf
+	}
+	page.Month = attendance.Months(s.now(), 1)[0]
+	places, err := attendance.LoadPlaces(s.tree.dir)
+	if err != nil {
+		s.serverError(w, r)
+		return
+	}
+	tokens, err := s.att.tokens.List()
+	if err != nil {
+		s.serverError(w, r)
+		return
+	}
+	current, err := s.att.store.Latest()
+	if err != nil {
+		s.serverError(w, r)
+		return
+	}
+	live := map[string]int{}
+	for _, t := range tokens {
+		if t.Revoked == nil {
+			live[t.Place]++
+		}
+	}
+	months, reported := map[string]int{}, map[string]bool{}
+	for _, c := range current {
+		months[c.Place]++
+		if c.Month == page.Month {
+			reported[c.Place] = true
+		}
+	}
+	for _, p := range places.Sorted() {
+		row := attendancePlaceRow{Place: p, Tokens: live[p.ID], Reported: reported[p.ID], Months: months[p.ID]}
+		if !row.Reported {
+			page.Missing++
+		}
+		page.Places = append(page.Places, row)
+	}
+	s.render(w, r, status, "attendance_dashboard.html", page)
+}
+
+// attendanceTokenPost issues (op "emettre") or revokes (op "revoquer")
+// a place's token, for a signed-in steward, its form's CSRF token checked.
+// An issued token is shown once, on the page answered.
+func (s *site) attendanceTokenPost(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	place, op := r.PathValue("place"), r.PathValue("op")
+	entry := AuditEntry{Action: "attendance_token_" + op, Remote: clientAddr(r), Via: "site", Place: place}
+	sess := s.stewardPost(w, r, &entry, "Connectez-vous pour gérer les jetons des lieux.")
+	if sess == nil {
+		return
+	}
+	places, err := attendance.LoadPlaces(s.tree.dir)
+	if err != nil || !places.Known(place) || (op != "emettre" && op != "revoquer") {
+		s.refuse(w, r, entry, http.StatusNotFound, "lieu inconnu ou opération inconnue", "Ce lieu n'est pas dans la cartographie publiée.")
+		return
+	}
+	if op == "revoquer" {
+		n, err := s.att.tokens.Revoke(place, s.now())
+		if err != nil {
+			s.refuse(w, r, entry, http.StatusInternalServerError, err.Error(), "La révocation a échoué ; le détail est dans les journaux du serveur.")
+			return
+		}
+		s.audit(r, entry, true, "jetons révoqués : "+strconv.Itoa(n))
+		http.Redirect(w, r, attendanceDash, http.StatusSeeOther)
+		return
+	}
+	token, err := s.att.tokens.Issue(place, sess.steward.Name, s.now())
+	if err != nil {
+		s.refuse(w, r, entry, http.StatusInternalServerError, err.Error(), "Le jeton n'a pas pu être émis ; le détail est dans les journaux du serveur.")
+		return
+	}
+	s.audit(r, entry, true, "jeton émis")
+	s.renderAttendanceDash(w, r, http.StatusOK, attendanceDashPage{NewToken: token, NewPlace: place})
+}
