@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -47,7 +48,10 @@ type pageCache struct {
 	maxBytes int
 	now      func() time.Time
 
-	mu      sync.Mutex
+	refreshing atomic.Bool // a request is taking the state again
+
+	mu      sync.RWMutex
+	gen     uint64    // counts the states seen, for store
 	state   string    // digest of the published state the pages belong to
 	checked time.Time // when state was last computed
 	pages   map[string]*cachedPage
@@ -83,38 +87,57 @@ func (c *pageCache) wrap(h http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		key := r.URL.Path + "?" + r.URL.RawQuery
-		p := c.lookup(key)
+		p, gen := c.lookup(key)
 		if p == nil {
 			p = c.render(h, r)
 			if p.status != http.StatusOK && p.status != http.StatusNotFound || p.header.Get("Set-Cookie") != "" {
 				p.write(w, r)
 				return
 			}
-			c.store(key, p)
+			c.store(key, p, gen)
 		}
 		p.write(w, r)
 	}
 }
 
-// lookup returns the page kept under key for the current state, or nil.
-func (c *pageCache) lookup(key string) *cachedPage {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if now := c.now(); now.Sub(c.checked) >= c.ttl || now.Before(c.checked) {
-		c.checked = now
-		if st := publishedState(c.dir); st != c.state {
-			c.state, c.pages, c.bytes = st, map[string]*cachedPage{}, 0
-		}
-	}
-	return c.pages[key]
+// lookup returns the page kept under key for the current state, or nil,
+// and the generation of that state (for store).
+func (c *pageCache) lookup(key string) (*cachedPage, uint64) {
+	c.refresh()
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.pages[key], c.gen
 }
 
-// store keeps p under key, dropping other pages when the cache is full.
-func (c *pageCache) store(key string, p *cachedPage) {
+// refresh takes the published state again once it is a TTL old. One
+// request does it, outside the lock (it reads every dataset folder); the
+// others meanwhile keep being served the pages of the last state taken.
+func (c *pageCache) refresh() {
+	now := c.now()
+	c.mu.RLock()
+	due := now.Sub(c.checked) >= c.ttl || now.Before(c.checked)
+	c.mu.RUnlock()
+	if !due || !c.refreshing.CompareAndSwap(false, true) {
+		return
+	}
+	defer c.refreshing.Store(false)
+	st := publishedState(c.dir)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.checked = now
+	if st != c.state {
+		c.state, c.pages, c.bytes = st, map[string]*cachedPage{}, 0
+		c.gen++
+	}
+}
+
+// store keeps p under key, dropping other pages when the cache is full. A
+// page rendered for an older generation of the state is not kept.
+func (c *pageCache) store(key string, p *cachedPage, gen uint64) {
 	size := len(p.body) + len(p.gz) + len(key)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if size > c.maxBytes {
+	if size > c.maxBytes || gen != c.gen {
 		return
 	}
 	if old, ok := c.pages[key]; ok {

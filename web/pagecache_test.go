@@ -204,3 +204,54 @@ func TestPageCacheServesGzipToClientsThatAcceptIt(t *testing.T) {
 		}
 	}
 }
+
+// A page rendered while a publication changed the state belongs to the
+// old state: it is served to its request but not kept.
+func TestPageCacheDropsARenderOfAnOldState(t *testing.T) {
+	dir := cacheTree(t)
+	c := newPageCache(dir, time.Second, 1<<20)
+	now := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	c.now = func() time.Time { return now }
+	p, gen := c.lookup("/")
+	if p != nil {
+		t.Fatal("empty cache has a page")
+	}
+	link := filepath.Join(dir, "datasets", "a", latestName)
+	if err := os.Remove(link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("r2", link); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(2 * time.Second)
+	if p, newGen := c.lookup("/x"); p != nil || newGen == gen {
+		t.Fatalf("after a publication: page %v, generation %d (was %d)", p, newGen, gen)
+	}
+	c.store("/", &cachedPage{status: http.StatusOK, body: []byte("old")}, gen)
+	if p, _ := c.lookup("/"); p != nil {
+		t.Errorf("a page of the old state was kept: %q", p.body)
+	}
+}
+
+// The catalogue is served from the cache (read and compressed once per
+// published state), with an ETag a client can revalidate.
+func TestCatalogueServedFromCache(t *testing.T) {
+	fx := writeFixture(t)
+	logger, _ := testLogger(t)
+	h, err := New(Options{PublicDir: fx.Dir, Logger: logger, Now: func() time.Time { return fixedNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join(fx.Dir, "catalog.jsonld"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := do(t, h, http.MethodGet, "/catalog.jsonld", nil)
+	if plain.Code != http.StatusOK || plain.Body.String() != string(want) || plain.Header().Get("ETag") == "" {
+		t.Fatalf("status %d, ETag %q, body %q", plain.Code, plain.Header().Get("ETag"), plain.Body)
+	}
+	again := do(t, h, http.MethodGet, "/catalog.jsonld", map[string]string{"If-None-Match": plain.Header().Get("ETag")})
+	if again.Code != http.StatusNotModified {
+		t.Errorf("revalidation: status %d, want 304", again.Code)
+	}
+}

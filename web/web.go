@@ -186,8 +186,9 @@ func New(opts Options) (http.Handler, error) {
 	s.mux.HandleFunc("GET /flux.atom", s.cache.wrap(s.siteFeed))
 	s.mux.HandleFunc("GET /datasets/{dataset}/{release}/{file}", s.download)
 	s.reportRoutes()
-	s.mux.HandleFunc("GET /catalog.jsonld", s.catalog)
-	s.mux.HandleFunc("GET /catalog.ttl", s.catalog)
+	// The catalogue is read and compressed once per published state.
+	s.mux.HandleFunc("GET /catalog.jsonld", s.cache.wrap(s.catalog))
+	s.mux.HandleFunc("GET /catalog.ttl", s.cache.wrap(s.catalog))
 	if !opts.DisableDashboard {
 		s.setSteward(opts.Steward, opts.StoreDir)
 		s.mux.HandleFunc("GET /tableau-de-bord", s.stewardPage(s.dashboard))
@@ -416,7 +417,7 @@ func (s *site) fallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if isCatalogPage(strings.TrimPrefix(r.URL.Path, "/")) {
-		s.catalog(w, r)
+		s.cache.wrap(s.catalog)(w, r)
 		return
 	}
 	s.notFound(w, r)
