@@ -214,6 +214,9 @@ func selectByID[T any](defs []T, names []string, what string, id func(T) string)
 	for _, n := range names {
 		d, ok := byID[n]
 		if !ok {
+			if s := closest(n, ids); s != "" {
+				return nil, fmt.Errorf("unknown %s %q (did you mean %q?)", what, n, s)
+			}
 			return nil, fmt.Errorf("unknown %s %q (known: %s)", what, n, strings.Join(ids, ", "))
 		}
 		out = append(out, d)
@@ -245,19 +248,7 @@ func runAndReport(ctx context.Context, runner *pipelines.Runner, defs []*pipelin
 			code = exitFailed
 		}
 		if !asJSON && m != nil {
-			fmt.Fprintf(stdout, "%-32s %-10s read %d, accepted %d, rejected %d", def.ID, m.Outcome, m.Read, m.Accepted, m.Rejected)
-			if m.Release != "" {
-				fmt.Fprintf(stdout, ", release %s", m.Release)
-			}
-			if m.Error != "" {
-				// The reason, on the line a user reads (stderr may be
-				// buried in logs).
-				fmt.Fprintf(stdout, ": %s", termSafe(m.Error))
-			}
-			if m.CatalogError != "" {
-				fmt.Fprintf(stdout, " (catalogue not rewritten: %s)", termSafe(m.CatalogError))
-			}
-			fmt.Fprintln(stdout)
+			printSummary(stdout, def.ID, m)
 		}
 		if ctx.Err() != nil {
 			break
@@ -641,4 +632,26 @@ func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	fmt.Fprintf(stdout, "%s → %s: %d uploaded, %d replaced, %d unchanged\n", pos[0], res.URL, len(res.Uploaded), len(res.Replaced), len(res.Unchanged))
 	return exitOK
+}
+
+// printSummary writes a run's summary line: outcome, run id, counts,
+// release, and the reason of a failure; for a blocked run, the exact
+// command that approves it.
+func printSummary(w io.Writer, pipeline string, m *pipelines.Manifest) {
+	fmt.Fprintf(w, "%-32s %-10s run %s, read %d, accepted %d, rejected %d", pipeline, m.Outcome, m.RunID, m.Read, m.Accepted, m.Rejected)
+	if m.Release != "" {
+		fmt.Fprintf(w, ", release %s", m.Release)
+	}
+	if m.Error != "" {
+		// The reason, on the line a user reads (stderr may be buried in
+		// logs).
+		fmt.Fprintf(w, ": %s", termSafe(m.Error))
+	}
+	if m.CatalogError != "" {
+		fmt.Fprintf(w, " (catalogue not rewritten: %s)", termSafe(m.CatalogError))
+	}
+	fmt.Fprintln(w)
+	if m.Outcome == pipelines.OutcomeBlocked {
+		fmt.Fprintf(w, "  to publish it anyway: ligerdata release approve %s %s --by NAME --reason TEXT\n", pipeline, m.RunID)
+	}
 }

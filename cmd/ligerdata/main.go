@@ -49,6 +49,7 @@ Usage:
   ligerdata publish udata DATASET [--release ID] [--portal URL] [--organization ID] [--mode upload|remote]
   ligerdata connectors [--markdown]
   ligerdata version
+  ligerdata help [COMMAND]          (or COMMAND -h)
 
 Exit codes: 0 ok, 1 run failed or data invalid, 2 usage or definition error, 3 release blocked by a gate or an audit.
 Logs go to stderr; --json prints machine-readable results on stdout.
@@ -60,6 +61,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	cmd, rest := args[0], args[1:]
+	if _, known := commands[cmd]; known && cmd != "help" && wantsHelp(rest) {
+		printCommandHelp(stdout, cmd)
+		return exitOK
+	}
 	switch cmd {
 	case "run":
 		return cmdRun(ctx, rest, stdout, stderr)
@@ -84,10 +89,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "version", "--version":
 		fmt.Fprintln(stdout, "ligerdata", version)
 		return exitOK
-	case "help", "-h", "--help":
+	case "help":
+		return cmdHelp(rest, stdout, stderr)
+	case "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "ligerdata: unknown command %q\n\n%s", cmd, usage)
+	unknownCommand(stderr, cmd)
 	return exitUsage
 }
