@@ -265,6 +265,9 @@ func (l *Loader) check(d *decoder, def *Definition, root *yaml.Node, data []byte
 			sum := sha256.New()
 			sum.Write(data)
 			sum.Write(s.Raw)
+			for _, e := range d.Expanded { // ${VAR} values: a changed source address is a changed definition
+				sum.Write([]byte("\x00" + e))
+			}
 			def.Digest = hex.EncodeToString(sum.Sum(nil))
 		}
 	}

@@ -194,3 +194,31 @@ func TestEmbeddedDefinitionsLoad(t *testing.T) {
 func mapFS(name, text string) fstest.MapFS {
 	return fstest.MapFS{name: {Data: []byte(text)}}
 }
+
+// The digest is taken after ${VAR} expansion: the same file pointed at
+// another server through the environment is a changed definition (else
+// the next incremental run would merge two servers' data); the same
+// environment gives the same digest.
+func TestDigestFollowsTheEnvironment(t *testing.T) {
+	fsys := fstest.MapFS{"good.yaml": {Data: []byte(goodDef)}}
+	digest := func(env map[string]string) string {
+		t.Helper()
+		def, err := testLoader(env).Load(fsys, "good.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return def.Digest
+	}
+	def := digest(nil)
+	a := digest(map[string]string{"SRC_URL": "https://a.example/x.csv"})
+	b := digest(map[string]string{"SRC_URL": "https://b.example/x.csv"})
+	if a == b || a == def {
+		t.Errorf("digest does not follow SRC_URL: default %s, a %s, b %s", def, a, b)
+	}
+	if again := digest(map[string]string{"SRC_URL": "https://a.example/x.csv"}); again != a {
+		t.Errorf("same environment, digest %s then %s", a, again)
+	}
+	if explicit := digest(map[string]string{"SRC_URL": "https://example.org/lieux.csv"}); explicit != def {
+		t.Errorf("the default written out gives another digest: %s vs %s", explicit, def)
+	}
+}

@@ -93,6 +93,10 @@ type Decoder struct {
 	Errs Errors
 	// LookupEnv resolves ${VAR} in strings; nil means os.LookupEnv.
 	LookupEnv func(string) (string, bool)
+	// Expanded lists, in the order met, "path=value" for every string
+	// that held a ${VAR} reference, after expansion: a digest of the file
+	// alone would not change with the environment.
+	Expanded []string
 }
 
 // Errorf records a problem at node n (nil: no position).
@@ -255,7 +259,9 @@ func (d *Decoder) Expand(n *yaml.Node, path, s string) string {
 		d.Errorf(n, path, "environment variable %s is not set (write ${%s:-default} to give a default)", m[1], m[1])
 		return ""
 	})
-	return strings.ReplaceAll(s, esc, "${")
+	s = strings.ReplaceAll(s, esc, "${")
+	d.Expanded = append(d.Expanded, path+"="+s)
+	return s
 }
 
 func (d *Decoder) decodeScalar(n *yaml.Node, path string, v reflect.Value) {
