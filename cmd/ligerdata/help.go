@@ -5,6 +5,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/ligerdata/ligerdata/internal/yamldef"
 )
 
 // commandHelp is what `ligerdata COMMAND -h` and `ligerdata help COMMAND`
@@ -76,31 +78,9 @@ func closest(s string, known []string) string {
 	best, bestD := "", 3
 	slices.Sort(known)
 	for _, k := range known {
-		if d := editDistance(s, k); d < bestD && d <= max(1, len(k)/3) {
+		if d := yamldef.EditDistance(s, k); d < bestD && d <= max(1, len(k)/3) {
 			best, bestD = k, d
 		}
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, by rune.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

@@ -353,7 +353,7 @@ func typeName(t reflect.Type) string {
 func Suggest(got string, allowed []string) string {
 	best, bestD := "", 3
 	for _, a := range allowed {
-		if dist := editDistance(got, a); dist < bestD {
+		if dist := EditDistance(got, a); dist < bestD {
 			best, bestD = a, dist
 		}
 	}
@@ -365,7 +365,8 @@ func Suggest(got string, allowed []string) string {
 	return " (allowed: " + strings.Join(sorted, ", ") + ")"
 }
 
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b.
+func EditDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
