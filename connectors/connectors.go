@@ -93,8 +93,11 @@ type Env struct {
 	Prev func(key string) *fetch.Validators
 	// Dir is the folder that relative file paths in the configuration are
 	// resolved against (the folder of the pipeline definition).
-	Dir    string
-	Logger *slog.Logger
+	Dir string
+	// StoreDir is the root of the store the pipeline runs in (sources
+	// that publish what the site collected read it); empty when unknown.
+	StoreDir string
+	Logger   *slog.Logger
 	// Since is the high-water mark an Incremental source returned at the
 	// end of the last good run; empty asks for a full harvest (first run,
 	// changed definition, or `ligerdata run --full`).

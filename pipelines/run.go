@@ -391,7 +391,7 @@ func (r *Runner) openSource(s *runState) error {
 	if err != nil {
 		return err
 	}
-	env := connectors.Env{HTTP: client, Dir: r.DefsDir, Logger: s.log, Since: s.m.Since, Prev: s.prevValidators}
+	env := connectors.Env{HTTP: client, Dir: r.DefsDir, StoreDir: r.Store.Root, Logger: s.log, Since: s.m.Since, Prev: s.prevValidators}
 	if s.src, err = s.def.Kind.Open(s.def.SourceConfig, env); err != nil {
 		return err
 	}

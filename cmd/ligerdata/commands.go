@@ -518,7 +518,11 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if code != exitOK {
 		return code
 	}
-	code = runAndReport(ctx, runner, defs, ix, c.json, stdout, stderr)
+	if err := seedAttendance(ctx, c.store, *replay); err != nil {
+		fmt.Fprintln(stderr, "ligerdata demo: attendance declarations:", err)
+		return exitFailed
+	}
+	code = runAndReport(ctx, runner, attendanceLast(defs), ix, c.json, stdout, stderr)
 	if *noServe {
 		return code
 	}

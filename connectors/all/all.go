@@ -6,6 +6,7 @@ import (
 	"github.com/ligerdata/ligerdata/connectors/communes"
 	"github.com/ligerdata/ligerdata/connectors/csw"
 	"github.com/ligerdata/ligerdata/connectors/file"
+	"github.com/ligerdata/ligerdata/connectors/frequentation"
 	"github.com/ligerdata/ligerdata/connectors/hal"
 	"github.com/ligerdata/ligerdata/connectors/opendatasoft"
 	"github.com/ligerdata/ligerdata/connectors/ping"
@@ -18,6 +19,7 @@ func Registry() *connectors.Registry {
 		communes.Kind,
 		csw.Kind,
 		file.Kind,
+		frequentation.Kind,
 		hal.Kind,
 		opendatasoft.Kind,
 		ping.Kind,
