@@ -210,7 +210,8 @@ func (l *Loader) Load(fsys fs.FS, name string) (*Definition, error) {
 	return def, nil
 }
 
-// check validates a decoded definition and resolves its references.
+// check validates a decoded definition and resolves its references, step
+// by step; every step records its problems in d and the next still runs.
 func (l *Loader) check(d *decoder, def *Definition, root *yaml.Node, data []byte) {
 	top := root
 	if top.Kind == yaml.DocumentNode && len(top.Content) > 0 {
@@ -218,6 +219,24 @@ func (l *Loader) check(d *decoder, def *Definition, root *yaml.Node, data []byte
 	}
 	at := func(key string) *yaml.Node { return valueNode(top, key) }
 
+	checkIdentity(d, def, at)
+	checkLicences(d, def, at)
+	checkPush(d, def, at)
+	checkSchedule(d, def, at)
+	checkLimits(d, def, at)
+	l.checkSource(d, def, at("source"))
+	checkSchemaRef(d, def, at, data)
+	checkJoins(d, def, at)
+	if def.TableSchema == nil {
+		return
+	}
+	checkFields(d, def, at)
+	checkCommunes(d, def, at)
+}
+
+// checkIdentity checks id, dataset and contact_email; dataset defaults to
+// the id.
+func checkIdentity(d *decoder, def *Definition, at func(string) *yaml.Node) {
 	base := strings.TrimSuffix(strings.TrimSuffix(path.Base(def.File), ".yaml"), ".yml")
 	if def.ID != "" && def.ID != base {
 		d.errorf(at("id"), "id", "must equal the file name %q", base)
@@ -234,9 +253,11 @@ func (l *Loader) check(d *decoder, def *Definition, root *yaml.Node, data []byte
 	if def.ContactEmail != "" && !strings.Contains(def.ContactEmail, "@") {
 		d.errorf(at("contact_email"), "contact_email", "%q is not an email address", def.ContactEmail)
 	}
-	checkLicences(d, def, at)
-	checkPush(d, def, at)
-	checkSchedule(d, def, at)
+}
+
+// checkLimits checks retention and the gates' shares, and gives the run
+// timeout its default.
+func checkLimits(d *decoder, def *Definition, at func(string) *yaml.Node) {
 	if def.Retention != nil && *def.Retention < 0 {
 		d.errorf(at("retention"), "retention", "must be 0 (keep every release) or more (got %d)", *def.Retention)
 	}
@@ -248,41 +269,50 @@ func (l *Loader) check(d *decoder, def *Definition, root *yaml.Node, data []byte
 			d.errorf(valueNode(at("gates"), key), "gates."+key, "must be between 0 and 1 (got %v)", *g)
 		}
 	}
+}
 
-	l.checkSource(d, def, at("source"))
-
-	if def.Schema != "" {
-		s, err := schemas.Load(def.Schema)
-		switch {
-		case err != nil:
-			d.errorf(at("schema"), "schema", "%v (embedded schemas: %s)", err, strings.Join(schemas.Names(), ", "))
-		case len(s.ForeignKeys) > 0:
-			// Rows are published as they are validated: a key found later
-			// could not take its row back. ligerdata validate checks them.
-			d.errorf(at("schema"), "schema", "schema %q has foreignKeys, which pipelines do not check (ligerdata validate does)", def.Schema)
-		default:
-			def.TableSchema = s
-			sum := sha256.New()
-			sum.Write(data)
-			sum.Write(s.Raw)
-			for _, e := range d.Expanded { // ${VAR} values: a changed source address is a changed definition
-				sum.Write([]byte("\x00" + e))
-			}
-			def.Digest = hex.EncodeToString(sum.Sum(nil))
-		}
+// checkSchemaRef loads the schema named and computes the definition's
+// digest (the file and the schema together).
+func checkSchemaRef(d *decoder, def *Definition, at func(string) *yaml.Node, data []byte) {
+	if def.Schema == "" {
+		return
 	}
+	s, err := schemas.Load(def.Schema)
+	switch {
+	case err != nil:
+		d.errorf(at("schema"), "schema", "%v (embedded schemas: %s)", err, strings.Join(schemas.Names(), ", "))
+	case len(s.ForeignKeys) > 0:
+		// Rows are published as they are validated: a key found later
+		// could not take its row back. ligerdata validate checks them.
+		d.errorf(at("schema"), "schema", "schema %q has foreignKeys, which pipelines do not check (ligerdata validate does)", def.Schema)
+	default:
+		def.TableSchema = s
+		sum := sha256.New()
+		sum.Write(data)
+		sum.Write(s.Raw)
+		for _, e := range d.Expanded { // ${VAR} values: a changed source address is a changed definition
+			sum.Write([]byte("\x00" + e))
+		}
+		def.Digest = hex.EncodeToString(sum.Sum(nil))
+	}
+}
+
+// checkJoins reads the complement tables of join.
+func checkJoins(d *decoder, def *Definition, at func(string) *yaml.Node) {
 	for i, j := range def.Join {
-		p := fmt.Sprintf("join[%d]", i)
 		rows, err := loadJoin(def.FS, j)
 		if err != nil {
-			d.errorf(seqItem(at("join"), i), p+".file", "%v", err)
+			d.errorf(seqItem(at("join"), i), fmt.Sprintf("join[%d].file", i), "%v", err)
 			continue
 		}
 		def.joins = append(def.joins, rows)
 	}
-	if def.TableSchema == nil {
-		return
-	}
+}
+
+// checkFields checks the field mappings against the schema and resolves
+// them in the schema's order; without fields, each field is read from the
+// record's field of the same name.
+func checkFields(d *decoder, def *Definition, at func(string) *yaml.Node) {
 	fieldsNode := at("fields")
 	for name := range def.Fields {
 		if def.TableSchema.FieldIndex(name) < 0 {
@@ -301,41 +331,51 @@ func (l *Loader) check(d *decoder, def *Definition, root *yaml.Node, data []byte
 		if !ok {
 			fm = FieldMap{From: []string{f.Name}}
 		}
-		p := "fields." + f.Name
-		fmNode := valueNode(fieldsNode, f.Name)
-		if fm.Value == "" && len(fm.From) == 0 && fm.Default == "" {
-			d.errorf(fmNode, p, "give from, value or default")
-		}
-		if fm.Value != "" && len(fm.From) > 0 {
-			d.errorf(fmNode, p, "from and value exclude each other")
-		}
-		if fm.Regex != "" {
-			re, err := regexp.Compile(fm.Regex)
-			if err != nil {
-				d.errorf(valueNode(fmNode, "regex"), p+".regex", "invalid regular expression: %v", err)
-			}
-			fm.re = re
-		}
-		for i, t := range fm.Transform {
-			step, err := parseTransform(t)
-			if err != nil {
-				d.errorf(seqItem(valueNode(fmNode, "transform"), i), fmt.Sprintf("%s.transform[%d]", p, i), "%v", err)
-				continue
-			}
-			fm.steps = append(fm.steps, step)
-		}
+		checkFieldMap(d, &fm, "fields."+f.Name, valueNode(fieldsNode, f.Name))
 		if def.Fields == nil {
 			def.Fields = map[string]FieldMap{}
 		}
 		def.Fields[f.Name] = fm
 		def.Order = append(def.Order, f.Name)
 	}
-	if c := def.Communes; c != nil {
-		cn := at("communes")
-		for key, field := range map[string]string{"postal_code": c.PostalCode, "name": c.Name, "insee": c.INSEE} {
-			if field != "" && def.TableSchema.FieldIndex(field) < 0 {
-				d.errorf(valueNode(cn, key), "communes."+key, "no such field in schema %s", def.Schema)
-			}
+}
+
+// checkFieldMap checks one field mapping at path p and compiles its regex
+// and transform steps.
+func checkFieldMap(d *decoder, fm *FieldMap, p string, fmNode *yaml.Node) {
+	if fm.Value == "" && len(fm.From) == 0 && fm.Default == "" {
+		d.errorf(fmNode, p, "give from, value or default")
+	}
+	if fm.Value != "" && len(fm.From) > 0 {
+		d.errorf(fmNode, p, "from and value exclude each other")
+	}
+	if fm.Regex != "" {
+		re, err := regexp.Compile(fm.Regex)
+		if err != nil {
+			d.errorf(valueNode(fmNode, "regex"), p+".regex", "invalid regular expression: %v", err)
+		}
+		fm.re = re
+	}
+	for i, t := range fm.Transform {
+		step, err := parseTransform(t)
+		if err != nil {
+			d.errorf(seqItem(valueNode(fmNode, "transform"), i), fmt.Sprintf("%s.transform[%d]", p, i), "%v", err)
+			continue
+		}
+		fm.steps = append(fm.steps, step)
+	}
+}
+
+// checkCommunes checks that the fields the commune lookup reads exist.
+func checkCommunes(d *decoder, def *Definition, at func(string) *yaml.Node) {
+	c := def.Communes
+	if c == nil {
+		return
+	}
+	cn := at("communes")
+	for key, field := range map[string]string{"postal_code": c.PostalCode, "name": c.Name, "insee": c.INSEE} {
+		if field != "" && def.TableSchema.FieldIndex(field) < 0 {
+			d.errorf(valueNode(cn, key), "communes."+key, "no such field in schema %s", def.Schema)
 		}
 	}
 }
