@@ -33,7 +33,7 @@ import (
 	"github.com/ligerdata/ligerdata/schemas"
 )
 
-//go:embed defs
+//go:embed defs defs/_prelude.sql
 var embedded embed.FS
 
 // Embedded holds the indicators shipped in the binary (indicators/defs:
@@ -78,8 +78,11 @@ type Definition struct {
 	SQL         string          `yaml:"-"` // the query
 	TableSchema *schemas.Schema `yaml:"-"`
 	FS          fs.FS           `yaml:"-"`
-	// Digest is the sha256 of the YAML file and the SQL file: a change of
-	// either recomputes the indicator.
+	// Prelude is the SQL prelude the query runs after (the engine's
+	// macros).
+	Prelude *Prelude `yaml:"-"`
+	// Digest is the sha256 of the YAML file, the SQL file and the
+	// prelude: a change of any recomputes the indicator.
 	Digest string     `yaml:"-"`
 	node   *yaml.Node // the top mapping of the YAML file
 }
@@ -132,6 +135,16 @@ type Loader struct {
 	// against empty tables typed from the input schemas (needs Inputs):
 	// what `ligerdata lint` does.
 	Prepare bool
+	// Prelude is the SQL prelude of the queries; nil means the embedded
+	// one (EmbeddedPrelude).
+	Prelude *Prelude
+}
+
+func (l *Loader) prelude() (*Prelude, error) {
+	if l.Prelude != nil {
+		return l.Prelude, nil
+	}
+	return EmbeddedPrelude()
 }
 
 // Load reads every indicator of fsys without checking its inputs.
@@ -175,8 +188,12 @@ func (l *Loader) Load(fsys fs.FS, name string) (*Definition, error) {
 	if err != nil {
 		return nil, err
 	}
+	prelude, err := l.prelude()
+	if err != nil {
+		return nil, err
+	}
 	d := &yamldef.Decoder{File: name, LookupEnv: noEnv}
-	def := &Definition{File: name, FS: fsys, Licence: "etalab-2.0"}
+	def := &Definition{File: name, FS: fsys, Licence: "etalab-2.0", Prelude: prelude}
 	d.Decode(root, "", reflect.ValueOf(def).Elem())
 	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
 		def.node = root.Content[0]
@@ -190,6 +207,7 @@ func (l *Loader) Load(fsys fs.FS, name string) (*Definition, error) {
 	fmt.Fprintf(sum, "%d\n", len(data))
 	sum.Write(data)
 	sum.Write(sql)
+	fmt.Fprintf(sum, "\nprelude %d\n%s", len(prelude.SQL), prelude.SQL)
 	def.Digest = hex.EncodeToString(sum.Sum(nil))
 	return def, nil
 }

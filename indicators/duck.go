@@ -183,11 +183,18 @@ func sqlPosition(msg string) (line int, excerpt string, caret int, text string, 
 // .sql file. DuckDB was given the query with lineOffset more lines before
 // it.
 func queryError(def *Definition, lineOffset int, err error) *DefError {
+	return positionedError(def.SQLFile, def.SQL, lineOffset, err)
+}
+
+// positionedError is a DuckDB error positioned in file, whose text is src:
+// DuckDB was given src with lineOffset more lines before it (a negative
+// offset: part of src starting that many lines down).
+func positionedError(file, src string, lineOffset int, err error) *DefError {
 	line, excerpt, caret, text, ok := sqlPosition(duckMessage(err))
-	e := &DefError{File: def.SQLFile, Msg: oneLine(text)}
+	e := &DefError{File: file, Msg: oneLine(text)}
 	if ok {
 		e.Line = max(1, line-lineOffset)
-		e.Col = sourceColumn(def.SQL, e.Line, excerpt, caret)
+		e.Col = sourceColumn(src, e.Line, excerpt, caret)
 	}
 	return e
 }

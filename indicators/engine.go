@@ -176,6 +176,9 @@ func (e *Engine) run(ctx context.Context, def *Definition, inputs []input, m *Ru
 			return nil, nil, fmt.Errorf("lecture de %s : %s", in.Dataset, withoutPosition(err))
 		}
 	}
+	if err := def.Prelude.create(ctx, d, false); err != nil {
+		return nil, nil, fmt.Errorf("le prélude SQL a échoué : %v", err)
+	}
 	for i := range m.References {
 		m.References[i].Vintage = d.vintage(ctx, m.References[i].Dataset)
 	}
@@ -207,6 +210,7 @@ func (e *Engine) run(ctx context.Context, def *Definition, inputs []input, m *Ru
 		Indicator: def.ID, Release: m.RunID, Title: def.Title, Theme: def.Theme, Unit: def.Unit,
 		Definition: def.Definition, Method: def.Method, Period: def.Period,
 		SQL: def.SQL, SQLSHA256: hex.EncodeToString(sqlSum[:]), DefinitionSHA256: def.Digest,
+		Prelude: def.Prelude.text(), PreludeSHA256: def.Prelude.SHA256(),
 		Inputs: m.Inputs, References: m.References,
 		ComputedAt: m.Started, Duration: time.Since(start), DuckDBVersion: d.version(ctx), Rows: len(rows),
 	}, nil

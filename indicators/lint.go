@@ -3,6 +3,7 @@ package indicators
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -31,21 +32,19 @@ func (l *Loader) prepareAll(defs []*Definition) DefErrors {
 	}
 	defer d.close()
 	var errs DefErrors
-	made := map[string]bool{}
-	for _, def := range defs {
-		for _, id := range def.Inputs.All() {
-			if made[id] || l.Inputs[id] == nil {
-				continue
-			}
-			made[id] = true
-			path, err := emptyParquet(tmp, id, l.Inputs[id])
-			if err == nil {
-				err = d.viewParquet(ctx, id, path)
-			}
-			if err != nil {
-				errs = append(errs, &DefError{File: def.File, Path: "inputs", Msg: fmt.Sprintf("%s: %v", id, err)})
-			}
+	// Every dataset is a view, so that the prelude's macros are all
+	// created (and checked) whatever the indicators read.
+	for _, id := range slices.Sorted(maps.Keys(l.Inputs)) {
+		path, err := emptyParquet(tmp, id, l.Inputs[id])
+		if err == nil {
+			err = d.viewParquet(ctx, id, path)
 		}
+		if err != nil {
+			errs = append(errs, &DefError{File: defs[0].File, Path: "inputs", Msg: fmt.Sprintf("%s: %v", id, err)})
+		}
+	}
+	if err := defs[0].Prelude.create(ctx, d, true); err != nil {
+		errs = append(errs, asDefError(defs[0].Prelude.File, err))
 	}
 	for _, def := range defs {
 		errs = append(errs, d.prepare(ctx, def)...)
@@ -206,4 +205,12 @@ func compatible(typ, duckType string) bool {
 	default:
 		return duckType == "VARCHAR"
 	}
+}
+
+// asDefError returns err as a DefError of file.
+func asDefError(file string, err error) *DefError {
+	if de, ok := err.(*DefError); ok {
+		return de
+	}
+	return &DefError{File: file, Msg: err.Error()}
 }

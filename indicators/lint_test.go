@@ -7,7 +7,7 @@ import (
 )
 
 func TestLintAcceptsAGoodQuery(t *testing.T) {
-	l := &Loader{Inputs: fixtureInputs(t), Prepare: true}
+	l := &Loader{Inputs: fixtureInputs(t), Prepare: true, Prelude: fixturePrelude}
 	if _, err := l.LoadAll(fixtureDefs(nil)); err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func TestLintReportsBrokenQueries(t *testing.T) {
 		"entree.yaml": strings.Replace(yamlFor("entree"), "datasets: [lieux]", "datasets: [lieus]", 1),
 		"entree.sql":  lieuxSQL,
 	})
-	l := &Loader{Inputs: fixtureInputs(t), Prepare: true}
+	l := &Loader{Inputs: fixtureInputs(t), Prepare: true, Prelude: fixturePrelude}
 	_, err := l.LoadAll(fsys)
 	var des DefErrors
 	if !errors.As(err, &des) {
@@ -60,5 +60,46 @@ func TestLintReportsBrokenQueries(t *testing.T) {
 	}
 	if strings.Contains(got, "lieux-par-departement") {
 		t.Errorf("the good indicator is reported:\n%s", got)
+	}
+}
+
+// fixturePrelude is the prelude of the lint tests: a macro over the fixture
+// dataset communes (the embedded prelude reads the region's reference
+// table, which the fixtures do not have).
+var fixturePrelude = &Prelude{File: PreludeFile, SQL: "-- fixture\nCREATE MACRO deux() AS 2;\n" +
+	"CREATE MACRO departements() AS TABLE\n    SELECT DISTINCT code_departement FROM communes;\n"}
+
+// TestLintReportsPreludeErrors: an error in the prelude is reported with
+// its line and column in the prelude file, counted from the top of the
+// file, not of the statement.
+func TestLintReportsPreludeErrors(t *testing.T) {
+	p := &Prelude{File: PreludeFile, SQL: fixturePrelude.SQL + "\n-- a broken macro\nCREATE MACRO trois() AS\n    (3 + );\n"}
+	l := &Loader{Inputs: fixtureInputs(t), Prepare: true, Prelude: p}
+	_, err := l.LoadAll(fixtureDefs(nil))
+	// Line 8 of the prelude (4 lines of fixturePrelude, a blank line, the
+	// comment, CREATE, then "    (3 + );"): "    (3 + " is 9 characters,
+	// DuckDB stops at ")", column 10.
+	if err == nil || !strings.Contains(err.Error(), `_prelude.sql:8:10: Parser Error: syntax error at or near ")"`) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// TestPreludeStatements: statements end with ";" at the end of a line;
+// comment-only chunks are dropped; each statement knows its first line.
+func TestPreludeStatements(t *testing.T) {
+	p := &Prelude{SQL: "-- head\n\nCREATE MACRO a() AS 1;\n-- b; not the end\nCREATE MACRO b() AS\n  ';' ;  \n-- tail\nSELECT 3"}
+	got := p.statements()
+	want := []preludeStatement{
+		{1, "-- head\n\nCREATE MACRO a() AS 1;"},
+		{4, "-- b; not the end\nCREATE MACRO b() AS\n  ';' ;  "},
+		{7, "-- tail\nSELECT 3"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %+v", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("statement %d = %+v, want %+v", i, got[i], want[i])
+		}
 	}
 }

@@ -29,7 +29,12 @@ type Provenance struct {
 	// SQL is the query as run; SQLSHA256 its sha256.
 	SQL       string `json:"sql"`
 	SQLSHA256 string `json:"sql_sha256"`
-	// DefinitionSHA256 is the sha256 of the YAML and SQL files together
+	// Prelude is the SQL prelude (the engine's macros) the query ran
+	// after; PreludeSHA256 its sha256.
+	Prelude       string `json:"prelude,omitempty"`
+	PreludeSHA256 string `json:"prelude_sha256,omitempty"`
+	// DefinitionSHA256 is the sha256 of the YAML and SQL files and the
+	// prelude together
 	// (Definition.Digest): the same value means the same indicator.
 	DefinitionSHA256 string `json:"definition_sha256"`
 	// Inputs are the dataset releases read; References the reference

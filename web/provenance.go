@@ -50,10 +50,14 @@ type indicatorPage struct {
 	Rows        string
 	SQL         string
 	SQLSHA256   string
-	DefSHA256   string
-	Inputs      inputTable
-	References  inputTable
-	Audits      []auditView
+	// Prelude is the SQL prelude (the engine's macros) the query ran
+	// after, PreludeSHA256 its sha256.
+	Prelude       string
+	PreludeSHA256 string
+	DefSHA256     string
+	Inputs        inputTable
+	References    inputTable
+	Audits        []auditView
 	// RunNotice says what the last computation did when it published
 	// nothing (unchanged, blocked by an audit, failed).
 	RunNotice string
@@ -109,6 +113,9 @@ func (s *site) indicator(w http.ResponseWriter, r *http.Request) {
 		Unit: def.Unit, Granularity: granularityText(def.Granularity), Period: strings.TrimSpace(def.Period),
 		Licence: def.Licence, SQL: def.SQL, DefSHA256: def.Digest,
 	}
+	if def.Prelude != nil {
+		page.Prelude, page.PreludeSHA256 = def.Prelude.SQL, def.Prelude.SHA256()
+	}
 	if th, ok := themeOf(def.Theme); ok {
 		page.Theme = themeLink{Title: th.Title, URL: s.absURL(reportURL(th.ID))}
 	}
@@ -140,6 +147,8 @@ func (s *site) addProvenance(page *indicatorPage, def *indicators.Definition, re
 	// The query and digests are those of the computation, which may
 	// predate a change of the definition not yet recomputed.
 	page.SQL, page.SQLSHA256, page.DefSHA256 = p.SQL, p.SQLSHA256, p.DefinitionSHA256
+	// A release computed before the prelude existed ran without it.
+	page.Prelude, page.PreludeSHA256 = p.Prelude, p.PreludeSHA256
 	page.Computed = frenchDateTime(p.ComputedAt)
 	page.Duration = frenchDuration(p.Duration.Milliseconds())
 	page.DuckDB = p.DuckDBVersion

@@ -13,35 +13,20 @@ cellules AS (
     HAVING count(DISTINCT e.sexe_de_l_etudiant) = (SELECT n FROM sexes)
 ),
 paires AS (
-    SELECT c.code_insee, c.nom, c.siren_epci, c.nom_epci, c.code_departement, c.nom_departement,
-           n.annee_universitaire AS periode,
-           CASE n.regroupement
-               WHEN 'TOTAL' THEN 'Ensemble'
-               WHEN 'UNIV' THEN 'Universités'
-               WHEN 'STS' THEN 'Sections de techniciens supérieurs'
-               WHEN 'CPGE' THEN 'Classes préparatoires aux grandes écoles'
-               WHEN 'ING' THEN 'Formations d''ingénieurs'
-               WHEN 'EC_COM' THEN 'Écoles de commerce, gestion et comptabilité'
-               WHEN 'IUT' THEN 'Instituts universitaires de technologie'
-               ELSE n.regroupement
-           END AS dimension,
+    SELECT n.geo_id AS code_insee, n.annee_universitaire AS periode,
+           libelle_regroupement(n.regroupement) AS dimension,
            n.effectif, p.effectif AS precedent
     FROM cellules n
     JOIN cellules p ON p.geo_id = n.geo_id AND p.regroupement = n.regroupement
                    AND p.rentree = n.rentree - 1
-    JOIN communes_pays_de_la_loire c ON c.code_insee = n.geo_id
 ),
 sommes AS (
-    SELECT 'epci' AS niveau, siren_epci AS code, nom_epci AS libelle, periode, dimension,
-           sum(effectif) AS effectif, sum(precedent) AS precedent
-    FROM paires WHERE siren_epci IS NOT NULL GROUP BY ALL
-    UNION ALL
-    SELECT 'departement', code_departement, nom_departement, periode, dimension,
-           sum(effectif), sum(precedent)
-    FROM paires GROUP BY ALL
-    UNION ALL
-    SELECT 'region', '52', 'Pays de la Loire', periode, dimension, sum(effectif), sum(precedent)
-    FROM paires GROUP BY ALL
+    SELECT t.niveau, t.code, t.libelle, s.periode, s.dimension,
+           sum(s.effectif) AS effectif, sum(s.precedent) AS precedent
+    FROM paires s
+    JOIN territoires_englobants() t ON t.code_insee = s.code_insee
+    WHERE t.niveau <> 'commune'
+    GROUP BY ALL
 )
 SELECT niveau, code, libelle, periode, dimension,
        CAST(effectif AS DOUBLE) / precedent - 1 AS valeur,

@@ -2,26 +2,17 @@
 -- true), per publication year and institution (same institutions and same
 -- counting as hal-publications-par-etablissement). A document whose
 -- open_access is unknown counts as not open.
-WITH etablissements(struct_id, etablissement) AS (
-    VALUES (1100589, 'Nantes Université'),
-           (93263, 'Nantes Université'),
-           (24140, 'Université d''Angers'),
-           (301088, 'Le Mans Université'),
-           (1041, 'École Centrale de Nantes'),
-           (481355, 'IMT Atlantique'),
-           (301215, 'Oniris')
-),
-publications AS (
+WITH publications AS (
     SELECT docid, CAST(publication_year AS VARCHAR) AS periode,
            coalesce(open_access, false) AS ouvert,
-           coalesce(CAST(json_extract(structures, '$[*]') AS BIGINT[]), []) AS structures
+           structures_hal(structures) AS structures
     FROM hal_publications
     WHERE publication_year IS NOT NULL
 ),
 par_etablissement AS (
     SELECT DISTINCT p.docid, p.periode, p.ouvert, e.etablissement AS dimension
     FROM publications p
-    JOIN etablissements e ON list_contains(p.structures, e.struct_id)
+    JOIN etablissements_hal() e ON list_contains(p.structures, e.struct_id)
     UNION ALL
     SELECT docid, periode, ouvert, 'Ensemble' FROM publications
 )

@@ -14,7 +14,7 @@ WITH reference AS (
     WHERE view_name = 'lieux_mediation_numerique_pdl' AND NOT internal
 ),
 lieux AS (
-    SELECT l.id, c.code_departement, c.nom_departement,
+    SELECT l.id, c.code_insee,
            coalesce(nullif(trim(l.source), ''), 'Source non renseignée') AS source,
            l.date_maj > r.date_reference - INTERVAL 12 MONTH AS a_jour,
            r.date_reference
@@ -28,14 +28,12 @@ par_source AS (
     SELECT *, 'Ensemble' FROM lieux
 ),
 parts AS (
-    SELECT 'departement' AS niveau, code_departement AS code, nom_departement AS libelle,
-           dimension, date_reference,
-           count(*) FILTER (WHERE a_jour) AS numerateur, count(*) AS denominateur
-    FROM par_source WHERE code_departement IS NOT NULL GROUP BY ALL
-    UNION ALL
-    SELECT 'region', '52', 'Pays de la Loire', dimension, date_reference,
-           count(*) FILTER (WHERE a_jour), count(*)
-    FROM par_source GROUP BY ALL
+    SELECT t.niveau, t.code, t.libelle, p.dimension, p.date_reference,
+           count(*) FILTER (WHERE p.a_jour) AS numerateur, count(*) AS denominateur
+    FROM par_source p
+    JOIN territoires_englobants() t ON t.code_insee IS NOT DISTINCT FROM p.code_insee
+    WHERE t.niveau IN ('departement', 'region')
+    GROUP BY ALL
 )
 SELECT niveau, code, libelle, dimension,
        CAST(numerateur AS DOUBLE) / denominateur AS valeur,

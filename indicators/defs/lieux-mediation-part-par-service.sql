@@ -16,18 +16,17 @@ WITH services(service) AS (
            ('Acquisition de matériel informatique à prix solidaire')
 ),
 lieux AS (
-    SELECT l.id, c.code_departement, c.nom_departement,
+    SELECT l.id, c.code_insee,
            list_transform(string_split(l.services, '|'), s -> trim(s)) AS offerts
     FROM lieux_mediation_numerique_pdl l
     LEFT JOIN communes_pays_de_la_loire c ON c.code_insee = l.code_insee
     WHERE nullif(trim(l.services), '') IS NOT NULL
 ),
 territoires AS (
-    SELECT 'departement' AS niveau, code_departement AS code, nom_departement AS libelle,
-           id, offerts
-    FROM lieux WHERE code_departement IS NOT NULL
-    UNION ALL
-    SELECT 'region', '52', 'Pays de la Loire', id, offerts FROM lieux
+    SELECT t.niveau, t.code, t.libelle, l.id, l.offerts
+    FROM lieux l
+    JOIN territoires_englobants() t ON t.code_insee IS NOT DISTINCT FROM l.code_insee
+    WHERE t.niveau IN ('departement', 'region')
 ),
 parts AS (
     SELECT t.niveau, t.code, t.libelle, s.service AS dimension,

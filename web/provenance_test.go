@@ -1,0 +1,54 @@
+package web
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ligerdata/ligerdata/indicators"
+)
+
+// rewriteProvenance changes provenance.json of the fixture's release of an
+// indicator.
+func rewriteProvenance(t *testing.T, fx *repFixture, id string, change func(p *indicators.Provenance)) {
+	t.Helper()
+	path := filepath.Join(fx.Public, "indicators", id, repIndRelease, indicators.FileProvenance)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p indicators.Provenance
+	if err := json.Unmarshal(b, &p); err != nil {
+		t.Fatal(err)
+	}
+	change(&p)
+	if b, err = json.Marshal(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestIndicatorPageShowsThePrelude: the prelude the query ran after is
+// shown beside it, escaped, with its sha256; a release computed without a
+// prelude shows none.
+func TestIndicatorPageShowsThePrelude(t *testing.T) {
+	fx := writeReportFixture(t)
+	rewriteProvenance(t, fx, repLieux, func(p *indicators.Provenance) {
+		p.Prelude, p.PreludeSHA256 = "CREATE MACRO deux() AS 1 < 2;\n", "abc123"
+	})
+	h := newReportSite(t, fx)
+	_, page := get(t, h, "/indicateurs/"+repLieux)
+	mustContain(t, page, "prelude",
+		`<h3 id="prelude">Prélude SQL</h3>`,
+		`Empreinte SHA-256 : <code class="hash">abc123</code>`,
+		"<code>CREATE MACRO deux() AS 1 &lt; 2;\n</code>")
+	rewriteProvenance(t, fx, repLieux, func(p *indicators.Provenance) { p.Prelude, p.PreludeSHA256 = "", "" })
+	_, page = get(t, newReportSite(t, fx), "/indicateurs/"+repLieux)
+	if want := "Prélude SQL"; strings.Contains(page, want) {
+		t.Errorf("a release computed without a prelude shows %q", want)
+	}
+}
