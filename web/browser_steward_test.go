@@ -91,6 +91,44 @@ func TestBrowserStewardSignInRunApprove(t *testing.T) {
 	if body := text("blocked page", "main"); strings.Contains(body, "release blocked") {
 		t.Errorf("English error on the blocked run's page:\n%s", body)
 	}
+	// The rejected rows of the blocked run, grouped, then filtered by
+	// their error code through the form.
+	must("rejected rows", chromedp.Do(bctx,
+		chromedp.Navigate(s.URL+rejectsPageURL(blocked.Dataset, blocked.RunID)),
+		chromedp.WaitVisible(chromedp.ID("groupes")),
+	))
+	browsertest.Axe(t, bctx, "rejected rows")
+	code, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.querySelector('#code option:nth-child(2)').value`))
+	must("first error code", err)
+	// The body is marked so that the filtered page, a new document, can be
+	// told from this one.
+	_, err = chromedp.Run(bctx, chromedp.Evaluate[bool](`document.querySelector('#code').value = '`+code+`'; document.body.dataset.old = '1'; true`))
+	must("choose code", err)
+	must("filter", chromedp.Do(bctx,
+		chromedp.Click(chromedp.CSS(".filter button"), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS("body:not([data-old]) #resume-rejets")),
+	))
+	loc, err := chromedp.Run(bctx, chromedp.Location())
+	must("location", err)
+	if !strings.Contains(loc, "code="+code) {
+		t.Errorf("filtered at %s, want code=%s", loc, code)
+	}
+	codes, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#rejets tbody tr td:nth-child(5) code')).map(c => c.textContent)`))
+	must("codes shown", err)
+	if len(codes) == 0 {
+		t.Error("the filter shows no error")
+	}
+	for _, c := range codes {
+		if c != code {
+			t.Errorf("filtered by %s, shows %s", code, c)
+		}
+	}
+	browsertest.Axe(t, bctx, "rejected rows, filtered")
+
+	must("back to the blocked run", chromedp.Do(bctx,
+		chromedp.Navigate(s.URL+runPageURL(testPipeline, blocked.RunID)),
+		chromedp.WaitVisible(chromedp.ID("raison")),
+	))
 	must("approve", chromedp.Do(bctx,
 		chromedp.SendKeys(chromedp.ID("raison"), "rejets connus, signalés à la source"),
 		chromedp.Click(chromedp.CSS(".approve button"), chromedp.NodeVisible),
@@ -101,7 +139,7 @@ func TestBrowserStewardSignInRunApprove(t *testing.T) {
 	if approved.Outcome != pipelines.OutcomePublished || approved.Approval == nil || approved.Approval.By != "alice" {
 		t.Fatalf("approval run: %s, approval %+v", approved.Outcome, approved.Approval)
 	}
-	loc, err := chromedp.Run(bctx, chromedp.Location())
+	loc, err = chromedp.Run(bctx, chromedp.Location())
 	must("location", err)
 	if !strings.HasSuffix(loc, runPageURL(testPipeline, approved.RunID)) {
 		t.Errorf("after approval, at %s, want the approval run's page", loc)

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,7 +25,6 @@ const (
 const (
 	maxManifestBytes   = 16 << 20
 	runsPerPipeline    = 30
-	rejectRowsShown    = 500
 	rejectCellRunes    = 120
 	rejectRecordRunes  = 200
 	maxRejectFileBytes = 1 << 30 // rows are counted up to this many bytes
@@ -486,10 +483,15 @@ type rejectRow struct {
 	Record           cell
 }
 
-// rejectsView is the first lines of a rejected-rows file.
+// rejectsView is one page of the error lines of a rejected-rows file.
 type rejectsView struct {
-	Rows    []rejectRow
-	Total   int64
+	Rows     []rejectRow
+	Total    int64 // error lines in the file
+	Matching int64 // those the filter keeps
+	// Fields and Codes are the distinct fields and error codes met, for
+	// the filter's choices.
+	Fields  []string
+	Codes   []codeChoice
 	Partial bool // the file was not read to its end (malformed or too large)
 }
 
@@ -497,57 +499,51 @@ type rejectsView struct {
 // (columns line,row,field,value,code,constraint,message,record, in the
 // order of its header), keeping the first n lines and counting the others.
 func readRejects(r io.Reader, n int) (*rejectsView, error) {
-	cr := csv.NewReader(bufio.NewReaderSize(io.LimitReader(r, maxRejectFileBytes), 64<<10))
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return &rejectsView{}, nil
+	return readRejectsPage(r, rejectFilter{Page: 1}, n)
+}
+
+// readRejectsPage keeps the n error lines of page f.Page among those
+// matching f, and counts them all.
+func readRejectsPage(r io.Reader, f rejectFilter, n int) (*rejectsView, error) {
+	v := &rejectsView{}
+	skip := int64(max(f.Page-1, 0) * n)
+	fields, codes := map[string]bool{}, map[string]bool{}
+	err := scanRejects(r, func(row rejectRow) {
+		v.Total++
+		fields[row.Field], codes[row.Code] = true, true
+		if !f.match(row.Field, row.Code) {
+			return
+		}
+		v.Matching++
+		if v.Matching > skip && len(v.Rows) < n {
+			v.Rows = append(v.Rows, row)
+		}
+	})
+	if errors.Is(err, errPartialRejects) {
+		v.Partial, err = true, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("web: rejected rows header: %w", err)
+		return nil, err
 	}
-	col := make(map[string]int)
-	for i, h := range header {
-		col[strings.TrimPrefix(h, "\ufeff")] = i
-	}
-	if _, ok := col["code"]; !ok {
-		return nil, errors.New("web: rejected rows: no \"code\" column")
-	}
-	get := func(rec []string, name string) string {
-		if i, ok := col[name]; ok && i < len(rec) {
-			return rec[i]
-		}
-		return ""
-	}
-	v := &rejectsView{}
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			v.Partial = true
-			break
-		}
-		v.Total++
-		if len(v.Rows) >= n {
-			continue
-		}
-		code := get(rec, "code")
-		v.Rows = append(v.Rows, rejectRow{
-			Line:       get(rec, "line"),
-			Row:        get(rec, "row"),
-			Field:      get(rec, "field"),
-			Value:      truncateCell(get(rec, "value"), rejectCellRunes),
-			Code:       code,
-			Label:      errorCodeLabel(code),
-			Constraint: get(rec, "constraint"),
-			Message:    get(rec, "message"),
-			Record:     truncateCell(get(rec, "record"), rejectRecordRunes),
-		})
+	v.Fields = sortedKeys(fields)
+	for _, c := range sortedKeys(codes) {
+		v.Codes = append(v.Codes, codeChoice{Code: c, Label: errorCodeLabel(c)})
 	}
 	return v, nil
+}
+
+// codeChoice is an error code in the filter, with its French name.
+type codeChoice struct{ Code, Label string }
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		if k != "" {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 type rejectsPage struct {
@@ -556,26 +552,36 @@ type rejectsPage struct {
 	Run         string
 	Started     string
 	DownloadURL string
-	// Summary is "12 erreurs affichées" or "500 premières erreurs
-	// affichées sur 1 234".
+	// SpreadsheetURL is the same file for a French spreadsheet.
+	SpreadsheetURL string
+	// Summary is "12 erreurs" or "erreurs 101 à 200 sur 1 234".
 	Summary string
 	Rejects *rejectsView
+	Filter  rejectFilter
+	Groups  []rejectGroup
+	// PrevURL and NextURL page through the matching errors.
+	PrevURL, NextURL string
 }
 
-// rejectsSummary counts the shown and total error lines in French.
-func rejectsSummary(shown int, total int64) string {
+// rejectsSummary says which errors of how many a page shows.
+func rejectsSummary(shown int, from, matching, total int64) string {
 	if shown == 0 {
 		return ""
 	}
-	n := int64(shown)
-	if n == total {
-		return frenchInt(n) + " " + plural(n, "erreur affichée", "erreurs affichées")
+	s := frenchInt(matching) + " " + plural(matching, "erreur", "erreurs")
+	if int64(shown) < matching {
+		s = "erreurs " + frenchInt(from) + " à " + frenchInt(from+int64(shown)-1) + " sur " + frenchInt(matching)
 	}
-	return frenchInt(n) + " premières erreurs affichées sur " + frenchInt(total)
+	if matching < total {
+		s += " " + plural(matching, "retenue", "retenues") + " par le filtre (" + frenchInt(total) + " en tout)"
+	}
+	return s
 }
 
 // rejects serves GET /tableau-de-bord/rejets/{dataset}/{run}, the rejected
-// rows of a run as a French table, and .../{run}.csv, the file itself.
+// rows of a run as a French table (filtered by ?champ= and ?code=, paged by
+// ?page=, with the errors grouped by code and field), and .../{run}.csv,
+// the file itself (?tableur=1: for a French spreadsheet).
 func (s *site) rejects(w http.ResponseWriter, r *http.Request) {
 	dataset, run := r.PathValue("dataset"), r.PathValue("run")
 	run, download := strings.CutSuffix(run, ".csv")
@@ -596,36 +602,70 @@ func (s *site) rejects(w http.ResponseWriter, r *http.Request) {
 	defer f.Close()
 	w.Header().Set("X-Robots-Tag", "noindex")
 	if download {
-		fi, err := f.Stat()
-		if err != nil {
-			s.log.Warn("stat rejected rows", "path", p, "err", err)
-			s.serverError(w, r)
-			return
-		}
-		h := w.Header()
-		h.Set("Content-Type", "text/csv; charset=utf-8")
-		h.Set("Content-Disposition", `attachment; filename="rejets-`+dataset+"-"+run+`.csv"`)
-		h.Set("Cache-Control", "no-store")
-		http.ServeContent(w, r, run+".csv", fi.ModTime(), f)
+		s.downloadRejects(w, r, f, dataset, run)
 		return
 	}
-	v, err := readRejects(f, rejectRowsShown)
+	filter := filterOf(r.URL.Query())
+	v, err := readRejectsPage(f, filter, rejectsPerPage)
+	var groups []rejectGroup
+	if err == nil {
+		if _, err = f.Seek(0, io.SeekStart); err == nil {
+			groups, err = groupRejects(f)
+			if errors.Is(err, errPartialRejects) {
+				err = nil
+			}
+		}
+	}
 	if err != nil {
 		s.log.Warn("read rejected rows", "path", p, "err", err)
 		s.serverError(w, r)
 		return
 	}
+	base := s.absURL(rejectsPageURL(dataset, run))
+	from := int64((filter.Page-1)*rejectsPerPage) + 1
 	page := rejectsPage{
-		Layout:      s.layout(r, "Lignes rejetées — "+dataset),
-		Dataset:     dataset,
-		Run:         run,
-		DownloadURL: s.absURL(rejectsPageURL(dataset, run) + ".csv"),
-		Summary:     rejectsSummary(len(v.Rows), v.Total),
-		Rejects:     v,
+		Layout:         s.layout(r, "Lignes rejetées — "+dataset),
+		Dataset:        dataset,
+		Run:            run,
+		DownloadURL:    base + ".csv",
+		SpreadsheetURL: base + ".csv?tableur=1",
+		Summary:        rejectsSummary(len(v.Rows), from, v.Matching, v.Total),
+		Rejects:        v,
+		Filter:         filter,
+		Groups:         groups,
+	}
+	if filter.Page > 1 {
+		page.PrevURL = base + filter.query(filter.Page-1)
+	}
+	if from-1+int64(len(v.Rows)) < v.Matching {
+		page.NextURL = base + filter.query(filter.Page+1)
 	}
 	page.Layout.NoIndex = true
 	if t, ok := releaseTime(run); ok {
 		page.Started = frenchDateTime(t)
 	}
 	s.render(w, r, http.StatusOK, "rejects.html", page)
+}
+
+// downloadRejects serves the rejected-rows file as written, or with
+// ?tableur=1 as a French spreadsheet opens it.
+func (s *site) downloadRejects(w http.ResponseWriter, r *http.Request, f *os.File, dataset, run string) {
+	fi, err := f.Stat()
+	if err != nil {
+		s.log.Warn("stat rejected rows", "path", f.Name(), "err", err)
+		s.serverError(w, r)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	if r.URL.Query().Get("tableur") != "" {
+		h.Set("Content-Disposition", `attachment; filename="rejets-`+dataset+"-"+run+`-tableur.csv"`)
+		if err := writeSpreadsheetCSV(w, f); err != nil {
+			s.log.Warn("rejected rows for a spreadsheet", "path", f.Name(), "err", err)
+		}
+		return
+	}
+	h.Set("Content-Disposition", `attachment; filename="rejets-`+dataset+"-"+run+`.csv"`)
+	http.ServeContent(w, r, run+".csv", fi.ModTime(), f)
 }

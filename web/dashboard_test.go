@@ -347,7 +347,10 @@ func TestRejectsPage(t *testing.T) {
 	if strings.Contains(body, "<script>alert") {
 		t.Fatal("rejected value not escaped")
 	}
-	for _, want := range []string{"3 erreurs affichées.", `<a href="` + target + `.csv" download>Télécharger le fichier CSV complet</a>`, "27 novembre 2026 à 16 h 21"} {
+	for _, want := range []string{`<p id="resume-rejets">3 erreurs.</p>`, `<a href="` + target + `.csv?tableur=1" download>CSV pour tableur (Excel, LibreOffice)</a> ou <a href="` + target + `.csv" download>CSV standard</a>`, "27 novembre 2026 à 16 h 21",
+		// Three groups of one error each, the first linking to its filter.
+		`<tr><td class="num">1</td><td><code>code_postal</code></td><td>contrainte non respectée (<code>constraint-error</code>)</td><td>la valeur « 4400 » ne respecte pas le motif attendu</td><td><a href="?champ=code_postal&amp;code=constraint-error">ces erreurs</a></td></tr>`,
+	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("rejects page lacks %q", want)
 		}
@@ -364,19 +367,49 @@ func TestRejectsPage(t *testing.T) {
 		t.Errorf("Content-Disposition %q", cd)
 	}
 
-	// A long file: 500 rows shown out of the total.
+	// Filtered by field: one error of the three.
+	body = do(t, h, http.MethodGet, target+"?champ=nom", nil).Body.String()
+	if n := strings.Count(between(t, body, `<table class="samples" id="rejets">`, "</table>"), "<tr>"); n != 2 || !strings.Contains(body, "1 erreur retenue par le filtre (3 en tout).") ||
+		!strings.Contains(body, `<option selected>nom</option>`) {
+		t.Errorf("filter by field: %d table rows (want header + 1)\n%s", n, body)
+	}
+	body = do(t, h, http.MethodGet, target+"?code=type-error&champ=nom", nil).Body.String()
+	if !strings.Contains(body, "Aucune erreur ne correspond à ce filtre.") {
+		t.Error("empty filter result not said")
+	}
+	// For a French spreadsheet: BOM, ';', CRLF, French headers.
+	sheet := do(t, h, http.MethodGet, target+".csv?tableur=1", nil).Body.String()
+	wantSheet := "\ufeffligne;enregistrement;champ;valeur;code_erreur;contrainte;message;enregistrement_source\r\n" +
+		"6;5;code_postal;4400;constraint-error;pattern;la valeur « 4400 » ne respecte pas le motif attendu;\"{\"\"id\"\":\"\"E7\"\",\"\"code_postal\"\":\"\"4400\"\"}\"\r\n"
+	if !strings.HasPrefix(sheet, wantSheet) || strings.Count(sheet, "\r\n") != 4 {
+		t.Errorf("spreadsheet CSV:\n%q\nwant prefix\n%q", sheet, wantSheet)
+	}
+
+	// A long file: 100 errors a page, counted against the total.
 	var big strings.Builder
 	big.WriteString("line,row,field,value,code,constraint,message,record\n")
 	for i := 1; i <= 1234; i++ {
 		fmt.Fprintf(&big, "%d,%d,nom,,required-error,required,valeur obligatoire absente,{}\n", i+1, i)
 	}
 	writeFile(t, filepath.Join(store, "rejected", sportDataset, runBlocked+".csv"), []byte(big.String()))
-	body = do(t, h, http.MethodGet, "/tableau-de-bord/rejets/"+sportDataset+"/"+runBlocked, nil).Body.String()
-	if n := strings.Count(between(t, body, "<tbody>", "</tbody>"), "<tr>"); n != rejectRowsShown {
-		t.Errorf("%d rows shown, want %d", n, rejectRowsShown)
+	bigPage := "/tableau-de-bord/rejets/" + sportDataset + "/" + runBlocked
+	body = do(t, h, http.MethodGet, bigPage, nil).Body.String()
+	rows := func(body string) int {
+		return strings.Count(between(t, between(t, body, `<table class="samples" id="rejets">`, "</table>"), "<tbody>", "</tbody>"), "<tr>")
 	}
-	if !strings.Contains(body, "500 premières erreurs affichées sur 1\u202f234.") {
-		t.Error("partial display not announced")
+	if n := rows(body); n != rejectsPerPage {
+		t.Errorf("%d rows shown, want %d", n, rejectsPerPage)
+	}
+	if !strings.Contains(body, "erreurs 1 à 100 sur 1\u202f234.") || !strings.Contains(body, `href="`+bigPage+`?page=2" rel="next"`) || strings.Contains(body, `rel="prev"`) {
+		t.Error("first page not announced or linked")
+	}
+	// Page 13: errors 1 201 to 1 234, the last ones.
+	body = do(t, h, http.MethodGet, bigPage+"?page=13", nil).Body.String()
+	if n := rows(body); n != 34 || !strings.Contains(body, "erreurs 1\u202f201 à 1\u202f234 sur 1\u202f234.") || strings.Contains(body, `rel="next"`) || !strings.Contains(body, `href="`+bigPage+`?page=12" rel="prev"`) {
+		t.Errorf("last page: %d rows", n)
+	}
+	if !strings.Contains(body, "<tr><td class=\"num\">1\u202f234</td><td><code>nom</code></td>") {
+		t.Error("group of 1 234 errors not counted")
 	}
 
 	outside := filepath.Join(t.TempDir(), "secret.csv")
