@@ -171,21 +171,24 @@ func child(cmd *exec.Cmd, store string) measure {
 	return m
 }
 
-// runNote summarises the --json result of `ligerdata run`.
+// runNote summarises the --json result of `ligerdata run`: an object
+// listing the pipelines' runs (older versions printed the bare list).
 func runNote(out string) string {
-	var res []struct {
+	type result struct {
 		Outcome  string `json:"outcome"`
 		Read     int    `json:"read"`
-		Accepted int    `json:"accepted"`
 		Rejected int    `json:"rejected"`
 	}
-	if err := json.Unmarshal([]byte(out), &res); err != nil || len(res) == 0 {
-		var one struct {
-			Outcome string `json:"outcome"`
-		}
-		if json.Unmarshal([]byte(out), &one) == nil && one.Outcome != "" {
-			return one.Outcome
-		}
+	var doc struct {
+		Pipelines []result `json:"pipelines"`
+	}
+	res := doc.Pipelines
+	if json.Unmarshal([]byte(out), &doc) == nil {
+		res = doc.Pipelines
+	} else if json.Unmarshal([]byte(out), &res) != nil {
+		res = nil
+	}
+	if len(res) == 0 {
 		return strings.TrimSpace(out)
 	}
 	r := res[0]
