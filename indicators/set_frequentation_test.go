@@ -1,0 +1,105 @@
+package indicators_test
+
+// Tests of the attendance indicators on fixture releases, against values
+// worked out by hand (the arithmetic is in the comments). The places are
+// those of the fixture lieux (p1, p2 Nantes; p3 Abbaretz; p4 Angers; p5
+// Bourg-Rural; p6 without a commune).
+
+import "testing"
+
+// frequentation: the published latest declarations.
+//
+//	id  commune    mois     visites ateliers
+//	p1  Nantes     2025-01  100     4
+//	p1  Nantes     2025-02   50     2
+//	p1  Nantes     2025-04   30     1
+//	p3  Abbaretz   2025-01   20     1
+//	p4  Angers     2025-02   10     0
+//	p6  (none)     2025-01    5     1
+var frequentation = fixture{
+	dataset: "frequentation-lieux-mediation",
+	schema:  "frequentation-lieux-mediation-publiee",
+	release: "20250601T080000Z-0002",
+	csv: `
+id,nom,code_insee,mois,visites,visiteurs_distincts,ateliers,visites_jeunes,declare_le
+p1,EPN de Nantes,44109,2025-01,100,40,4,< 5,2025-02-03T10:00:00Z
+p1,EPN de Nantes,44109,2025-02,50,,2,,2025-03-03T10:00:00Z
+p1,EPN de Nantes,44109,2025-04,30,,1,,2025-05-03T10:00:00Z
+p3,EPN d'Abbaretz,44001,2025-01,20,,1,,2025-02-03T10:00:00Z
+p4,Tiers-lieu d'Angers,49007,2025-02,10,,0,,2025-03-03T10:00:00Z
+p6,EPN itinérant,,2025-01,5,,1,,2025-02-03T10:00:00Z
+`,
+}
+
+func TestFrequentationParTerritoire(t *testing.T) {
+	def := embeddedDef(t, "frequentation-par-territoire")
+	got := compute(t, publishAll(t, communes, frequentation), def)
+	// Rows: région 6 periods (3 months, T1, T2, 2025); 44: 6; 49: 3
+	// (2025-02, T1, 2025); Nantes Métropole 6; CC de Nozay 3; Angers 3 = 27.
+	want := expectation{total: 27, rows: []row{
+		// région, p6 included: January 100 + 20 + 5.
+		{"niveau": "region", "code": "52", "periode": "2025-01", "valeur": 125, "ateliers": 6, "lieux_declarants": 3},
+		{"niveau": "region", "code": "52", "periode": "2025-02", "valeur": 60, "ateliers": 2, "lieux_declarants": 2},
+		{"niveau": "region", "code": "52", "periode": "2025-04", "valeur": 30, "ateliers": 1, "lieux_declarants": 1},
+		// T1 = 125 + 60; places p1 p3 p4 p6.
+		{"niveau": "region", "code": "52", "periode": "2025-T1", "valeur": 185, "ateliers": 8, "lieux_declarants": 4},
+		{"niveau": "region", "code": "52", "periode": "2025-T2", "valeur": 30, "ateliers": 1, "lieux_declarants": 1},
+		{"niveau": "region", "code": "52", "libelle": "Pays de la Loire", "periode": "2025", "valeur": 215, "ateliers": 9, "lieux_declarants": 4},
+		// 44: p1 and p3 (p6 has no commune).
+		{"niveau": "departement", "code": "44", "periode": "2025-01", "valeur": 120, "ateliers": 5, "lieux_declarants": 2},
+		{"niveau": "departement", "code": "44", "periode": "2025-02", "valeur": 50, "ateliers": 2, "lieux_declarants": 1},
+		{"niveau": "departement", "code": "44", "periode": "2025-04", "valeur": 30, "ateliers": 1, "lieux_declarants": 1},
+		{"niveau": "departement", "code": "44", "periode": "2025-T1", "valeur": 170, "ateliers": 7, "lieux_declarants": 2},
+		{"niveau": "departement", "code": "44", "periode": "2025-T2", "valeur": 30, "ateliers": 1, "lieux_declarants": 1},
+		{"niveau": "departement", "code": "44", "libelle": "Loire-Atlantique", "periode": "2025", "valeur": 200, "ateliers": 8, "lieux_declarants": 2},
+		{"niveau": "departement", "code": "49", "periode": "2025-02", "valeur": 10, "ateliers": 0, "lieux_declarants": 1},
+		{"niveau": "departement", "code": "49", "periode": "2025-T1", "valeur": 10, "ateliers": 0, "lieux_declarants": 1},
+		{"niveau": "departement", "code": "49", "periode": "2025", "valeur": 10, "ateliers": 0, "lieux_declarants": 1},
+		// Nantes Métropole: p1 alone; T1 = 100 + 50, year = 180.
+		{"niveau": "epci", "code": "244400404", "periode": "2025-01", "valeur": 100, "ateliers": 4, "lieux_declarants": 1},
+		{"niveau": "epci", "code": "244400404", "periode": "2025-02", "valeur": 50, "ateliers": 2, "lieux_declarants": 1},
+		{"niveau": "epci", "code": "244400404", "periode": "2025-04", "valeur": 30, "ateliers": 1, "lieux_declarants": 1},
+		{"niveau": "epci", "code": "244400404", "periode": "2025-T1", "valeur": 150, "ateliers": 6, "lieux_declarants": 1},
+		{"niveau": "epci", "code": "244400404", "periode": "2025-T2", "valeur": 30, "ateliers": 1, "lieux_declarants": 1},
+		{"niveau": "epci", "code": "244400404", "libelle": "Nantes Métropole", "periode": "2025", "valeur": 180, "ateliers": 7, "lieux_declarants": 1},
+		{"niveau": "epci", "code": "244400537", "periode": "2025-01", "valeur": 20, "ateliers": 1, "lieux_declarants": 1},
+		{"niveau": "epci", "code": "244400537", "periode": "2025-T1", "valeur": 20, "ateliers": 1, "lieux_declarants": 1},
+		{"niveau": "epci", "code": "244400537", "periode": "2025", "valeur": 20, "ateliers": 1, "lieux_declarants": 1},
+		{"niveau": "epci", "code": "244900015", "periode": "2025-02", "valeur": 10, "ateliers": 0, "lieux_declarants": 1},
+		{"niveau": "epci", "code": "244900015", "periode": "2025-T1", "valeur": 10, "ateliers": 0, "lieux_declarants": 1},
+		{"niveau": "epci", "code": "244900015", "periode": "2025", "valeur": 10, "ateliers": 0, "lieux_declarants": 1},
+	}}
+	compare(t, def, got, want)
+}
+
+func TestFrequentationCouverture(t *testing.T) {
+	def := embeddedDef(t, "frequentation-couverture")
+	got := compute(t, publishAll(t, communes, lieux, frequentation), def)
+	// Places of the map with a commune: p1..p5 (p6 has none, so neither
+	// its place nor its declaration counts). Months: 2025-01, 02, 04.
+	// Rows: région 3 + 2 départements × 3 + 4 EPCI × 3 = 21.
+	want := expectation{total: 21, rows: []row{
+		{"niveau": "region", "code": "52", "periode": "2025-01", "valeur": 0.4, "numerateur": 2, "denominateur": 5}, // p1 p3
+		{"niveau": "region", "code": "52", "periode": "2025-02", "valeur": 0.4, "numerateur": 2, "denominateur": 5}, // p1 p4
+		{"niveau": "region", "code": "52", "periode": "2025-04", "valeur": 0.2, "numerateur": 1, "denominateur": 5}, // p1
+		{"niveau": "departement", "code": "44", "periode": "2025-01", "valeur": 2.0 / 3, "numerateur": 2, "denominateur": 3},
+		{"niveau": "departement", "code": "44", "periode": "2025-02", "valeur": 1.0 / 3, "numerateur": 1, "denominateur": 3},
+		{"niveau": "departement", "code": "44", "periode": "2025-04", "valeur": 1.0 / 3, "numerateur": 1, "denominateur": 3},
+		{"niveau": "departement", "code": "49", "periode": "2025-01", "valeur": 0, "numerateur": 0, "denominateur": 2},
+		{"niveau": "departement", "code": "49", "periode": "2025-02", "valeur": 0.5, "numerateur": 1, "denominateur": 2},
+		{"niveau": "departement", "code": "49", "periode": "2025-04", "valeur": 0, "numerateur": 0, "denominateur": 2},
+		{"niveau": "epci", "code": "244400404", "periode": "2025-01", "valeur": 0.5, "numerateur": 1, "denominateur": 2}, // p1 of p1 p2
+		{"niveau": "epci", "code": "244400404", "periode": "2025-02", "valeur": 0.5, "numerateur": 1, "denominateur": 2},
+		{"niveau": "epci", "code": "244400404", "periode": "2025-04", "valeur": 0.5, "numerateur": 1, "denominateur": 2},
+		{"niveau": "epci", "code": "244400537", "periode": "2025-01", "valeur": 1, "numerateur": 1, "denominateur": 1},
+		{"niveau": "epci", "code": "244400537", "periode": "2025-02", "valeur": 0, "numerateur": 0, "denominateur": 1},
+		{"niveau": "epci", "code": "244400537", "periode": "2025-04", "valeur": 0, "numerateur": 0, "denominateur": 1},
+		{"niveau": "epci", "code": "244900015", "periode": "2025-01", "valeur": 0, "numerateur": 0, "denominateur": 1},
+		{"niveau": "epci", "code": "244900015", "periode": "2025-02", "valeur": 1, "numerateur": 1, "denominateur": 1},
+		{"niveau": "epci", "code": "244900015", "periode": "2025-04", "valeur": 0, "numerateur": 0, "denominateur": 1},
+		{"niveau": "epci", "code": "200071876", "periode": "2025-01", "valeur": 0, "numerateur": 0, "denominateur": 1},
+		{"niveau": "epci", "code": "200071876", "periode": "2025-02", "valeur": 0, "numerateur": 0, "denominateur": 1},
+		{"niveau": "epci", "code": "200071876", "periode": "2025-04", "valeur": 0, "numerateur": 0, "denominateur": 1},
+	}}
+	compare(t, def, got, want)
+}
