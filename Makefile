@@ -53,7 +53,8 @@ docs: build
 # What users run, against DuckDB in the same run: `ligerdata run` end to end
 # (first release, 1 % of rows changed, unchanged) on generated files served on
 # 127.0.0.1, then validation + publication called as a library, then the
-# site under load. About 15 minutes on 2 idle cores with the default sizes;
+# site under load, then every indicator computed on the demo data (time and
+# peak RSS of `ligerdata indicators --force`). About 15 minutes on 2 idle cores with the default sizes;
 # BENCH_ROWS=200000 make bench takes about 2. BENCH_REPEAT runs each
 # measurement several times and prints medians.
 BENCH_ROWS   ?= 1000000,5000000
@@ -64,6 +65,7 @@ bench: build
 	$(GO) run ./bench/publishbench -rows $(firstword $(subst $(comma), ,$(BENCH_ROWS)))
 	$(GO) run ./bench/sitebench -datasets 500 -releases 20 -conns 50 -duration 5s
 	$(GO) run ./bench/apibench -rows $(firstword $(subst $(comma), ,$(BENCH_ROWS))) -conns 8 -duration 5s
+	$(GO) run ./bench/indicatorbench -repeat $(BENCH_REPEAT)
 
 # A short run of every fuzz target (FUZZTIME=1m make fuzz for longer).
 FUZZTIME ?= 15s
