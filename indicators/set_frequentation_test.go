@@ -9,25 +9,25 @@ import "testing"
 
 // frequentation: the published latest declarations.
 //
-//	id  commune    mois     visites ateliers
-//	p1  Nantes     2025-01  100     4
-//	p1  Nantes     2025-02   50     2
+//	id  commune    mois     visites ateliers jeunes femmes
+//	p1  Nantes     2025-01  100     4        < 5    60
+//	p1  Nantes     2025-02   50     2        20
 //	p1  Nantes     2025-04   30     1
-//	p3  Abbaretz   2025-01   20     1
-//	p4  Angers     2025-02   10     0
+//	p3  Abbaretz   2025-01   20     1               10
+//	p4  Angers     2025-02   10     0               < 5
 //	p6  (none)     2025-01    5     1
 var frequentation = fixture{
 	dataset: "frequentation-lieux-mediation",
 	schema:  "frequentation-lieux-mediation-publiee",
 	release: "20250601T080000Z-0002",
 	csv: `
-id,nom,code_insee,mois,visites,visiteurs_distincts,ateliers,visites_jeunes,declare_le
-p1,EPN de Nantes,44109,2025-01,100,40,4,< 5,2025-02-03T10:00:00Z
-p1,EPN de Nantes,44109,2025-02,50,,2,,2025-03-03T10:00:00Z
-p1,EPN de Nantes,44109,2025-04,30,,1,,2025-05-03T10:00:00Z
-p3,EPN d'Abbaretz,44001,2025-01,20,,1,,2025-02-03T10:00:00Z
-p4,Tiers-lieu d'Angers,49007,2025-02,10,,0,,2025-03-03T10:00:00Z
-p6,EPN itinérant,,2025-01,5,,1,,2025-02-03T10:00:00Z
+id,nom,code_insee,mois,visites,visiteurs_distincts,ateliers,visites_jeunes,visites_etudiants,visites_familles_enfants,visites_seniors,visites_femmes,declare_le
+p1,EPN de Nantes,44109,2025-01,100,40,4,< 5,,,,60,2025-02-03T10:00:00Z
+p1,EPN de Nantes,44109,2025-02,50,,2,20,,,,,2025-03-03T10:00:00Z
+p1,EPN de Nantes,44109,2025-04,30,,1,,,,,,2025-05-03T10:00:00Z
+p3,EPN d'Abbaretz,44001,2025-01,20,,1,,,,,10,2025-02-03T10:00:00Z
+p4,Tiers-lieu d'Angers,49007,2025-02,10,,0,,,,,< 5,2025-03-03T10:00:00Z
+p6,EPN itinérant,,2025-01,5,,1,,,,,,2025-02-03T10:00:00Z
 `,
 }
 
@@ -100,6 +100,30 @@ func TestFrequentationCouverture(t *testing.T) {
 		{"niveau": "epci", "code": "200071876", "periode": "2025-01", "valeur": 0, "numerateur": 0, "denominateur": 1},
 		{"niveau": "epci", "code": "200071876", "periode": "2025-02", "valeur": 0, "numerateur": 0, "denominateur": 1},
 		{"niveau": "epci", "code": "200071876", "periode": "2025-04", "valeur": 0, "numerateur": 0, "denominateur": 1},
+	}}
+	compare(t, def, got, want)
+}
+
+func TestFrequentationParPublic(t *testing.T) {
+	def := embeddedDef(t, "frequentation-par-public")
+	got := compute(t, publishAll(t, communes, frequentation), def)
+	// One row per public (5) for the région, 44, 49 and the three EPCI with
+	// a declaration, for 2025: 6 × 5 = 30. A "< 5" counts 0. Unlisted rows
+	// (students, families, seniors everywhere) are 0.
+	want := expectation{total: 30, others: zeroValeur, rows: []row{
+		// région: 215 visits; young 0 + 20; women 60 + 10 + 0.
+		{"niveau": "region", "code": "52", "periode": "2025", "dimension": "Jeunes", "valeur": 20.0 / 215, "numerateur": 20, "denominateur": 215},
+		{"niveau": "region", "code": "52", "periode": "2025", "dimension": "Femmes", "valeur": 70.0 / 215, "numerateur": 70, "denominateur": 215},
+		{"niveau": "region", "code": "52", "periode": "2025", "dimension": "Seniors", "valeur": 0, "numerateur": 0, "denominateur": 215},
+		// 44: 200 visits (p1 180 + p3 20).
+		{"niveau": "departement", "code": "44", "periode": "2025", "dimension": "Jeunes", "valeur": 0.1, "numerateur": 20, "denominateur": 200},
+		{"niveau": "departement", "code": "44", "periode": "2025", "dimension": "Femmes", "valeur": 0.35, "numerateur": 70, "denominateur": 200},
+		// 49: p4's "< 5" women count 0 of 10.
+		{"niveau": "departement", "code": "49", "periode": "2025", "dimension": "Femmes", "valeur": 0, "numerateur": 0, "denominateur": 10},
+		{"niveau": "epci", "code": "244400404", "periode": "2025", "dimension": "Jeunes", "valeur": 20.0 / 180, "numerateur": 20, "denominateur": 180},
+		{"niveau": "epci", "code": "244400404", "periode": "2025", "dimension": "Femmes", "valeur": 60.0 / 180, "numerateur": 60, "denominateur": 180},
+		{"niveau": "epci", "code": "244400537", "periode": "2025", "dimension": "Femmes", "valeur": 0.5, "numerateur": 10, "denominateur": 20},
+		{"niveau": "epci", "code": "244900015", "periode": "2025", "dimension": "Femmes", "valeur": 0, "numerateur": 0, "denominateur": 10},
 	}}
 	compare(t, def, got, want)
 }
