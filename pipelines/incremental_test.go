@@ -21,6 +21,9 @@ type changesSource struct {
 	table *[]map[string]any
 	since string
 	mark  string
+	// inclusive answers the records modified at since as well, as HAL's
+	// [mark TO *] does.
+	inclusive bool
 }
 
 func (s *changesSource) Fetch(ctx context.Context, emit func([]connectors.Record) error) error {
@@ -29,7 +32,7 @@ func (s *changesSource) Fetch(ctx context.Context, emit func([]connectors.Record
 	best := since
 	for i, r := range *s.table {
 		mod := r["modified"].(int)
-		if s.since != "" && mod <= since {
+		if s.since != "" && (mod < since || mod == since && !s.inclusive) {
 			continue
 		}
 		best = max(best, mod)

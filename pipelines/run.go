@@ -2,6 +2,7 @@ package pipelines
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -315,7 +316,8 @@ type runState struct {
 	rejectsOut bool // rejects was closed
 	n          *normaliser
 	q          output.Quality
-	harvested  map[string]bool // primary keys harvested by an incremental run
+	harvested  map[string][sha256.Size]byte // primary key → row digest, of an incremental run
+	sameRows   int                          // harvested rows equal to the base's (see sameAsBase)
 }
 
 // run is one run's steps, in order; see Run for the contract.
@@ -339,6 +341,10 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 		return err
 	}
 	if err := s.mergeBase(); err != nil {
+		return err
+	}
+	if s.sameAsBase() {
+		_, err := s.recordHarvest(connectors.ErrUnchanged)
 		return err
 	}
 	if err := r.gate(s); err != nil {
@@ -433,7 +439,7 @@ func (r *Runner) openOutputs(s *runState) error {
 	}
 	s.n = newNormaliser(s.def, r.now().Format("2006-01-02"))
 	s.q = output.Quality{Dataset: s.def.Dataset, Release: s.m.RunID, RunID: s.m.RunID, ErrorsByCode: map[string]int{}, ErrorsByField: map[string]int{}, HeaderErrors: []schemas.Error{}, SampleErrors: []schemas.Error{}}
-	s.harvested = map[string]bool{}
+	s.harvested = map[string][sha256.Size]byte{}
 	return nil
 }
 
@@ -473,7 +479,7 @@ func (s *runState) process(page []connectors.Record) error {
 			continue
 		}
 		if s.base != "" {
-			s.harvested[s.def.keyOf(values)] = true
+			s.harvested[s.def.keyOf(values)] = rowDigest(values)
 		}
 		if err := s.rel.Append(values); err != nil {
 			return fmt.Errorf("writing release: %w", err)
@@ -545,10 +551,7 @@ func (s *runState) recordHarvest(err error) (unchanged bool, _ error) {
 		return false, fmt.Errorf("%s: %w", s.def.Kind.Name, err)
 	}
 	if s.inc != nil {
-		m.Watermark = s.inc.Watermark()
-		if m.Watermark == "" {
-			m.Watermark = m.Since
-		}
+		m.Watermark = nextWatermark(s.inc, m.Since, m.Started)
 	}
 	return false, nil
 }
@@ -560,7 +563,10 @@ func (s *runState) mergeBase() error {
 		return nil
 	}
 	err := output.ReadRows(s.public, s.def.Dataset, s.base, s.def.TableSchema, func(values []schemas.Value) error {
-		if s.harvested[s.def.keyOf(values)] {
+		if d, again := s.harvested[s.def.keyOf(values)]; again {
+			if d == rowDigest(values) {
+				s.sameRows++
+			}
 			return nil
 		}
 		s.q.Kept++

@@ -4,7 +4,7 @@
 // and flattens each document into a record (docid, hal_id, title,
 // doc_type, publication_year, structures, doi, uri, open_access, modified,
 // version). It is an incremental source: with Env.Since set it asks only
-// for the documents modified after that mark.
+// for the documents modified at or after that mark.
 package hal
 
 import (
@@ -115,8 +115,9 @@ var Kind = connectors.Kind{
 		{
 			Name: "modified_field",
 			Help: "Solr date field (…_tdate) of the last modification. On an incremental run the filter " +
-				"<field>:{<mark> TO *] asks only for what changed after the mark of the previous run, and the " +
-				"next mark is the latest value of this field harvested.",
+				"<field>:[<mark> TO *] asks only for what changed at or after the mark of the previous run (the " +
+				"documents changed in the same second are not lost; those harvested again are merged by key), and the " +
+				"next mark is the latest value of this field harvested, never later than the run's start.",
 			Default: DefaultModifiedField,
 		},
 	},
@@ -223,7 +224,7 @@ func (c *Config) filterQueries(since string) []string {
 		fq = append(fq, "structId_i:("+strings.Join(ids, " OR ")+")")
 	}
 	if since != "" {
-		fq = append(fq, c.ModifiedField+":{"+since+" TO *]")
+		fq = append(fq, c.ModifiedField+":["+since+" TO *]")
 	}
 	return fq
 }

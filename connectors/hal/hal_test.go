@@ -113,7 +113,7 @@ func TestPageURL(t *testing.T) {
 			wantPath: "/search/UNIV-ANGERS/",
 			want: url.Values{
 				"q": {"*:*"}, "fl": {"title_s,docid,modifiedDate_tdate"}, "rows": {"50"},
-				"fq":   {"docType_s:ART", "structId_i:(24140 OR 301088)", "modifiedDate_tdate:{2025-10-13T09:14:52Z TO *]"},
+				"fq":   {"docType_s:ART", "structId_i:(24140 OR 301088)", "modifiedDate_tdate:[2025-10-13T09:14:52Z TO *]"},
 				"sort": {"docid asc"}, "wt": {"json"}, "cursorMark": {"AoE/x+1="},
 			},
 		},
@@ -124,7 +124,7 @@ func TestPageURL(t *testing.T) {
 			},
 			wantPath: "/search",
 			want: url.Values{
-				"q": {"*:*"}, "fl": {"*"}, "rows": {"1000"}, "fq": {"submittedDate_tdate:{2024-01-01T00:00:00Z TO *]"},
+				"q": {"*:*"}, "fl": {"*"}, "rows": {"1000"}, "fq": {"submittedDate_tdate:[2024-01-01T00:00:00Z TO *]"},
 				"sort": {"docid asc"}, "wt": {"json"}, "cursorMark": {"*"},
 			},
 		},
@@ -276,7 +276,9 @@ func TestRecordedFullHarvest(t *testing.T) {
 }
 
 // TestRecordedIncremental runs the demo's incremental harvest: the mark of
-// the full harvest gives the recorded filter query and 2 documents.
+// the full harvest gives the recorded filter query (lower bound included)
+// and 3 documents: 4502318, modified at the mark itself, again, and the 2
+// modified after it.
 func TestRecordedIncremental(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -293,8 +295,11 @@ func TestRecordedIncremental(t *testing.T) {
 				t.Fatalf("Fetch: %v", err)
 			}
 			recs := byDocID(pages)
-			if len(pages) != 1 || len(recs) != 2 {
-				t.Fatalf("%d pages, %d records, want 1 page of 2", len(pages), len(recs))
+			if len(pages) != 1 || len(recs) != 3 {
+				t.Fatalf("%d pages, %d records, want 1 page of 3", len(pages), len(recs))
+			}
+			if _, ok := recs["4502318"]; !ok {
+				t.Error("document 4502318, modified at the mark, missing")
 			}
 			if got := recs["3456102"].Fields[FieldOpenAccess]; got != true {
 				t.Errorf("modified document 3456102: open_access %v, want true", got)
@@ -422,9 +427,9 @@ func TestIncrementalFilter(t *testing.T) {
 		name, since, wantFq string
 		wantErr             string
 	}{
-		{"utc", "2025-10-13T09:14:52Z", "modifiedDate_tdate:{2025-10-13T09:14:52Z TO *]", ""},
-		{"offset made utc", "2025-10-13T11:14:52+02:00", "modifiedDate_tdate:{2025-10-13T09:14:52Z TO *]", ""},
-		{"fraction kept", "2025-10-13T09:14:52.25Z", "modifiedDate_tdate:{2025-10-13T09:14:52.25Z TO *]", ""},
+		{"utc", "2025-10-13T09:14:52Z", "modifiedDate_tdate:[2025-10-13T09:14:52Z TO *]", ""},
+		{"offset made utc", "2025-10-13T11:14:52+02:00", "modifiedDate_tdate:[2025-10-13T09:14:52Z TO *]", ""},
+		{"fraction kept", "2025-10-13T09:14:52.25Z", "modifiedDate_tdate:[2025-10-13T09:14:52.25Z TO *]", ""},
 		{"not a date", "hier", "", "not an RFC 3339 date"},
 		{"date only", "2025-10-13", "", "not an RFC 3339 date"},
 	}
