@@ -188,6 +188,9 @@ type runView struct {
 	// on a blocked run the steward may approve.
 	RunURL     string
 	ApproveURL string
+	// started and the counts feed the quality history.
+	started                  time.Time
+	read, accepted, rejected int64
 }
 
 // pipelineView is one pipeline's runs on the dashboard.
@@ -198,6 +201,8 @@ type pipelineView struct {
 	LastCode string
 	// LastRun is the latest run, for the summary table (nil before any).
 	LastRun *runView
+	// History charts the rows accepted and rejected run after run.
+	History *qualityHistory
 	Runs    []runView
 	More    string
 	// Schedule and Next come from the daemon; RunNowURL is the target of
@@ -245,6 +250,7 @@ func (s *site) runViewOf(m *runManifest) runView {
 		Outcome:     outcomeLabel(m.Outcome),
 		OutcomeCode: m.Outcome,
 		Counts:      qualitySentence(m.Read, m.Accepted, m.Rejected),
+		started:     m.Started, read: m.Read, accepted: m.Accepted, rejected: m.Rejected,
 	}
 	if !m.Started.IsZero() && s.now != nil {
 		v.Age = frenchAge(s.now().Sub(m.Started))
@@ -411,6 +417,7 @@ func (s *site) pipelineRuns(pipeline string) (pipelineView, error) {
 	}
 	if len(pv.Runs) > 0 {
 		pv.Last, pv.LastCode, pv.LastRun = pv.Runs[0].Outcome, pv.Runs[0].OutcomeCode, &pv.Runs[0]
+		pv.History = historyOf(&pv)
 		if pv.Runs[0].Problem != "" {
 			pv.Last = pv.Runs[0].Problem
 		}

@@ -483,3 +483,31 @@ func TestFrenchAgeAndGateDecision(t *testing.T) {
 		t.Errorf("no gates: %q", got)
 	}
 }
+
+// The quality history of a pipeline: the runs that read rows, oldest first
+// (times in Paris), as an SVG chart with the same figures in a table; a
+// pipeline with a single run has none.
+func TestDashboardQualityHistory(t *testing.T) {
+	store, fx := writeStore(t)
+	h, _ := newStoreSite(t, store, fx.Dir, false)
+	body := do(t, h, http.MethodGet, "/tableau-de-bord", nil).Body.String()
+	sport := between(t, body, `<section class="pipeline" id="chaine-`+sportDataset+`"`, "</section>")
+	chart := between(t, sport, `<figure class="chart quality-history"`, "</figure>")
+	if !strings.Contains(chart, "<svg") || !strings.Contains(chart, "lignes acceptées") || !strings.Contains(chart, "lignes rejetées") {
+		t.Errorf("no chart with both series:\n%s", chart)
+	}
+	// 25/11 and 26/11 04:00 UTC (the approval pair), 27/11 15:21 UTC (the
+	// published run), 28/11 04:00 UTC (the blocked one: 48 and 2); the
+	// failed run read nothing and the corrupt one cannot be read.
+	want := `<tbody><tr><td>25/11 05:00</td><td class="num">97</td><td class="num">3</td></tr>` +
+		`<tr><td>26/11 05:00</td><td class="num">97</td><td class="num">3</td></tr>` +
+		`<tr><td>27/11 16:21</td><td class="num">97</td><td class="num">3</td></tr>` +
+		`<tr><td>28/11 05:00</td><td class="num">48</td><td class="num">2</td></tr></tbody>`
+	if !strings.Contains(chart, want) {
+		t.Errorf("history table:\n%s\nwant %s", chart, want)
+	}
+	school := between(t, body, `<section class="pipeline" id="chaine-`+schoolDataset+`"`, "</section>")
+	if strings.Contains(school, "quality-history") {
+		t.Error("a chart for a single run")
+	}
+}
