@@ -2,7 +2,6 @@ package pipelines
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -84,15 +83,7 @@ func TestRunIncrementalMergesWithPreviousRelease(t *testing.T) {
 
 	releaseRows := func(m *Manifest) map[string]string {
 		t.Helper()
-		f, err := os.Open(filepath.Join(r.Store.PublicDir(), "datasets", "changes", m.Release, "data.csv"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		recs, err := csv.NewReader(f).ReadAll()
-		if err != nil {
-			t.Fatal(err)
-		}
+		recs := readCSV(t, filepath.Join(r.Store.PublicDir(), "datasets", "changes", m.Release, "data.csv"))
 		out := map[string]string{}
 		for _, rec := range recs[1:] {
 			if _, dup := out[rec[0]]; dup {

@@ -69,6 +69,12 @@ func readQuality(t *testing.T, dir string) output.Quality {
 // countCSVRows counts the data rows of a CSV file.
 func countCSVRows(t *testing.T, path string) int {
 	t.Helper()
+	return len(readCSV(t, path)) - 1
+}
+
+// readCSV returns every record of a CSV file, header included.
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -78,7 +84,7 @@ func countCSVRows(t *testing.T, path string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return len(recs) - 1
+	return recs
 }
 
 // snapshot returns the sha256 of every file of a release folder.

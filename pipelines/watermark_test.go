@@ -2,7 +2,6 @@ package pipelines
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -76,15 +75,7 @@ func TestRunIncrementalInclusiveBound(t *testing.T) {
 	if err != nil || changed.Outcome != OutcomePublished || changed.Read != 1 || changed.Kept != 9 {
 		t.Fatalf("r10 changed at the mark: %s, read %d, kept %d, %v", changed.Outcome, changed.Read, changed.Kept, err)
 	}
-	f, err := os.Open(filepath.Join(r.Store.PublicDir(), "datasets", "changes", changed.Release, "data.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := readCSV(t, filepath.Join(r.Store.PublicDir(), "datasets", "changes", changed.Release, "data.csv"))
 	count := 0
 	for _, rec := range recs[1:] {
 		if rec[0] == "r10" {
