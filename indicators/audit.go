@@ -96,16 +96,24 @@ func (d *duck) auditTotal(ctx context.Context, a Audit, r AuditResult) (AuditRes
 	if err := d.conn.QueryRowContext(ctx, fmt.Sprintf("SELECT sum(%s)::DOUBLE FROM %s%s", quoteIdent(a.Field), resultTable, where)).Scan(&sum); err != nil {
 		return r, err
 	}
-	n, err := d.count(ctx, "SELECT count(*) FROM "+quoteIdent(ViewName(a.EqualsCountOf)))
-	if err != nil {
-		return r, err
+	var n int64
+	for _, in := range a.EqualsCountOf {
+		c, err := d.count(ctx, "SELECT count(*) FROM "+quoteIdent(ViewName(in)))
+		if err != nil {
+			return r, err
+		}
+		n += c
 	}
 	r.Passed = sum.Valid && sum.Float64 == float64(n)
 	got := "aucune ligne"
 	if sum.Valid {
 		got = fmtNum(sum.Float64)
 	}
-	r.Detail = fmt.Sprintf("total %s, %s compte %s", got, a.EqualsCountOf, lignes(n))
+	verb := "compte"
+	if len(a.EqualsCountOf) > 1 {
+		verb = "comptent ensemble"
+	}
+	r.Detail = fmt.Sprintf("total %s, %s %s %s", got, strings.Join(a.EqualsCountOf, " et "), verb, lignes(n))
 	return r, nil
 }
 
@@ -139,7 +147,7 @@ func (a Audit) Label() string {
 		if a.Where != "" {
 			l += " (" + a.Where + ")"
 		}
-		return l + " égal au nombre de lignes de " + a.EqualsCountOf
+		return l + " égal au nombre de lignes de " + strings.Join(a.EqualsCountOf, " et ")
 	}
 	return a.Check
 }

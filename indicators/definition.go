@@ -111,7 +111,7 @@ type Audit struct {
 	Min           *float64 `yaml:"min"`
 	Max           *float64 `yaml:"max"`
 	Where         string   `yaml:"where"`
-	EqualsCountOf string   `yaml:"equals_count_of"`
+	EqualsCountOf []string `yaml:"equals_count_of"`
 }
 
 // ViewName is the name of the SQL view of an input dataset.
@@ -138,6 +138,11 @@ type Loader struct {
 	// Prelude is the SQL prelude of the queries; nil means the embedded
 	// one (EmbeddedPrelude).
 	Prelude *Prelude
+	// Licences maps datasets to the licence they are published under (a
+	// licence id of package output). When set, an indicator reading a
+	// share-alike or non-commercial dataset must carry a licence that
+	// respects it (see checkLicence).
+	Licences map[string]string
 }
 
 func (l *Loader) prelude() (*Prelude, error) {
@@ -238,6 +243,7 @@ func (l *Loader) check(d *yamldef.Decoder, def *Definition, data []byte) []byte 
 		}
 	}
 	l.checkInputs(d, def, at("inputs"))
+	l.checkLicence(d, def)
 	def.TableSchema = checkSchema(d, def, at("schema"))
 	checkAudits(d, def, at("audits"))
 	def.SQLFile = strings.TrimSuffix(def.File, ".yaml") + ".sql"
@@ -362,10 +368,13 @@ func checkAudits(d *yamldef.Decoder, def *Definition, n *yaml.Node) {
 				bad("check range takes min, max or both")
 			}
 		case "total":
-			if a.Field == "" || a.EqualsCountOf == "" {
+			if a.Field == "" || len(a.EqualsCountOf) == 0 {
 				bad("check total takes field and equals_count_of")
-			} else if !slices.Contains(def.Inputs.All(), a.EqualsCountOf) {
-				bad("equals_count_of %q is not among the inputs of the indicator", a.EqualsCountOf)
+			}
+			for _, in := range a.EqualsCountOf {
+				if !slices.Contains(def.Inputs.All(), in) {
+					bad("equals_count_of %q is not among the inputs of the indicator", in)
+				}
 			}
 		default:
 			d.Errorf(yamldef.ValueNode(an, "check"), p+".check", "unknown check %q%s", a.Check, yamldef.Suggest(a.Check, auditChecks))

@@ -2,6 +2,7 @@ package indicators
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -102,7 +103,7 @@ func TestLoadValid(t *testing.T) {
 	if got := d.TableSchema.PrimaryKey; strings.Join(got, ",") != "niveau,code" {
 		t.Errorf("primary key %v", got)
 	}
-	if *d.Audits[2].Min != 0 || d.Audits[3].EqualsCountOf != "lieux" {
+	if *d.Audits[2].Min != 0 || !slices.Equal(d.Audits[3].EqualsCountOf, []string{"lieux"}) {
 		t.Errorf("audits %+v", d.Audits)
 	}
 	if len(d.Digest) != 64 {

@@ -11,10 +11,12 @@ import (
 
 // TestEmbeddedIndicatorsPassLint checks every embedded indicator as
 // `ligerdata lint` does: its inputs are datasets the embedded pipelines
-// publish, its query prepares in DuckDB against their schemas and returns
-// the declared columns, and its audits are well formed.
+// publish, its licence respects theirs (ODbL inputs make ODbL indicators),
+// its query prepares in DuckDB against their schemas and returns the
+// declared columns, and its audits are well formed.
 func TestEmbeddedIndicatorsPassLint(t *testing.T) {
-	l := &indicators.Loader{Inputs: publishedSchemas(t), Prepare: true}
+	inputs, licences := publishedSchemas(t)
+	l := &indicators.Loader{Inputs: inputs, Licences: licences, Prepare: true}
 	defs, err := l.LoadAll(indicators.Embedded)
 	if err != nil {
 		t.Fatal(err)
@@ -25,16 +27,16 @@ func TestEmbeddedIndicatorsPassLint(t *testing.T) {
 }
 
 // publishedSchemas maps every dataset an embedded pipeline publishes to its
-// schema.
-func publishedSchemas(t *testing.T) map[string]*schemas.Schema {
+// schema, and to its licence.
+func publishedSchemas(t *testing.T) (map[string]*schemas.Schema, map[string]string) {
 	t.Helper()
 	pdefs, err := (&pipelines.Loader{Registry: all.Registry()}).LoadAll(pipelines.Embedded)
 	if err != nil {
 		t.Fatal(err)
 	}
-	inputs := map[string]*schemas.Schema{}
+	inputs, licences := map[string]*schemas.Schema{}, map[string]string{}
 	for _, d := range pdefs {
-		inputs[d.Dataset] = d.TableSchema
+		inputs[d.Dataset], licences[d.Dataset] = d.TableSchema, d.Licence
 	}
-	return inputs
+	return inputs, licences
 }

@@ -43,26 +43,29 @@ func (d *duckFlags) config() (indicators.Config, error) {
 // indicatorInputs maps every dataset a pipeline publishes to its schema:
 // those of defs, and when defs come from a steward's folder, those of the
 // embedded pipelines too (their releases may be in the store).
-func indicatorInputs(defsDir string, defs []*pipelines.Definition) map[string]*schemas.Schema {
-	out := map[string]*schemas.Schema{}
-	if defsDir != "" {
-		if embedded, err := loadDefs(""); err == nil {
-			for _, d := range embedded {
-				out[d.Dataset] = d.TableSchema
-			}
+// It also maps each of them to its licence.
+func indicatorInputs(defsDir string, defs []*pipelines.Definition) (map[string]*schemas.Schema, map[string]string) {
+	out, licences := map[string]*schemas.Schema{}, map[string]string{}
+	add := func(list []*pipelines.Definition) {
+		for _, d := range list {
+			out[d.Dataset], licences[d.Dataset] = d.TableSchema, d.Licence
 		}
 	}
-	for _, d := range defs {
-		out[d.Dataset] = d.TableSchema
+	if defsDir != "" {
+		if embedded, err := loadDefs(""); err == nil {
+			add(embedded)
+		}
 	}
-	return out
+	add(defs)
+	return out, licences
 }
 
 // loadIndicators loads the embedded indicators and, with --defs DIR, the
 // steward's own in DIR/indicators (*.yaml + *.sql). prepare also prepares
 // every query in DuckDB (lint).
 func loadIndicators(defsDir string, pdefs []*pipelines.Definition, prepare bool) ([]*indicators.Definition, error) {
-	l := &indicators.Loader{Inputs: indicatorInputs(defsDir, pdefs), Prepare: prepare}
+	inputs, licences := indicatorInputs(defsDir, pdefs)
+	l := &indicators.Loader{Inputs: inputs, Licences: licences, Prepare: prepare}
 	sources := []fs.FS{indicators.Embedded}
 	if defsDir != "" {
 		own := filepath.Join(defsDir, "indicators")

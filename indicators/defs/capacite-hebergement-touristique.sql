@@ -1,5 +1,6 @@
 -- Declared accommodation capacity (number of people) of e-SPRIT accommodation
--- offers, by type of accommodation, per EPCI, département and région. An
+-- offers (the motorhome areas, published apart under ODbL, included), by
+-- type of accommodation, per EPCI, département and région. An
 -- offer without a declared capacity counts in "offres" but adds nothing to
 -- the capacity; "offres_avec_capacite" says how many offers the sum covers.
 -- The rooms, pitches and dwellings some sources give instead are summed in
@@ -9,7 +10,9 @@ WITH hebergements AS (
            coalesce(c.code_departement, d.code_departement) AS code_departement,
            coalesce(c.nom_departement, d.nom_departement) AS nom_departement,
            coalesce(nullif(trim(o.type), ''), 'Type non renseigné') AS type
-    FROM esprit_offres_touristiques o
+    FROM (SELECT * FROM esprit_offres_touristiques
+          UNION ALL BY NAME
+          SELECT * FROM esprit_aires_camping_car) o
     LEFT JOIN communes_pays_de_la_loire c ON c.code_insee = o.code_insee
     LEFT JOIN (SELECT DISTINCT code_departement, nom_departement FROM communes_pays_de_la_loire) d
            ON d.nom_departement = o.departement

@@ -1,13 +1,17 @@
 -- Tourism offers of e-SPRIT by category, per commune, EPCI, département and
--- région, and per 1,000 inhabitants. The commune comes from the offer's INSEE
--- code; when it is missing, the offer still counts in its département (from
--- the offer's département name) and in the région. The regional "Ensemble"
--- row equals the number of offers in the input release.
+-- région, and per 1,000 inhabitants: the offers under Licence Ouverte and
+-- the motorhome areas published apart under ODbL (same schema), read
+-- together. The commune comes from the offer's INSEE code; when it is
+-- missing, the offer still counts in its département (from the offer's
+-- département name) and in the région. The regional "Ensemble" row equals
+-- the number of offers of both input releases.
 WITH offres AS (
     SELECT o.id, c.code_insee, c.siren_epci,
            coalesce(c.code_departement, d.code_departement) AS code_departement,
            coalesce(nullif(trim(o.categorie), ''), 'Catégorie non renseignée') AS categorie
-    FROM esprit_offres_touristiques o
+    FROM (SELECT * FROM esprit_offres_touristiques
+          UNION ALL BY NAME
+          SELECT * FROM esprit_aires_camping_car) o
     LEFT JOIN communes_pays_de_la_loire c ON c.code_insee = o.code_insee
     LEFT JOIN (SELECT DISTINCT code_departement, nom_departement FROM communes_pays_de_la_loire) d
            ON d.nom_departement = o.departement

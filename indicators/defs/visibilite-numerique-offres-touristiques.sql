@@ -1,8 +1,10 @@
--- Digital visibility of e-SPRIT tourism offers: the share of offers that
--- give a web site, an e-mail address, an online booking page and at least
--- one social network link, per département and région. The denominator is
--- every offer of the territory (the regional one: every offer of the
--- release); an empty value or an empty list counts as absent.
+-- Digital visibility of e-SPRIT tourism offers (the offers under Licence
+-- Ouverte and the motorhome areas published apart under ODbL, read
+-- together): the share of offers that give a web site, an e-mail address,
+-- an online booking page and at least one social network link, per
+-- département and région. The denominator is every offer of the territory
+-- (the regional one: every offer of both releases); an empty value or an
+-- empty list counts as absent.
 WITH offres AS (
     SELECT o.id,
            coalesce(c.code_departement, d.code_departement) AS code_departement,
@@ -11,7 +13,9 @@ WITH offres AS (
            nullif(trim(o.courriel), '') IS NOT NULL AS courriel,
            nullif(trim(o.reservation_en_ligne), '') IS NOT NULL AS reservation,
            coalesce(json_array_length(nullif(trim(o.reseaux_sociaux), '')), 0) > 0 AS reseaux
-    FROM esprit_offres_touristiques o
+    FROM (SELECT * FROM esprit_offres_touristiques
+          UNION ALL BY NAME
+          SELECT * FROM esprit_aires_camping_car) o
     LEFT JOIN communes_pays_de_la_loire c ON c.code_insee = o.code_insee
     LEFT JOIN (SELECT DISTINCT code_departement, nom_departement FROM communes_pays_de_la_loire) d
            ON d.nom_departement = o.departement

@@ -1,0 +1,61 @@
+package indicators
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// TestLicenceOfDerivedIndicator checks that an indicator reading a
+// share-alike dataset must carry that licence, and one reading a
+// non-commercial dataset a non-commercial licence; Licence Ouverte inputs
+// leave the choice free.
+func TestLicenceOfDerivedIndicator(t *testing.T) {
+	cases := []struct {
+		name     string
+		licence  string // of the indicator ("" = the default, etalab-2.0)
+		lieux    string // licence of the input "lieux"
+		wantErrs []string
+	}{
+		{"open inputs", "", "etalab-2.0", nil},
+		{"share-alike input, default licence", "", "odc-odbl",
+			[]string{`lieux-par-departement.yaml:`, "licence: input lieux is under odc-odbl (share-alike): an indicator derived from it must be published under odc-odbl too"}},
+		{"share-alike input, same licence", "odc-odbl", "odc-odbl", nil},
+		{"share-alike input, another share-alike licence", "cc-by-sa-4.0", "odc-odbl",
+			[]string{"input lieux is under odc-odbl (share-alike)"}},
+		{"non-commercial input, open licence", "cc-by-4.0", "cc-by-nc-sa-4.0",
+			[]string{"input lieux is under cc-by-nc-sa-4.0 (share-alike)"}},
+		{"non-commercial share-alike input, same licence", "cc-by-nc-sa-4.0", "cc-by-nc-sa-4.0", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			yml := lieuxYAML
+			if c.licence != "" {
+				yml = strings.Replace(yml, "granularity:", "licence: "+c.licence+"\ngranularity:", 1)
+			}
+			fsys := fstest.MapFS{
+				"lieux-par-departement.yaml": {Data: []byte(yml)},
+				"lieux-par-departement.sql":  {Data: []byte(lieuxSQL)},
+			}
+			l := &Loader{Licences: map[string]string{"lieux": c.lieux, "communes": "etalab-2.0"}}
+			_, err := l.LoadAll(fsys)
+			if len(c.wantErrs) == 0 {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				return
+			}
+			var des DefErrors
+			if !errors.As(err, &des) {
+				t.Fatalf("want definition errors, got %v", err)
+			}
+			msg := err.Error()
+			for _, w := range c.wantErrs {
+				if !strings.Contains(msg, w) {
+					t.Errorf("error %q does not say %q", msg, w)
+				}
+			}
+		})
+	}
+}
