@@ -102,3 +102,34 @@ CREATE MACRO etablissements_hal() AS TABLE
 -- array of the structures column) as a list of BIGINT, empty when missing.
 CREATE MACRO structures_hal(structures) AS
     coalesce(CAST(json_extract(structures, '$[*]') AS BIGINT[]), []);
+
+-- offres_touristiques(): every e-SPRIT tourism offer, from both published
+-- tables of the schema offre-touristique: esprit_offres_touristiques
+-- (Licence Ouverte) and esprit_aires_camping_car (motorhome areas, ODbL,
+-- published apart). An indicator calling it reads both datasets, and so is
+-- published under ODbL.
+CREATE MACRO offres_touristiques() AS TABLE
+    SELECT * FROM esprit_offres_touristiques
+    UNION ALL BY NAME
+    SELECT * FROM esprit_aires_camping_car;
+
+-- territoires_offres(): the territories each offer of offres_touristiques()
+-- counts in, as (id, niveau, code, libelle): an offer whose INSEE code is a
+-- commune of the reference table counts in that commune, its EPCI, its
+-- département and the région (territoires_englobants()); any other offer
+-- counts in the département named by its "departement" field, when that is
+-- a département of the reference table, and in the région.
+CREATE MACRO territoires_offres() AS TABLE
+    WITH o AS (
+        SELECT o.id, o.departement, c.code_insee
+        FROM offres_touristiques() o
+        LEFT JOIN communes_pays_de_la_loire c ON c.code_insee = o.code_insee
+    )
+    SELECT o.id, t.niveau, t.code, t.libelle
+    FROM o JOIN territoires_englobants() t ON t.code_insee IS NOT DISTINCT FROM o.code_insee
+    UNION ALL
+    SELECT o.id, 'departement', d.code_departement, d.nom_departement
+    FROM o
+    JOIN (SELECT DISTINCT code_departement, nom_departement FROM communes_pays_de_la_loire) d
+      ON d.nom_departement = o.departement
+    WHERE o.code_insee IS NULL;

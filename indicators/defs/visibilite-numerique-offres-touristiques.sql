@@ -1,38 +1,29 @@
 -- Digital visibility of e-SPRIT tourism offers (the offers under Licence
 -- Ouverte and the motorhome areas published apart under ODbL, read
--- together): the share of offers that give a web site, an e-mail address,
--- an online booking page and at least one social network link, per
--- département and région. The denominator is every offer of the territory
+-- together: offres_touristiques() of the prelude): the share of offers that
+-- give a web site, an e-mail address, an online booking page and at least
+-- one social network link, per département and région
+-- (territoires_offres()). The denominator is every offer of the territory
 -- (the regional one: every offer of both releases); an empty value or an
 -- empty list counts as absent.
 WITH offres AS (
-    SELECT o.id,
-           coalesce(c.code_departement, d.code_departement) AS code_departement,
-           coalesce(c.nom_departement, d.nom_departement) AS nom_departement,
-           nullif(trim(o.site_web), '') IS NOT NULL AS site_web,
-           nullif(trim(o.courriel), '') IS NOT NULL AS courriel,
-           nullif(trim(o.reservation_en_ligne), '') IS NOT NULL AS reservation,
-           coalesce(json_array_length(nullif(trim(o.reseaux_sociaux), '')), 0) > 0 AS reseaux
-    FROM (SELECT * FROM esprit_offres_touristiques
-          UNION ALL BY NAME
-          SELECT * FROM esprit_aires_camping_car) o
-    LEFT JOIN communes_pays_de_la_loire c ON c.code_insee = o.code_insee
-    LEFT JOIN (SELECT DISTINCT code_departement, nom_departement FROM communes_pays_de_la_loire) d
-           ON d.nom_departement = o.departement
-),
-territoires AS (
-    SELECT 'departement' AS niveau, code_departement AS code, nom_departement AS libelle, *
-    FROM offres WHERE code_departement IS NOT NULL
-    UNION ALL
-    SELECT 'region', '52', 'Pays de la Loire', * FROM offres
+    SELECT id,
+           nullif(trim(site_web), '') IS NOT NULL AS site_web,
+           nullif(trim(courriel), '') IS NOT NULL AS courriel,
+           nullif(trim(reservation_en_ligne), '') IS NOT NULL AS reservation,
+           coalesce(json_array_length(nullif(trim(reseaux_sociaux), '')), 0) > 0 AS reseaux
+    FROM offres_touristiques()
 ),
 comptes AS (
-    SELECT niveau, code, libelle, count(*) AS offres,
-           count(*) FILTER (WHERE site_web) AS site_web,
-           count(*) FILTER (WHERE courriel) AS courriel,
-           count(*) FILTER (WHERE reservation) AS reservation,
-           count(*) FILTER (WHERE reseaux) AS reseaux
-    FROM territoires GROUP BY ALL
+    SELECT t.niveau, t.code, t.libelle, count(*) AS offres,
+           count(*) FILTER (WHERE o.site_web) AS site_web,
+           count(*) FILTER (WHERE o.courriel) AS courriel,
+           count(*) FILTER (WHERE o.reservation) AS reservation,
+           count(*) FILTER (WHERE o.reseaux) AS reseaux
+    FROM offres o
+    JOIN territoires_offres() t ON t.id = o.id
+    WHERE t.niveau IN ('departement', 'region')
+    GROUP BY ALL
 ),
 parts AS (
     SELECT niveau, code, libelle, 'Site web' AS dimension, site_web AS numerateur, offres FROM comptes
