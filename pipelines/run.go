@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -322,7 +321,7 @@ type runState struct {
 
 // run is one run's steps, in order; see Run for the contract.
 func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slog.Logger) error {
-	s := &runState{def: def, m: m, log: log, public: r.Store.PublicDir(), tmp: filepath.Join(r.Store.Root, "tmp")}
+	s := &runState{def: def, m: m, log: log, public: r.Store.PublicDir(), tmp: runTempDir(r.Store.Root, def.ID, r.now(), log)}
 	// This run holds the pipeline's lock, so any staging folder of its
 	// dataset is a crashed run's; others' are removed once they are old.
 	if err := errors.Join(output.CleanDatasetStaging(s.public, def.Dataset), output.CleanStaging(s.public)); err != nil {
