@@ -212,7 +212,7 @@ func (h *Handler) queryCatalog(ctx context.Context, all []Dataset, req odsql.Req
 	if err != nil {
 		return 0, nil, err
 	}
-	total, objs, err := h.runRecords(ctx, q)
+	total, objs, err := h.runRecords(ctx, "", q)
 	if err != nil {
 		return 0, nil, err
 	}

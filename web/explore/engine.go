@@ -67,9 +67,10 @@ func (l Limits) withDefaults() Limits {
 
 // engine runs compiled queries on DuckDB, a bounded number at a time.
 type engine struct {
-	db    *sql.DB
-	slots chan struct{}
-	lim   Limits
+	db     *sql.DB
+	slots  chan struct{}
+	lim    Limits
+	counts countCache
 }
 
 // errBusy reports that no query slot freed up in time.

@@ -51,7 +51,7 @@ func TestQueryTimeout(t *testing.T) {
 	// Counting a trillion rows takes far longer than 100 ms.
 	q := &odsql.Query{CountSQL: "SELECT count(*) FROM range(1000000000000) t(i) WHERE i % 7 = 3", SQL: "SELECT 'x'"}
 	start := time.Now()
-	_, _, err = h.runRecords(context.Background(), q)
+	_, _, err = h.runRecords(context.Background(), "", q)
 	if ae := h.classify(err); ae.Status != http.StatusServiceUnavailable || ae.Code != "QueryTimeout" {
 		t.Fatalf("got %v (%+v)", err, ae)
 	}

@@ -44,7 +44,7 @@ func (h *Handler) records(w http.ResponseWriter, r *http.Request) {
 	if answerHeaders(w, r, d) {
 		return
 	}
-	total, rows, err := h.runRecords(r.Context(), q)
+	total, rows, err := h.runRecords(r.Context(), d.Parquet, q)
 	if err != nil {
 		h.writeError(w, err)
 		return
@@ -62,8 +62,10 @@ func (h *Handler) records(w http.ResponseWriter, r *http.Request) {
 	_ = bw.Flush()
 }
 
-// runRecords runs the count and the page of a records query.
-func (h *Handler) runRecords(ctx context.Context, q *odsql.Query) (int64, []string, error) {
+// runRecords runs the count and the page of a records query. When parquet
+// names the release file the query reads, the count is kept for the next
+// page (the catalogue, read from its metadata, passes "": never kept).
+func (h *Handler) runRecords(ctx context.Context, parquet string, q *odsql.Query) (int64, []string, error) {
 	release, err := h.eng.acquire(ctx)
 	if err != nil {
 		return 0, nil, err
@@ -71,9 +73,20 @@ func (h *Handler) runRecords(ctx context.Context, q *odsql.Query) (int64, []stri
 	defer release()
 	ctx, cancel := context.WithTimeout(ctx, h.eng.lim.Timeout)
 	defer cancel()
+	var key string
 	var total int64
-	if err := h.eng.db.QueryRowContext(ctx, q.CountSQL, q.CountArgs...).Scan(&total); err != nil {
-		return 0, nil, fmt.Errorf("explore: count: %w", orDeadline(ctx, err))
+	known := false
+	if parquet != "" {
+		key = countKey(parquet, q.CountSQL, q.CountArgs)
+		total, known = h.eng.counts.get(key)
+	}
+	if !known {
+		if err := h.eng.db.QueryRowContext(ctx, q.CountSQL, q.CountArgs...).Scan(&total); err != nil {
+			return 0, nil, fmt.Errorf("explore: count: %w", orDeadline(ctx, err))
+		}
+	}
+	if parquet != "" && !known {
+		h.eng.counts.put(key, total)
 	}
 	rows, err := h.eng.db.QueryContext(ctx, q.SQL, q.Args...)
 	if err != nil {
