@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -39,6 +40,8 @@ type compiledField struct {
 	hasBounds      bool
 
 	item *compiledField // arrayItem of an array field
+
+	replace *strings.Replacer // of Field.Replace; nil when none
 }
 
 const (
@@ -107,6 +110,7 @@ func compileField(f *Field, schemaMissing []string) (*compiledField, []string) {
 		}
 	}
 
+	problems = append(problems, compileReplace(cf, f)...)
 	problems = append(problems, compileArrayItem(cf, f, schemaMissing)...)
 	if len(problems) > 0 {
 		// Without a working caster the value constraints cannot be cast.
@@ -349,4 +353,26 @@ func appendKey(b []byte, v Value) []byte {
 	b = append(b, '?')
 	b = binary.AppendUvarint(b, uint64(len(s)))
 	return append(b, s...)
+}
+
+// compileReplace builds the replacer of x-ligerdata-replace, its pairs in
+// key order so that overlapping keys always resolve the same way.
+func compileReplace(cf *compiledField, f *Field) []string {
+	if len(f.Replace) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(f.Replace))
+	for k := range f.Replace {
+		if k == "" {
+			return []string{"x-ligerdata-replace: empty key"}
+		}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	pairs := make([]string, 0, 2*len(keys))
+	for _, k := range keys {
+		pairs = append(pairs, k, f.Replace[k])
+	}
+	cf.replace = strings.NewReplacer(pairs...)
+	return nil
 }

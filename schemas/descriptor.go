@@ -19,7 +19,7 @@ var (
 		"keywords", "resources", "sources", "path", "image", "example")
 	fieldProps = props("name", "type", "format", "constraints", "missingValues",
 		"decimalChar", "groupChar", "bareNumber", "trueValues", "falseValues", "delimiter", "itemType", "arrayItem",
-		"title", "description", "example", "rdfType")
+		"title", "description", "example", "rdfType", "x-ligerdata-replace")
 	constraintProps = props("required", "unique", "minLength", "maxLength", "minimum", "maximum",
 		"exclusiveMinimum", "exclusiveMaximum", "pattern", "enum")
 )

@@ -75,7 +75,8 @@ type Field struct {
 	// date, time, datetime, year, yearmonth, duration, geopoint, geojson,
 	// any. Empty means string.
 	Type string `json:"type,omitempty"`
-	// Format depends on Type: string (default, email, uri, binary, uuid),
+	// Format depends on Type: string (default, email, uri, binary, uuid,
+	// and opening_hours, ours: see FormatOpeningHours),
 	// date/time/datetime (default, any, or a strptime pattern such as
 	// %d/%m/%Y), geopoint (default, array, object), geojson (default,
 	// topojson).
@@ -102,6 +103,11 @@ type Field struct {
 	// ArrayItem describes each item of an array field (type, format and
 	// constraints; no name): every item is cast and checked with it.
 	ArrayItem *Field `json:"arrayItem,omitempty"`
+	// Replace (property "x-ligerdata-replace", ours) rewrites every
+	// occurrence of each key by its value in a cell before it is cast and
+	// checked: a way to accept a known misspelling on input and publish the
+	// spelling the schema's users expect (see README.md).
+	Replace map[string]string `json:"x-ligerdata-replace,omitempty"`
 }
 
 // Constraints restrict the values of a field.

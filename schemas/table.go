@@ -166,6 +166,9 @@ func (t *Table) Row(row, line int, cells []string) (values []Value, errs []Error
 			continue
 		}
 		cell := cells[col]
+		if cf.replace != nil {
+			cell = cf.replace.Replace(cell)
+		}
 		if cf.isMissing(cell) {
 			if cf.required || cf.inPK {
 				errs = append(errs, Error{Code: CodeConstraintError, Row: row, Line: line, Field: cf.name, FieldNumber: col + 1,

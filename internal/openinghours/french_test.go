@@ -145,3 +145,27 @@ func FuzzFromFrench(f *testing.F) {
 		}
 	})
 }
+
+// FuzzValid checks that Valid never panics and that what it accepts keeps
+// being accepted once its rules are rejoined with the canonical separator.
+func FuzzValid(f *testing.F) {
+	for _, s := range []string{"Mo-Fr 09:00-12:30,13:30-17:00", "24/7", `Tu 14:00-17:00 "sur rendez-vous"`,
+		"Sa[1] 14:00-17:00", "Jul-Aug Mo-Su 10:00-19:00", "Mo-Fr 08:00-12:00 || closed", `Mo "ouvert`, "Mo-Fr 09:00-12:00;;"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if Valid(s) != nil {
+			return
+		}
+		if strings.TrimSpace(s) == "" {
+			t.Fatalf("Valid accepted a blank value %q", s)
+		}
+		var rules []string
+		for _, r := range strings.Split(s, ";") {
+			rules = append(rules, strings.TrimSpace(r))
+		}
+		if err := Valid(strings.Join(rules, "; ")); err != nil {
+			t.Fatalf("Valid(%q) accepted, its canonical form refused: %v", s, err)
+		}
+	})
+}
