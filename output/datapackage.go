@@ -73,6 +73,8 @@ type Quality struct {
 	Kept                        int
 	ErrorsByCode, ErrorsByField map[string]int
 	HeaderErrors, SampleErrors  []schemas.Error
+	// Warnings are those of accepted rows (see FileWarnings).
+	Warnings Warnings
 }
 
 // MaxSampleErrors is the number of errors kept in quality.json.
@@ -90,6 +92,12 @@ type qualityJSON struct {
 	ErrorsByField map[string]int  `json:"errors_by_field"`
 	HeaderErrors  []schemas.Error `json:"header_errors"`
 	SampleErrors  []schemas.Error `json:"sample_errors"`
+	// Warned counts accepted rows that carry warnings; the first
+	// MaxSampleErrors warnings are kept as a sample.
+	Warned          int             `json:"warned,omitempty"`
+	WarningsByCode  map[string]int  `json:"warnings_by_code,omitempty"`
+	WarningsByField map[string]int  `json:"warnings_by_field,omitempty"`
+	SampleWarnings  []schemas.Error `json:"sample_warnings,omitempty"`
 }
 
 func (q Quality) toJSON() qualityJSON {
@@ -98,6 +106,11 @@ func (q Quality) toJSON() qualityJSON {
 		Read: q.Read, Accepted: q.Accepted, Rejected: q.Rejected, Kept: q.Kept,
 		ErrorsByCode: q.ErrorsByCode, ErrorsByField: q.ErrorsByField,
 		HeaderErrors: q.HeaderErrors, SampleErrors: q.SampleErrors,
+		Warned: q.Warnings.Rows, WarningsByCode: q.Warnings.ByCode, WarningsByField: q.Warnings.ByField,
+		SampleWarnings: q.Warnings.All,
+	}
+	if len(out.SampleWarnings) > MaxSampleErrors {
+		out.SampleWarnings = out.SampleWarnings[:MaxSampleErrors]
 	}
 	if out.ErrorsByCode == nil {
 		out.ErrorsByCode = map[string]int{}

@@ -69,6 +69,7 @@ type Definition struct {
 	Join                []JoinSpec          `yaml:"join"`
 	Fields              map[string]FieldMap `yaml:"fields"`
 	Communes            *CommuneSpec        `yaml:"communes"`
+	Coordinates         *CoordinatesSpec    `yaml:"coordinates"`
 	Gates               Gates               `yaml:"gates"`
 	Push                *PushSpec           `yaml:"push"`
 
@@ -84,6 +85,7 @@ type Definition struct {
 	Location     *time.Location    `yaml:"-"` // of Timezone
 	Order        []string          `yaml:"-"` // mapped schema fields, in schema order
 	joins        []map[string]joinRow
+	coords       *coordCheck // nil when the schema has no position
 }
 
 // JoinSpec adds the columns of a steward-maintained CSV table to each
@@ -378,6 +380,7 @@ func checkCommunes(d *decoder, def *Definition, at func(string) *yaml.Node) {
 			d.errorf(valueNode(cn, key), "communes."+key, "no such field in schema %s", def.Schema)
 		}
 	}
+	checkCoordinates(d, def, at)
 }
 
 func (l *Loader) checkSource(d *decoder, def *Definition, src *yaml.Node) {

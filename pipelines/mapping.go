@@ -22,25 +22,42 @@ import (
 
 func reflectValue(p any) reflect.Value { return reflect.ValueOf(p).Elem() }
 
-// transform is one named step of a field mapping.
-type transform func(string) string
+// transform is one named step of a field mapping. A step that cannot
+// convert a value returns what to publish instead (usually "") and a
+// warning that keeps the original.
+type transform func(string) (string, *cellWarning)
+
+// plainTransform is a step that always succeeds.
+type plainTransform func(string) string
 
 // Transforms lists the transform names a field mapping may use, with the
 // help printed by `ligerdata lint --help-transforms` and the docs.
 var Transforms = map[string]string{
-	"trim":        "remove leading and trailing spaces (always applied first)",
-	"upper":       "upper-case",
-	"lower":       "lower-case",
-	"collapse":    "replace runs of white space (newlines included) by one space",
-	"strip_html":  "remove HTML tags and decode entities; <br> and </p> become spaces",
-	"phone_fr":    "French phone number to the international form +33XXXXXXXXX; a value that is not a French number is kept as is",
-	"digits":      "keep digits only",
-	"url":         "prefix http:// to a bare www. address; keep anything else as is",
-	"truncate:N":  "cut to N characters, ending with … when cut (give the full text to another field)",
-	"replace:A:B": "replace every A by B",
+	"trim":             "remove leading and trailing spaces (always applied first)",
+	"upper":            "upper-case",
+	"lower":            "lower-case",
+	"collapse":         "replace runs of white space (newlines included) by one space",
+	"strip_html":       "remove HTML tags and decode entities; <br> and </p> become spaces",
+	"phone_fr":         "French phone number to the international form +33XXXXXXXXX; a value that is not a French number is kept as is",
+	"digits":           "keep digits only",
+	"url":              "prefix http:// to a bare www. address; keep anything else as is",
+	"truncate:N":       "cut to N characters, ending with … when cut (give the full text to another field)",
+	"replace:A:B":      "replace every A by B",
+	"opening_hours_fr": "French opening hours (\"du lundi au vendredi 9h-12h\") to the OpenStreetMap opening_hours syntax; a value it cannot convert is not published and is kept as a warning",
 }
 
 func parseTransform(spec string) (transform, error) {
+	if spec == "opening_hours_fr" {
+		return openingHoursFR, nil
+	}
+	f, err := parsePlainTransform(spec)
+	if err != nil {
+		return nil, err
+	}
+	return func(s string) (string, *cellWarning) { return f(s), nil }, nil
+}
+
+func parsePlainTransform(spec string) (plainTransform, error) {
 	name, arg, _ := strings.Cut(spec, ":")
 	switch name {
 	case "trim":
@@ -197,8 +214,9 @@ func stringOf(v any, sep string) string {
 	}
 }
 
-// apply fills one cell from a record.
-func (fm *FieldMap) apply(rec map[string]any, runDate string) string {
+// apply fills one cell from a record, with the warning of a transform that
+// could not convert the value (nil when none).
+func (fm *FieldMap) apply(rec map[string]any, runDate string) (string, *cellWarning) {
 	sep := fm.Separator
 	if sep == "" {
 		sep = "|"
@@ -225,8 +243,12 @@ func (fm *FieldMap) apply(rec map[string]any, runDate string) string {
 		}
 	}
 	s = strings.TrimSpace(s)
+	var warn *cellWarning
 	for _, step := range fm.steps {
-		s = step(s)
+		var w *cellWarning
+		if s, w = step(s); w != nil && warn == nil {
+			warn = w
+		}
 	}
 	if fm.Map != nil && s != "" {
 		if parts := strings.Split(s, sep); len(parts) > 1 {
@@ -244,7 +266,7 @@ func (fm *FieldMap) apply(rec map[string]any, runDate string) string {
 	if s == "" {
 		s = strings.ReplaceAll(fm.Default, "{{run_date}}", runDate)
 	}
-	return s
+	return s, warn
 }
 
 func (fm *FieldMap) mapOne(s string) string {

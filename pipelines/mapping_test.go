@@ -77,7 +77,7 @@ func TestFieldMapApply(t *testing.T) {
 			if fm.Regex != "" {
 				fm.re = mustRegexp(t, fm.Regex)
 			}
-			if got := fm.apply(tt.rec, "2026-11-27"); got != tt.want {
+			if got, _ := fm.apply(tt.rec, "2026-11-27"); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})

@@ -64,11 +64,14 @@ type Manifest struct {
 	Accepted   int             `json:"accepted"`
 	Rejected   int             `json:"rejected"`
 	ErrorsBy   map[string]int  `json:"errors_by_code"`
-	Communes   *communeStats   `json:"communes,omitempty"`
-	Gates      []GateResult    `json:"gates"`
-	Release    string          `json:"release,omitempty"`
-	Files      []output.File   `json:"files,omitempty"`
-	Rejects    string          `json:"rejected_file,omitempty"`
+	// Warned counts accepted rows with warnings (release file warnings.csv).
+	Warned     int            `json:"warned,omitempty"`
+	WarningsBy map[string]int `json:"warnings_by_code,omitempty"`
+	Communes   *communeStats  `json:"communes,omitempty"`
+	Gates      []GateResult   `json:"gates"`
+	Release    string         `json:"release,omitempty"`
+	Files      []output.File  `json:"files,omitempty"`
+	Rejects    string         `json:"rejected_file,omitempty"`
 	// Since and Watermark are the high-water marks of an incremental run:
 	// the one it harvested after, and the one the next run will use. Kept
 	// counts the rows carried over from the previous release.
@@ -484,6 +487,7 @@ func (s *runState) process(page []connectors.Record) error {
 			return fmt.Errorf("writing release: %w", err)
 		}
 		q.Accepted++
+		q.Warnings.Add(s.n.warnings)
 	}
 	s.log.Debug("page normalised", "rows", len(page), "read", q.Read)
 	return nil
@@ -524,6 +528,7 @@ func (r *Runner) harvest(ctx context.Context, s *runState) (unchanged bool, err 
 func (s *runState) recordHarvest(err error) (unchanged bool, _ error) {
 	m, q := s.m, &s.q
 	m.Read, m.Accepted, m.Rejected, m.ErrorsBy = q.Read, q.Accepted, q.Rejected, q.ErrorsByCode
+	m.Warned, m.WarningsBy = q.Warnings.Rows, q.Warnings.ByCode
 	if s.def.Communes != nil {
 		m.Communes = &s.n.communes
 	}
@@ -616,6 +621,9 @@ func (r *Runner) publish(ctx context.Context, s *runState) error {
 	if err := output.MarkCatalogStale(s.public, s.m.RunID); err != nil {
 		return fmt.Errorf("publishing: %w", err)
 	}
+	if err := addWarnings(s.rel, &s.q.Warnings); err != nil {
+		return fmt.Errorf("publishing: %w", err)
+	}
 	pub, err := s.rel.Commit(s.q)
 	if err != nil {
 		return fmt.Errorf("publishing: %w", err)
@@ -692,6 +700,7 @@ type normaliser struct {
 	runDate  string
 	n        int
 	communes communeStats
+	warnings []schemas.Error // of the last record (see mapCells)
 }
 
 func newNormaliser(def *Definition, runDate string) *normaliser {
@@ -715,16 +724,14 @@ func (n *normaliser) record(rec connectors.Record) ([]schemas.Value, []schemas.E
 		}
 	}
 	n.def.enrich(rec)
-	ts := n.def.TableSchema
 	for i := range n.cells {
 		n.cells[i] = ""
 	}
-	for _, name := range n.def.Order {
-		fm := n.def.Fields[name]
-		n.cells[ts.FieldIndex(name)] = fm.apply(rec.Fields, n.runDate)
-	}
+	n.mapCells(rec, row)
 	n.def.resolveCommune(n.cells, &n.communes)
+	posErrs := n.checkPosition(row, rec.Line)
 	values, errs := n.table.Row(row, rec.Line, n.cells)
+	errs = append(errs, posErrs...)
 	if len(extra) > 0 {
 		sort.Slice(extra, func(i, j int) bool { return extra[i].Message < extra[j].Message })
 		errs = append(errs, extra...)
