@@ -234,6 +234,7 @@ func (l *Loader) check(d *decoder, def *Definition, root *yaml.Node, data []byte
 	}
 	checkFields(d, def, at)
 	checkCommunes(d, def, at)
+	checkCoordinates(d, def, at)
 }
 
 // checkIdentity checks id, dataset and contact_email; dataset defaults to
@@ -380,7 +381,6 @@ func checkCommunes(d *decoder, def *Definition, at func(string) *yaml.Node) {
 			d.errorf(valueNode(cn, key), "communes."+key, "no such field in schema %s", def.Schema)
 		}
 	}
-	checkCoordinates(d, def, at)
 }
 
 func (l *Loader) checkSource(d *decoder, def *Definition, src *yaml.Node) {

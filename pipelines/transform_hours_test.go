@@ -91,3 +91,24 @@ func mustArea(t *testing.T) geo.Area {
 	}
 	return a
 }
+
+// TestEmbeddedCoordinatePolicies checks the policies the places pipelines
+// declare, and the default (reject in the region) of a pipeline with a
+// position that declares none.
+func TestEmbeddedCoordinatePolicies(t *testing.T) {
+	l := &Loader{Registry: registryForTests()}
+	defs, err := l.LoadAll(Embedded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"ping-lieux-mediation": CoordinatesRepair, "lieux-mediation-numerique-pdl": CoordinatesReject, "geopal-lycees": CoordinatesReject}
+	for _, def := range defs {
+		policy, ok := want[def.ID]
+		if !ok {
+			continue
+		}
+		if def.coords == nil || def.coords.policy != policy || def.coords.area.Name != "Pays de la Loire" || def.coords.marginKM != 10 {
+			t.Errorf("%s: coordinates %+v, want %s in Pays de la Loire with 10 km", def.ID, def.coords, policy)
+		}
+	}
+}
