@@ -13,6 +13,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"sort"
@@ -280,7 +281,7 @@ func checkSchemaRef(d *decoder, def *Definition, at func(string) *yaml.Node, dat
 	if def.Schema == "" {
 		return
 	}
-	s, err := schemas.Load(def.Schema)
+	s, err := loadSchema(def)
 	switch {
 	case err != nil:
 		d.errorf(at("schema"), "schema", "%v (embedded schemas: %s)", err, strings.Join(schemas.Names(), ", "))
@@ -484,4 +485,19 @@ func checkSchedule(d *decoder, def *Definition, at func(string) *yaml.Node) {
 		return
 	}
 	def.Cron = sched
+}
+
+// loadSchema loads a definition's schema: an embedded one by name, or a
+// file; a relative file path is read from the definitions' folder (the
+// definition's FS), not the working directory.
+func loadSchema(def *Definition) (*schemas.Schema, error) {
+	p := def.Schema
+	if path.IsAbs(p) || filepath.IsAbs(p) || def.FS == nil || !strings.HasSuffix(p, ".json") || !fs.ValidPath(path.Clean(p)) {
+		return schemas.Load(p)
+	}
+	data, err := readLimited(def.FS, path.Clean(p), schemas.MaxDescriptorSize)
+	if err != nil {
+		return nil, fmt.Errorf("schema %s (read from the definitions folder): %w", p, err)
+	}
+	return schemas.Parse(data)
 }

@@ -222,3 +222,24 @@ func TestDigestFollowsTheEnvironment(t *testing.T) {
 		t.Errorf("the default written out gives another digest: %s vs %s", explicit, def)
 	}
 }
+
+// A relative schema path is read from the definitions' folder, whatever
+// the working directory.
+func TestSchemaPathRelativeToTheDefinitions(t *testing.T) {
+	def := strings.Replace(goodDef, "schema: lieux-mediation-numerique", "schema: schemas/mini.json", 1)
+	fsys := fstest.MapFS{
+		"good.yaml":         {Data: []byte(def)},
+		"schemas/mini.json": {Data: []byte(`{"fields": [{"name": "id"}, {"name": "nom"}]}`)},
+	}
+	d, err := testLoader(nil).Load(fsys, "good.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(d.TableSchema.Fields); n != 2 || d.TableSchema.Fields[1].Name != "nom" {
+		t.Errorf("schema read: %d fields", n)
+	}
+	delete(fsys, "schemas/mini.json")
+	if _, err := testLoader(nil).Load(fsys, "good.yaml"); err == nil || !strings.Contains(err.Error(), "schemas/mini.json") {
+		t.Errorf("missing schema file: %v", err)
+	}
+}
