@@ -134,8 +134,10 @@ type Loader struct {
 }
 
 // LoadAll reads every *.yaml file at the top of fsys. It returns the
-// definitions sorted by id, or DefErrors listing every problem of every
-// file at once.
+// definitions that loaded, sorted by id, and DefErrors listing every
+// problem of every other file at once: one broken file stops only itself,
+// and callers that run or serve the others do so (a nil error means every
+// file loaded).
 func (l *Loader) LoadAll(fsys fs.FS) ([]*Definition, error) {
 	names, err := fs.Glob(fsys, "*.yaml")
 	if err != nil {
@@ -162,11 +164,11 @@ func (l *Loader) LoadAll(fsys fs.FS) ([]*Definition, error) {
 		byDataset[def.Dataset] = name
 		defs = append(defs, def)
 	}
+	sort.Slice(defs, func(i, j int) bool { return defs[i].ID < defs[j].ID })
 	if len(all) > 0 {
 		all.Sort()
-		return nil, all
+		return defs, all
 	}
-	sort.Slice(defs, func(i, j int) bool { return defs[i].ID < defs[j].ID })
 	return defs, nil
 }
 

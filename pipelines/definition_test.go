@@ -163,10 +163,14 @@ func TestLoadAllCollectsAcrossFiles(t *testing.T) {
 		"b.yaml": {Data: []byte(strings.Replace(goodDef, "id: good", "id: b", 1) + "other: 2\n")},
 		"c.yaml": {Data: []byte(strings.Replace(goodDef, "id: good", "id: c", 1))},
 	}
-	_, err := testLoader(nil).LoadAll(fsys)
+	defs, err := testLoader(nil).LoadAll(fsys)
 	var des DefErrors
 	if !errors.As(err, &des) || len(des) != 2 {
 		t.Fatalf("want 2 errors from 2 files, got %v", err)
+	}
+	// The broken files stop only themselves.
+	if len(defs) != 1 || defs[0].ID != "c" {
+		t.Errorf("definitions loaded beside the broken ones: %v, want c alone", defs)
 	}
 	if des[0].File != "a.yaml" || des[1].File != "b.yaml" {
 		t.Errorf("errors not sorted by file: %v", des)

@@ -157,10 +157,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	logger := c.logger(stderr)
-	defs, err := loadDefs(c.defs)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return exitUsage
+	// A broken definition stops only itself: it is reported, the others
+	// run, and the exit code says that something failed.
+	defs, broken := loadDefs(c.defs)
+	if broken != nil {
+		fmt.Fprintln(stderr, broken)
+		if len(defs) == 0 {
+			return exitUsage
+		}
 	}
 	selected, err := selectDefs(defs, names)
 	if err != nil {
@@ -176,7 +180,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if code != exitOK {
 		return code
 	}
-	return runAndReport(ctx, runner, selected, ix, c.json, stdout, stderr)
+	code = runAndReport(ctx, runner, selected, ix, c.json, stdout, stderr)
+	if broken != nil && code == exitOK {
+		fmt.Fprintln(stderr, "ligerdata run: des définitions de pipeline sont invalides (voir ci-dessus) ; les autres ont été exécutées")
+		code = exitFailed
+	}
+	return code
 }
 
 // prepareIndicators loads the indicators computed after the pipelines.

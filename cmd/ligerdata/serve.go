@@ -158,16 +158,20 @@ func serveDaemon(ctx context.Context, cfg *web.Config, c *common, mode daemonMod
 // DIR/indicators.
 func siteIndicators(defsDir string) ([]*indicators.Definition, error) {
 	pdefs, err := loadDefs(defsDir)
-	if err != nil {
+	if err != nil && len(pdefs) == 0 {
 		return nil, err
 	}
 	return loadIndicators(defsDir, pdefs, false)
 }
 
 func startScheduler(cfg *web.Config, c *common, mode daemonMode, onFinish func(*pipelines.Definition, *pipelines.Manifest, error), notifier *alerts.Notifier, logger *slog.Logger) (*pipelines.Scheduler, error) {
+	// A broken definition stops only itself: the others are scheduled.
 	defs, err := loadDefs(cfg.Defs)
 	if err != nil {
-		return nil, err
+		if len(defs) == 0 {
+			return nil, err
+		}
+		logger.Error("pipeline definitions with problems are not scheduled; the others are", "error", err)
 	}
 	runner, err := newRunner(c, mode.replay, "", false, logger)
 	if err != nil {
