@@ -227,3 +227,16 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
+
+// KindAttendanceReminder is a steward's reminder to a place that has not
+// declared its attendance for a month.
+const KindAttendanceReminder = "attendance_reminder"
+
+// Remind sends a reminder that place (named name) has not declared its
+// attendance for month; url is the place's declaration page. It goes to
+// the configured webhooks and e-mail, whose owners relay it to the place.
+func (n *Notifier) Remind(place, name, month, url string) {
+	n.send(Alert{Kind: KindAttendanceReminder, Pipeline: "frequentation-lieux-mediation", At: n.now().UTC(), URL: url,
+		Title:   "Rappel : fréquentation de " + name + " pour " + month,
+		Message: "Le lieu « " + name + " » (" + place + ") n'a pas encore déclaré sa fréquentation du mois " + month + ". Déclaration : " + url})
+}

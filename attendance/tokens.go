@@ -6,11 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -36,38 +32,9 @@ type Tokens struct {
 func (t *Tokens) path() string { return filepath.Join(t.Root, Dir, "tokens.json") }
 
 // List returns every token ever issued, revoked ones included.
-func (t *Tokens) List() ([]Token, error) {
-	b, err := os.ReadFile(t.path())
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("attendance: tokens: %w", err)
-	}
-	var out []Token
-	if err := json.Unmarshal(b, &out); err != nil {
-		return nil, fmt.Errorf("attendance: tokens: %w", err)
-	}
-	return out, nil
-}
+func (t *Tokens) List() ([]Token, error) { return readList[Token](t.path()) }
 
-func (t *Tokens) write(list []Token) error {
-	b, err := json.MarshalIndent(list, "", "  ")
-	if err != nil {
-		return fmt.Errorf("attendance: tokens: %w", err)
-	}
-	if err := os.MkdirAll(filepath.Dir(t.path()), 0o755); err != nil {
-		return fmt.Errorf("attendance: tokens: %w", err)
-	}
-	tmp := t.path() + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
-		return fmt.Errorf("attendance: tokens: %w", err)
-	}
-	if err := os.Rename(tmp, t.path()); err != nil {
-		return fmt.Errorf("attendance: tokens: %w", err)
-	}
-	return nil
-}
+func (t *Tokens) write(list []Token) error { return writeList(t.path(), list, 0o600) }
 
 // Issue creates a token for place and returns it: it is shown once and
 // only its hash is kept. The place's earlier live tokens stay valid

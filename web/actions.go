@@ -25,6 +25,10 @@ type StewardOptions struct {
 	Scheduler *pipelines.Scheduler
 	// Limits bounds sign-in attempts and sessions.
 	Limits Limits
+	// Remind sends a steward's reminder to a place that has not declared
+	// its attendance for month (url: its declaration page); nil offers no
+	// reminder.
+	Remind func(place, name, month, url string)
 }
 
 // setSteward turns on sign-in and actions when o is set.
@@ -34,6 +38,7 @@ func (s *site) setSteward(o *StewardOptions, storeDir string) {
 	}
 	s.auth = newAuth(o.Stewards, strings.HasPrefix(s.baseURL, "https://"), o.Limits, s.now)
 	s.sched = o.Scheduler
+	s.remind = o.Remind
 	s.auditLog = &auditLog{}
 	if storeDir != "" {
 		s.auditLog.path = filepath.Join(storeDir, filepath.FromSlash(AuditFile))

@@ -29,8 +29,9 @@ const (
 
 // attendanceSite holds what the attendance pages need.
 type attendanceSite struct {
-	store  *attendance.Store
-	tokens *attendance.Tokens
+	store     *attendance.Store
+	tokens    *attendance.Tokens
+	reminders *attendance.Reminders
 
 	mu     sync.Mutex
 	recent map[string][]time.Time // submissions by client address
@@ -43,9 +44,10 @@ func (s *site) attendanceRoutes() {
 		return
 	}
 	s.att = &attendanceSite{
-		store:  &attendance.Store{Root: s.storeDir},
-		tokens: &attendance.Tokens{Root: s.storeDir},
-		recent: map[string][]time.Time{},
+		store:     &attendance.Store{Root: s.storeDir},
+		tokens:    &attendance.Tokens{Root: s.storeDir},
+		reminders: &attendance.Reminders{Root: s.storeDir},
+		recent:    map[string][]time.Time{},
 	}
 	s.mux.HandleFunc("GET "+attendancePath, s.attendancePage)
 	s.mux.HandleFunc("GET "+attendancePath+"/{file}", s.attendanceFile)
@@ -54,6 +56,7 @@ func (s *site) attendanceRoutes() {
 	if s.auth != nil {
 		s.mux.HandleFunc("GET "+attendanceDash, s.stewardPage(s.attendanceDashboard))
 		s.mux.HandleFunc("POST "+attendanceDash+"/jetons/{place}/{op}", s.attendanceTokenPost)
+		s.mux.HandleFunc("POST "+attendanceDash+"/rappels/{place}", s.attendanceRemindPost)
 	}
 }
 

@@ -17,7 +17,7 @@ import (
 // column to fix in French). axe-core checks the three pages.
 func TestBrowserAttendanceSubmission(t *testing.T) {
 	bctx := browsertest.New(t, 120*time.Second)
-	srv, _ := newAttendanceSite(t)
+	srv, _ := newAttendanceSite(t, nil)
 	token := issuePlaceToken(t, srv, cookieClient(t), "pdl-0001")
 	dir := t.TempDir()
 	good := filepath.Join(dir, "exemple.csv")

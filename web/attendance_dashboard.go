@@ -13,6 +13,7 @@ type attendancePlaceRow struct {
 	Tokens   int  // live tokens
 	Reported bool // declared the last month
 	Months   int  // months declared so far
+	Reminded bool // a reminder went out for the month
 }
 
 type attendanceDashPage struct {
@@ -23,6 +24,7 @@ type attendanceDashPage struct {
 	Missing   int
 	NewToken  string
 	NewPlace  string
+	CanRemind bool
 	Message   string
 	FormsBase string
 }
@@ -56,6 +58,16 @@ func (s *site) renderAttendanceDash(w http.ResponseWriter, r *http.Request, stat
 		s.serverError(w, r)
 		return
 	}
+	reminders, err := s.att.reminders.List()
+	if err != nil {
+		s.serverError(w, r)
+		return
+	}
+	reminded := map[string]bool{}
+	for _, x := range reminders {
+		reminded[x.Place] = reminded[x.Place] || x.Month == page.Month
+	}
+	page.CanRemind = s.remind != nil
 	live := map[string]int{}
 	for _, t := range tokens {
 		if t.Revoked == nil {
@@ -70,7 +82,7 @@ func (s *site) renderAttendanceDash(w http.ResponseWriter, r *http.Request, stat
 		}
 	}
 	for _, p := range places.Sorted() {
-		row := attendancePlaceRow{Place: p, Tokens: live[p.ID], Reported: reported[p.ID], Months: months[p.ID]}
+		row := attendancePlaceRow{Place: p, Tokens: live[p.ID], Reported: reported[p.ID], Months: months[p.ID], Reminded: reminded[p.ID]}
 		if !row.Reported {
 			page.Missing++
 		}

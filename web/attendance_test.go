@@ -30,7 +30,7 @@ var attendanceNow = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 
 // newAttendanceSite publishes the places of the recorded regional export
 // (pdl-0001 … pdl-0100) and serves the site with the steward alice.
-func newAttendanceSite(t *testing.T) (*httptest.Server, *store.Store) {
+func newAttendanceSite(t *testing.T, remind func(place, name, month, url string)) (*httptest.Server, *store.Store) {
 	t.Helper()
 	st, err := store.Open(t.TempDir())
 	if err != nil {
@@ -47,7 +47,7 @@ func newAttendanceSite(t *testing.T) (*httptest.Server, *store.Store) {
 		t.Fatal(err)
 	}
 	h, err := New(Options{StoreDir: st.Root, Logger: logger, Now: func() time.Time { return attendanceNow },
-		Steward: &StewardOptions{Stewards: []Steward{{Name: "alice", TokenSHA256: HashToken("jeton-alice")}}}})
+		Steward: &StewardOptions{Stewards: []Steward{{Name: "alice", TokenSHA256: HashToken("jeton-alice")}}, Remind: remind}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func storedFiles(t *testing.T, st *store.Store) int {
 const attendanceHeader = "id,mois,visites,visiteurs_distincts,ateliers,visites_jeunes,visites_etudiants,visites_familles_enfants,visites_seniors,visites_femmes,commentaire\n"
 
 func TestAttendanceTemplateIsFilledForThePlace(t *testing.T) {
-	srv, _ := newAttendanceSite(t)
+	srv, _ := newAttendanceSite(t, nil)
 	c := cookieClient(t)
 	code, body, _ := page(t, c, srv.URL+attendancePath+"?lieu=pdl-0001")
 	if code != 200 || !strings.Contains(body, "Espace public numérique de Nantes") || !strings.Contains(body, "modele-tableur.csv?lieu=pdl-0001") {
@@ -157,7 +157,7 @@ func TestAttendanceTemplateIsFilledForThePlace(t *testing.T) {
 }
 
 func TestAttendanceSubmissionCycle(t *testing.T) {
-	srv, st := newAttendanceSite(t)
+	srv, st := newAttendanceSite(t, nil)
 	steward := cookieClient(t)
 	token := issuePlaceToken(t, srv, steward, "pdl-0001")
 	other := issuePlaceToken(t, srv, steward, "pdl-0002")
@@ -232,7 +232,7 @@ func TestAttendanceSubmissionCycle(t *testing.T) {
 }
 
 func TestAttendanceTokenNeedsSignInAndCSRF(t *testing.T) {
-	srv, _ := newAttendanceSite(t)
+	srv, _ := newAttendanceSite(t, nil)
 	c := cookieClient(t)
 	if resp := post(t, c, srv.URL+attendanceDash+"/jetons/pdl-0001/emettre", url.Values{}); resp.StatusCode != 403 {
 		t.Errorf("without session: %d", resp.StatusCode)
@@ -240,5 +240,40 @@ func TestAttendanceTokenNeedsSignInAndCSRF(t *testing.T) {
 	issuePlaceToken(t, srv, c, "pdl-0003")
 	if resp := post(t, c, srv.URL+attendanceDash+"/jetons/pdl-0001/emettre", url.Values{"csrf": {"faux"}}); resp.StatusCode != 403 {
 		t.Errorf("without CSRF: %d", resp.StatusCode)
+	}
+}
+
+func TestAttendanceReminderOncePerPlaceAndMonth(t *testing.T) {
+	var sent []string
+	srv, st := newAttendanceSite(t, func(place, name, month, url string) {
+		sent = append(sent, place+" "+name+" "+month+" "+url)
+	})
+	c := cookieClient(t)
+	issuePlaceToken(t, srv, c, "pdl-0001") // signs alice in
+	_, body, csrf := page(t, c, srv.URL+attendanceDash)
+	if !strings.Contains(body, "Envoyer un rappel à Espace public numérique de Nantes") {
+		t.Fatal("no reminder button for a place that has not declared")
+	}
+	if resp := post(t, c, srv.URL+attendanceDash+"/rappels/pdl-0001", url.Values{"csrf": {csrf}}); resp.StatusCode != 303 {
+		t.Fatalf("reminder: %d", resp.StatusCode)
+	}
+	if resp := post(t, c, srv.URL+attendanceDash+"/rappels/pdl-0001", url.Values{"csrf": {csrf}}); resp.StatusCode != 409 {
+		t.Errorf("second reminder of February: %d, want 409", resp.StatusCode)
+	}
+	// Last month on 10 March 2026 is February.
+	if len(sent) != 1 || sent[0] != "pdl-0001 Espace public numérique de Nantes 2026-02 /frequentation?lieu=pdl-0001" {
+		t.Errorf("sent %q", sent)
+	}
+	if _, body, _ = page(t, c, srv.URL+attendanceDash); !strings.Contains(body, "(rappel envoyé)") {
+		t.Error("the dashboard does not say the reminder went out")
+	}
+	var reminds int
+	for _, e := range readAudit(t, st) {
+		if e.Action == "attendance_remind" && e.Place == "pdl-0001" {
+			reminds++
+		}
+	}
+	if reminds != 2 {
+		t.Errorf("audit: %d reminder entries, want 2 (sent, refused)", reminds)
 	}
 }

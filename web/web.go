@@ -119,6 +119,8 @@ type site struct {
 	cache *pageCache
 	// att serves the attendance declarations (nil without a store).
 	att *attendanceSite
+	// remind sends attendance reminders (StewardOptions.Remind).
+	remind func(place, name, month, url string)
 }
 
 // New returns the handler of the public site for opts. It fails when both

@@ -115,7 +115,7 @@ func serveDaemon(ctx context.Context, cfg *web.Config, c *common, mode daemonMod
 	}
 	h, err := web.New(web.Options{PublicDir: st.PublicDir(), StoreDir: st.Root, BaseURL: cfg.BaseURL, Logger: logger,
 		Indicators: idefs,
-		Steward:    &web.StewardOptions{Stewards: stewards, Scheduler: sched, Limits: cfg.Limits},
+		Steward:    &web.StewardOptions{Stewards: stewards, Scheduler: sched, Limits: cfg.Limits, Remind: reminder(cfg, notifier)},
 		Metrics:    metrics,
 		Ready: func() error {
 			if ctx.Err() != nil {
@@ -229,4 +229,13 @@ func computeIndicators(ix *pipelines.Indicators, def *pipelines.Definition, m *p
 			notifier.AuditFailed(im.Indicator, im.RunID, im.Error)
 		}
 	}
+}
+
+// reminder returns how attendance reminders are sent: through the alerts'
+// webhooks and e-mail, nil when none is configured.
+func reminder(cfg *web.Config, n *alerts.Notifier) func(place, name, month, url string) {
+	if len(cfg.Alerts.Webhooks) == 0 && cfg.Alerts.Email == nil {
+		return nil
+	}
+	return n.Remind
 }
