@@ -69,6 +69,9 @@ func (s *site) runPageHandler(w http.ResponseWriter, r *http.Request) {
 	if m.Read > 0 {
 		page.Timeline = append(page.Timeline, timelineStep{"", qualitySentence(int64(m.Read), int64(m.Accepted), int64(m.Rejected))})
 	}
+	if m.Warned > 0 {
+		page.Timeline = append(page.Timeline, timelineStep{"", warnedSentence(int64(m.Warned))})
+	}
 	for _, g := range m.Gates {
 		if !g.Passed {
 			page.Timeline = append(page.Timeline, timelineStep{"", "règle « " + gateLabel(g.Gate) + " » non respectée : " + g.Detail})

@@ -375,6 +375,10 @@ type quality struct {
 	ErrorsByField map[string]int64 `json:"errors_by_field"`
 	HeaderErrors  []qualityError   `json:"header_errors"`
 	SampleErrors  []qualityError   `json:"sample_errors"`
+	// Warnings of accepted rows (see warnings.go).
+	Warned         int64            `json:"warned"`
+	WarningsByCode map[string]int64 `json:"warnings_by_code"`
+	SampleWarnings []qualityError   `json:"sample_warnings"`
 }
 
 // qualityError is one schemas.Error as serialised in quality.json. Value is

@@ -210,7 +210,7 @@ func New(opts Options) (http.Handler, error) {
 
 func (s *site) parseTemplates() error {
 	funcs := template.FuncMap{"url": s.absURL}
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/warnings_part.html")
 	if err != nil {
 		return fmt.Errorf("web: parse layout template: %w", err)
 	}
@@ -848,6 +848,7 @@ type qualityView struct {
 	ByField      []countRow
 	HeaderErrors []sampleRow
 	Samples      []sampleRow
+	Warnings     *warningsView // nil when no row has a warning
 }
 
 type releaseRow struct {
@@ -1048,7 +1049,7 @@ func (s *site) releaseRows(dataset, latest string) ([]releaseRow, int) {
 
 // qualityViewOf prepares the French quality summary of a report.
 func qualityViewOf(q *quality) *qualityView {
-	v := &qualityView{Sentence: releaseQualitySentence(q)}
+	v := &qualityView{Sentence: releaseQualitySentence(q), Warnings: warningsViewOf(q)}
 	v.ByCode = countRows(q.ErrorsByCode, func(code string) string { return errorCodeLabel(code) })
 	v.ByField = countRows(q.ErrorsByField, func(field string) string { return field })
 	for _, e := range q.HeaderErrors {
