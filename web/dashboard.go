@@ -136,11 +136,14 @@ var gateLabels = map[string]string{
 
 // gateLabel returns "baisse du nombre de lignes" for a known gate, else the
 // gate's name.
-func gateLabel(g string) string {
-	if l, ok := gateLabels[g]; ok {
+func gateLabel(g string) string { return labelOr(gateLabels, g, g) }
+
+// labelOr returns the label of key in labels, else fallback.
+func labelOr(labels map[string]string, key, fallback string) string {
+	if l, ok := labels[key]; ok {
 		return l
 	}
-	return g
+	return fallback
 }
 
 // gateView is a gate on the dashboard.

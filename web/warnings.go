@@ -17,7 +17,7 @@ func warningsViewOf(q *quality) *warningsView {
 	}
 	v := &warningsView{
 		Sentence: warnedSentence(q.Warned),
-		ByCode:   countRows(q.WarningsByCode, func(code string) string { return warningCodeLabel(code) }),
+		ByCode:   countRows(q.WarningsByCode, warningCodeLabel),
 		CSVURL:   fileURL(q.Dataset, q.Release, "warnings.csv"),
 	}
 	for _, e := range q.SampleWarnings {
@@ -34,12 +34,7 @@ var warningCodeLabels = map[string]string{
 	"coordinates-outside":         "position hors de la zone attendue",
 }
 
-func warningCodeLabel(code string) string {
-	if l, ok := warningCodeLabels[code]; ok {
-		return l
-	}
-	return code
-}
+func warningCodeLabel(code string) string { return labelOr(warningCodeLabels, code, code) }
 
 // warnedSentence says how many accepted rows carry warnings.
 func warnedSentence(n int64) string {
