@@ -196,6 +196,7 @@ func (r *Runner) RunAs(ctx context.Context, def *Definition, runID string) (*Man
 		return nil, fmt.Errorf("saving run manifest: %w", err)
 	}
 	m.Outcome = ""
+	r.markOwnInterrupted(def.ID, m.RunID, log)
 
 	ctx, cancel := context.WithTimeout(ctx, def.Timeout)
 	defer cancel()
