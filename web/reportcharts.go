@@ -69,6 +69,8 @@ func (s *site) barsBlock(def *indicators.Definition, sel selection, t territory)
 	if ratios {
 		table.Head = append(table.Head, "Effectif")
 	}
+	extras := extraColumns(def)
+	table.Head = append(table.Head, extraHeads(extras)...)
 	for i, o := range rows {
 		if i < maxBars {
 			c.Items = append(c.Items, svgchart.BarItem{Label: o.Dimension, Value: scaled(o.Value, def.Unit), Display: valueText(o.Value, def.Unit)})
@@ -77,7 +79,7 @@ func (s *site) barsBlock(def *indicators.Definition, sel selection, t territory)
 		if ratios {
 			row = append(row, tableCell{Text: ratioText(o), Num: true})
 		}
-		table.Rows = append(table.Rows, row)
+		table.Rows = append(table.Rows, append(row, extraCells(extras, o)...))
 	}
 	if len(rows) > maxBars {
 		heading += " — les " + frenchInt(maxBars) + " premières catégories"
@@ -184,10 +186,12 @@ func (s *site) mapBlock(def *indicators.Definition, sel selection) *chartBlock {
 		heading += " (" + deps[0].Period + ")"
 	}
 	c := svgchart.DepartementMap{ID: def.ID + "-carte", Title: heading, Format: func(v float64) string { return valueText(v, def.Unit) }}
-	table := dataTable{Caption: "Données de la carte : " + heading, Head: []string{"Département", "Valeur"}}
+	extras := extraColumns(def)
+	table := dataTable{Caption: "Données de la carte : " + heading, Head: append([]string{"Département", "Valeur"}, extraHeads(extras)...)}
 	for _, o := range deps {
 		c.Areas = append(c.Areas, svgchart.Area{Code: o.Code, Value: o.Value, Display: valueText(o.Value, def.Unit)})
-		table.Rows = append(table.Rows, []tableCell{{Text: o.Label + " (" + o.Code + ")"}, s.valueCell(def, o.Value)})
+		row := []tableCell{{Text: o.Label + " (" + o.Code + ")"}, s.valueCell(def, o.Value)}
+		table.Rows = append(table.Rows, append(row, extraCells(extras, o)...))
 	}
 	return &chartBlock{ID: c.ID, Heading: heading, SVG: c.SVG(), Attribution: svgchart.MapAttribution, Table: table}
 }
@@ -200,6 +204,8 @@ type keyFigure struct {
 	Dimension string // the category shown when there is no all-categories row
 	Ratio     string
 	Reference string
+	// Details are the extra columns of the row shown ("Title : value").
+	Details []string
 }
 
 func (s *site) keyFigureOf(def *indicators.Definition, sel selection) *keyFigure {
@@ -224,5 +230,6 @@ func (s *site) keyFigureOf(def *indicators.Definition, sel selection) *keyFigure
 	if o.HasReference {
 		k.Reference = valueText(o.Reference, def.Unit)
 	}
+	k.Details = extraDetails(extraColumns(def), o)
 	return k
 }

@@ -36,6 +36,8 @@ type observation struct {
 	HasRatio                              bool
 	Reference                             float64
 	HasReference                          bool
+	// Extra holds the extra columns of the row (see extraColumns).
+	Extra map[string]float64
 }
 
 // isTotal reports whether the observation is the all-categories row (or
@@ -45,6 +47,7 @@ func (o observation) isTotal() bool { return o.Dimension == "" || o.Dimension ==
 // observations reads the rows of an indicator through its schema.
 func observations(def *indicators.Definition, rows []indicators.Row) []observation {
 	out := make([]observation, 0, len(rows))
+	extras := extraColumns(def)
 	for _, r := range rows {
 		o := observation{
 			Level:     text(def.Value(r, colLevel)),
@@ -58,6 +61,7 @@ func observations(def *indicators.Definition, rows []indicators.Row) []observati
 		den, okD := number(def.Value(r, colDen))
 		o.Num, o.Den, o.HasRatio = num, den, okN && okD
 		o.Reference, o.HasReference = number(def.Value(r, colReference))
+		o.Extra = readExtras(def, extras, r)
 		out = append(out, o)
 	}
 	return out
