@@ -139,6 +139,9 @@ type Runner struct {
 	Catalog   output.CatalogMeta
 	Transport http.RoundTripper
 	Now       func() time.Time
+	// Progress, when set, is called from the run's goroutine after each
+	// page of records and before publishing (see Progress).
+	Progress func(Progress)
 	// approval, when set, publishes whatever the gates say, and is recorded
 	// in the manifest (see Approve).
 	approval *Approval
@@ -321,11 +324,13 @@ type runState struct {
 	q          output.Quality
 	harvested  map[string][sha256.Size]byte // primary key → row digest, of an incremental run
 	sameRows   int                          // harvested rows equal to the base's (see sameAsBase)
+	progress   func(Progress)
+	pages      int
 }
 
 // run is one run's steps, in order; see Run for the contract.
 func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slog.Logger) error {
-	s := &runState{def: def, m: m, log: log, public: r.Store.PublicDir(), tmp: runTempDir(r.Store.Root, def.ID, r.now(), log)}
+	s := &runState{def: def, m: m, log: log, public: r.Store.PublicDir(), tmp: runTempDir(r.Store.Root, def.ID, r.now(), log), progress: r.Progress}
 	// This run holds the pipeline's lock, so any staging folder of its
 	// dataset is a crashed run's; others' are removed once they are old.
 	if err := errors.Join(output.CleanDatasetStaging(s.public, def.Dataset), output.CleanStaging(s.public)); err != nil {
@@ -353,6 +358,7 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 	if err := r.gate(s); err != nil {
 		return err
 	}
+	s.report(StagePublish)
 	return r.publish(ctx, s)
 }
 
@@ -491,6 +497,8 @@ func (s *runState) process(page []connectors.Record) error {
 		q.Warnings.Add(s.n.warnings)
 	}
 	s.log.Debug("page normalised", "rows", len(page), "read", q.Read)
+	s.pages++
+	s.report(StageHarvest)
 	return nil
 }
 

@@ -240,8 +240,10 @@ func selectByID[T any](defs []T, names []string, what string, id func(T) string)
 func runAndReport(ctx context.Context, runner *pipelines.Runner, defs []*pipelines.Definition, ix *pipelines.Indicators, asJSON bool, stdout, stderr io.Writer) int {
 	code := exitOK
 	var manifests []*pipelines.Manifest
+	clear := showProgress(runner, stderr)
 	for _, def := range defs {
 		m, err := runner.Run(ctx, def)
+		clear()
 		if m != nil {
 			manifests = append(manifests, m)
 		}

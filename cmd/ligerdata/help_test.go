@@ -52,3 +52,19 @@ func TestBlockedSummaryLine(t *testing.T) {
 		t.Errorf("got\n%q\nwant\n%q", b.String(), want)
 	}
 }
+
+// The progress line redraws itself in place; nothing is drawn when stderr
+// is not a terminal (a buffer here).
+func TestProgressLine(t *testing.T) {
+	got := progressLine(pipelines.Progress{Pipeline: "geopal-lycees", Stage: pipelines.StageHarvest, Pages: 3, Rows: 2500, Rejected: 12, Bytes: 1_234_567})
+	want := "\rgeopal-lycees: harvesting, 3 pages, 2500 rows (12 rejected), 1.2 MB received\x1b[K"
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	var r pipelines.Runner
+	var b bytes.Buffer
+	showProgress(&r, &b)()
+	if r.Progress != nil || b.Len() != 0 {
+		t.Error("progress drawn on a buffer")
+	}
+}
