@@ -56,6 +56,10 @@ type Definition struct {
 	// Europe/Paris).
 	Timezone string        `yaml:"timezone"`
 	Timeout  time.Duration `yaml:"timeout"`
+	// MaxBodyMB bounds each response body of the source, in megabytes
+	// (10^6 bytes), whatever its connector; 0 keeps the client's default
+	// (512 MiB). Bodies a connector keeps on disk have their own bound.
+	MaxBodyMB int `yaml:"max_body_mb"`
 	// Retention is how many releases of the dataset stay downloadable
 	// (the current one always does); default 20, 0 keeps them all.
 	Retention *int `yaml:"retention"`
@@ -269,6 +273,9 @@ func checkLimits(d *decoder, def *Definition, at func(string) *yaml.Node) {
 	}
 	if def.Timeout == 0 {
 		def.Timeout = 30 * time.Minute
+	}
+	if def.MaxBodyMB < 0 {
+		d.errorf(at("max_body_mb"), "max_body_mb", "must be a number of megabytes above 0 (got %d)", def.MaxBodyMB)
 	}
 	for key, g := range map[string]*float64{"max_rejected_share": def.Gates.MaxRejectedShare, "max_row_drop": def.Gates.MaxRowDrop} {
 		if g != nil && (*g < 0 || *g > 1) {

@@ -391,9 +391,10 @@ func (r *Runner) openSource(s *runState) error {
 		return err
 	}
 	client, err := fetch.New(fetch.Options{
-		TempDir:   s.tmp, // large bodies land next to the raw store
-		ReplayDir: r.ReplayDir,
-		RecordDir: r.RecordDir,
+		TempDir:      s.tmp, // large bodies land next to the raw store
+		MaxBodyBytes: int64(s.def.MaxBodyMB) * 1e6,
+		ReplayDir:    r.ReplayDir,
+		RecordDir:    r.RecordDir,
 		Egress: fetch.Egress{
 			AllowLoopback: r.AllowLoopback || s.def.AllowPrivateNetwork,
 			AllowPrivate:  s.def.AllowPrivateNetwork,
@@ -555,6 +556,7 @@ func (s *runState) recordHarvest(err error) (unchanged bool, _ error) {
 		s.log.Info("source unchanged, nothing to publish")
 		return true, nil
 	}
+	err = s.def.explainBodyLimit(err)
 	if err != nil {
 		// Connectors name themselves in their errors ("hal: page 3: …");
 		// the kind is added only to those that do not.
