@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"slices"
@@ -73,14 +74,30 @@ func unknownCommand(w io.Writer, cmd string) {
 }
 
 // closest returns the known name nearest to s when it is near enough to
-// be a typo (edit distance at most a third of its length, and 2), else "".
+// be a typo (edit distance 1, or 2 for a name of four letters or more),
+// else "".
 func closest(s string, known []string) string {
 	best, bestD := "", 3
 	slices.Sort(known)
 	for _, k := range known {
-		if d := yamldef.EditDistance(s, k); d < bestD && d <= max(1, len(k)/3) {
+		if d := yamldef.EditDistance(s, k); d < bestD && (d <= 1 || len(k) >= 4) {
 			best, bestD = k, d
 		}
 	}
 	return best
+}
+
+// suggestFlag adds "did you mean --store?" after the flag package's refusal
+// of an unknown flag, when a known one is near.
+func suggestFlag(fs *flag.FlagSet, err error) {
+	name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: ")
+	if !ok {
+		return
+	}
+	name = strings.TrimLeft(name, "-")
+	var known []string
+	fs.VisitAll(func(f *flag.Flag) { known = append(known, f.Name) })
+	if s := closest(name, known); s != "" {
+		fmt.Fprintf(fs.Output(), "did you mean --%s?\n", s)
+	}
 }

@@ -68,3 +68,10 @@ func TestProgressLine(t *testing.T) {
 		t.Error("progress drawn on a buffer")
 	}
 }
+
+func TestDidYouMeanFlag(t *testing.T) {
+	code, _, errs := runCmd(t, "lint", "--jsno")
+	if code != exitUsage || !strings.Contains(errs, "did you mean --json?") {
+		t.Errorf("mistyped flag: exit %d\n%s", code, errs)
+	}
+}
