@@ -87,16 +87,18 @@ type Definition struct {
 	node   *yaml.Node // the top mapping of the YAML file
 }
 
-// Inputs are the published datasets an indicator reads. In the SQL each
-// is a view named after its id with "-" replaced by "_".
+// Inputs are the published datasets and indicators an indicator reads. In
+// the SQL each is a view named after its id with "-" replaced by "_"; an
+// indicator input reads the latest release of that indicator.
 type Inputs struct {
 	Datasets   []string `yaml:"datasets"`
+	Indicators []string `yaml:"indicators"`
 	References []string `yaml:"references"`
 }
 
-// All returns the datasets then the references.
+// All returns the datasets, the indicators then the references.
 func (in Inputs) All() []string {
-	return append(append([]string(nil), in.Datasets...), in.References...)
+	return slices.Concat(in.Datasets, in.Indicators, in.References)
 }
 
 // Audit is a check of the computed rows that blocks publication when it
@@ -143,6 +145,9 @@ type Loader struct {
 	// share-alike or non-commercial dataset must carry a licence that
 	// respects it (see checkLicence).
 	Licences map[string]string
+	// known are the indicators loaded by earlier LoadAll calls (the
+	// embedded ones before a steward's): an indicator may read them.
+	known []*Definition
 }
 
 func (l *Loader) prelude() (*Prelude, error) {
@@ -173,8 +178,12 @@ func (l *Loader) LoadAll(fsys fs.FS) ([]*Definition, error) {
 		}
 		defs = append(defs, def)
 	}
+	all = append(all, l.checkIndicatorInputs(defs)...)
 	if l.Prepare && len(defs) > 0 {
 		all = append(all, l.prepareAll(defs)...)
+	}
+	if len(all) == 0 {
+		l.known = append(l.known, defs...)
 	}
 	if len(all) > 0 {
 		all.Sort()
@@ -267,7 +276,7 @@ func (l *Loader) checkInputs(d *yamldef.Decoder, def *Definition, n *yaml.Node) 
 	for _, list := range []struct {
 		key string
 		ids []string
-	}{{"datasets", def.Inputs.Datasets}, {"references", def.Inputs.References}} {
+	}{{"datasets", def.Inputs.Datasets}, {"indicators", def.Inputs.Indicators}, {"references", def.Inputs.References}} {
 		for i, id := range list.ids {
 			p := fmt.Sprintf("inputs.%s[%d]", list.key, i)
 			item := yamldef.SeqItem(yamldef.ValueNode(n, list.key), i)
@@ -275,7 +284,7 @@ func (l *Loader) checkInputs(d *yamldef.Decoder, def *Definition, n *yaml.Node) 
 				d.Errorf(item, p, "%s is listed twice", id)
 			}
 			seen[id] = true
-			if l.Inputs == nil {
+			if l.Inputs == nil || list.key == "indicators" {
 				continue
 			}
 			if _, ok := l.Inputs[id]; !ok {

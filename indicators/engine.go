@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"time"
 
 	"github.com/ligerdata/ligerdata/internal/store"
@@ -47,25 +46,14 @@ func (e *Engine) logger() *slog.Logger {
 	return e.Logger
 }
 
-// Dependents returns the indicators of defs that read at least one of
-// datasets, in the order of defs.
-func Dependents(defs []*Definition, datasets []string) []*Definition {
-	var out []*Definition
-	for _, def := range defs {
-		if slices.ContainsFunc(def.Inputs.All(), func(id string) bool { return slices.Contains(datasets, id) }) {
-			out = append(out, def)
-		}
-	}
-	return out
-}
-
-// ComputeAll computes defs one after the other and returns every manifest.
+// ComputeAll computes defs one after the other, an indicator after those
+// of defs it reads (Order), and returns every manifest.
 // The error joins the errors of the computations that did not succeed
 // (ErrAuditFailed, wrapped, for those an audit blocked).
 func (e *Engine) ComputeAll(ctx context.Context, defs []*Definition) ([]*RunManifest, error) {
 	var out []*RunManifest
 	var errs []error
-	for _, def := range defs {
+	for _, def := range Order(defs) {
 		m, err := e.Compute(ctx, def)
 		if m != nil {
 			out = append(out, m)

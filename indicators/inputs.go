@@ -26,7 +26,8 @@ func resolveInputs(publicDir string, def *Definition) ([]input, error) {
 	var out []input
 	var missing []string
 	for _, id := range def.Inputs.All() {
-		rel, err := output.CollectionDatasets.Latest(publicDir, id)
+		c := def.collectionOf(id)
+		rel, err := c.Latest(publicDir, id)
 		if errors.Is(err, fs.ErrNotExist) {
 			missing = append(missing, id)
 			continue
@@ -34,19 +35,20 @@ func resolveInputs(publicDir string, def *Definition) ([]input, error) {
 		if err != nil {
 			return nil, err
 		}
-		info, err := output.CollectionDatasets.Info(publicDir, id, rel)
+		info, err := c.Info(publicDir, id, rel)
 		if err != nil {
 			return nil, err
 		}
 		sum := info.SHA256[output.FileParquet]
 		if sum == "" {
-			return nil, fmt.Errorf("la version %s du jeu de données %s n'a pas d'empreinte pour %s", rel, id, output.FileParquet)
+			return nil, fmt.Errorf("la version %s de %s n'a pas d'empreinte pour %s", rel, id, output.FileParquet)
 		}
 		out = append(out, input{
 			InputRelease: InputRelease{
 				Dataset: id, Release: rel, Published: info.Created,
 				File: output.FileParquet, SHA256: sum,
-				URL: "/" + output.CollectionDatasets.Path() + "/" + url.PathEscape(id) + "/" + url.PathEscape(rel) + "/" + output.FileParquet,
+				URL:       "/" + c.Path() + "/" + url.PathEscape(id) + "/" + url.PathEscape(rel) + "/" + output.FileParquet,
+				Indicator: c == output.CollectionIndicators,
 			},
 			path:      filepath.Join(info.Dir, output.FileParquet),
 			reference: slices.Contains(def.Inputs.References, id),
@@ -58,12 +60,34 @@ func resolveInputs(publicDir string, def *Definition) ([]input, error) {
 	return out, nil
 }
 
+// collectionOf is where input id of def is published: an indicator among
+// the indicators, else a dataset.
+func (def *Definition) collectionOf(id string) output.Collection {
+	if slices.Contains(def.Inputs.Indicators, id) {
+		return output.CollectionIndicators
+	}
+	return output.CollectionDatasets
+}
+
 // Unpublished returns the inputs of def that have no published release
 // yet: the indicator cannot be computed before they have.
 func Unpublished(publicDir string, def *Definition) []string {
 	var out []string
 	for _, id := range def.Inputs.All() {
-		if _, err := output.CollectionDatasets.Latest(publicDir, id); err != nil {
+		if _, err := def.collectionOf(id).Latest(publicDir, id); err != nil {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// Waiting returns the inputs of def that have no published release yet,
+// leaving out the indicators of batch: computed before def in the same
+// batch (ComputeAll), they will be published by then.
+func Waiting(publicDir string, def *Definition, batch []*Definition) []string {
+	var out []string
+	for _, id := range Unpublished(publicDir, def) {
+		if !slices.ContainsFunc(batch, func(d *Definition) bool { return d.ID == id && def.collectionOf(id) == output.CollectionIndicators }) {
 			out = append(out, id)
 		}
 	}

@@ -43,6 +43,7 @@ func (l *Loader) prepareAll(defs []*Definition) DefErrors {
 			errs = append(errs, &DefError{File: defs[0].File, Path: "inputs", Msg: fmt.Sprintf("%s: %v", id, err)})
 		}
 	}
+	errs = append(errs, l.indicatorViews(ctx, d, tmp, defs)...)
 	if err := defs[0].Prelude.create(ctx, d, true); err != nil {
 		errs = append(errs, asDefError(defs[0].Prelude.File, err))
 	}
@@ -213,4 +214,29 @@ func asDefError(file string, err error) *DefError {
 		return de
 	}
 	return &DefError{File: file, Msg: err.Error()}
+}
+
+// indicatorViews creates the views of the indicators defs read, over empty
+// Parquet files written from those indicators' declared output schemas.
+func (l *Loader) indicatorViews(ctx context.Context, d *duck, tmp string, defs []*Definition) DefErrors {
+	byID := indexByID(slices.Concat(l.known, defs))
+	made := map[string]bool{}
+	var errs DefErrors
+	for _, def := range defs {
+		for _, id := range def.Inputs.Indicators {
+			up := byID[id]
+			if made[id] || up == nil || up.TableSchema == nil {
+				continue
+			}
+			made[id] = true
+			path, err := emptyParquet(tmp, id, up.TableSchema)
+			if err == nil {
+				err = d.viewParquet(ctx, id, path)
+			}
+			if err != nil {
+				errs = append(errs, &DefError{File: def.File, Path: "inputs.indicators", Msg: fmt.Sprintf("%s: %v", id, err)})
+			}
+		}
+	}
+	return errs
 }

@@ -62,6 +62,9 @@ type InputRelease struct {
 	// URL is the path of that exact file on the site:
 	// /datasets/<dataset>/<release>/data.parquet.
 	URL string `json:"url"`
+	// Indicator is set when the input is the release of another indicator
+	// (URL then is /indicators/<id>/<release>/data.parquet).
+	Indicator bool `json:"indicator,omitempty"`
 	// Vintage is the year of the reference data (population_annee), when
 	// a reference table says it.
 	Vintage string `json:"vintage,omitempty"`

@@ -27,7 +27,11 @@ func (e *Engine) meta(def *Definition, prov *Provenance) output.DatasetMeta {
 		Collection: output.CollectionIndicators,
 	}
 	for _, in := range append(append([]InputRelease(nil), prov.Inputs...), prov.References...) {
-		m.DerivedFrom = append(m.DerivedFrom, output.Derivation{Dataset: in.Dataset, Release: in.Release})
+		d := output.Derivation{Dataset: in.Dataset, Release: in.Release}
+		if in.Indicator {
+			d.Collection = output.CollectionIndicators
+		}
+		m.DerivedFrom = append(m.DerivedFrom, d)
 	}
 	return m
 }

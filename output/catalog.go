@@ -341,7 +341,7 @@ func datasetGraph(publicDir, base string, c Collection, id string, meta CatalogM
 		if checkName(in.Dataset) != nil {
 			continue
 		}
-		src := base + "/" + CollectionDatasets.Path() + "/" + url.PathEscape(in.Dataset)
+		src := base + "/" + in.Collection.Path() + "/" + url.PathEscape(in.Dataset)
 		ds.add(nsPROV+"wasDerivedFrom", iriObj(src))
 		ds.add(nsDCT+"source", iriObj(src))
 	}

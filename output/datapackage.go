@@ -60,6 +60,9 @@ type DatasetMeta struct {
 type Derivation struct {
 	Dataset string `json:"dataset"`
 	Release string `json:"release"`
+	// Collection is where it is published: empty for a dataset,
+	// CollectionIndicators for another indicator.
+	Collection Collection `json:"collection,omitempty"`
 }
 
 // Quality is the quality report of a run, published as quality.json.

@@ -29,8 +29,9 @@ func (ix *Indicators) After(ctx context.Context, datasets []string) ([]*indicato
 	defer ix.mu.Unlock()
 	public := ix.Engine.Store.PublicDir()
 	var ready []*indicators.Definition
-	for _, def := range indicators.Dependents(ix.Defs, datasets) {
-		if missing := indicators.Unpublished(public, def); len(missing) > 0 {
+	deps := indicators.Dependents(ix.Defs, datasets)
+	for _, def := range deps {
+		if missing := indicators.Waiting(public, def, deps); len(missing) > 0 {
 			if ix.Engine.Logger != nil {
 				ix.Engine.Logger.Info("indicator waits for its inputs", "indicator", def.ID, "unpublished", missing)
 			}

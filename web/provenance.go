@@ -167,6 +167,9 @@ func (s *site) inputTableOf(caption string, ins []indicators.InputRelease) input
 }
 
 func (s *site) inputViewOf(in indicators.InputRelease) inputView {
+	if in.Indicator {
+		return s.indicatorInputView(in)
+	}
 	v := inputView{
 		Dataset: in.Dataset, DatasetURL: s.absURL("/jeux-de-donnees/" + in.Dataset),
 		Release: in.Release, ReleaseURL: s.absURL(releasePageURL(in.Dataset, in.Release)),
@@ -174,6 +177,22 @@ func (s *site) inputViewOf(in indicators.InputRelease) inputView {
 		FileURL: s.absURL(fileURL(in.Dataset, in.Release, in.File)),
 	}
 	if _, err := s.tree.releaseDir(in.Dataset, in.Release); err != nil {
+		v.Gone = true
+	}
+	return v
+}
+
+// indicatorInputView is an input that is the release of another
+// indicator: links to its provenance page and to the exact file read.
+func (s *site) indicatorInputView(in indicators.InputRelease) inputView {
+	fileURL := indicatorFileURL(in.Dataset, in.Release, in.File)
+	v := inputView{
+		Dataset: in.Dataset, DatasetURL: s.absURL("/indicateurs/" + in.Dataset),
+		Release: in.Release, ReleaseURL: s.absURL(fileURL),
+		Published: frenchDateTime(in.Published), File: in.File, SHA256: in.SHA256,
+		FileURL: s.absURL(fileURL),
+	}
+	if _, err := s.indicatorsTree().releaseDir(in.Dataset, in.Release); err != nil {
 		v.Gone = true
 	}
 	return v

@@ -52,3 +52,19 @@ func TestIndicatorPageShowsThePrelude(t *testing.T) {
 		t.Errorf("a release computed without a prelude shows %q", want)
 	}
 }
+
+// TestIndicatorPageListsAnUpstreamIndicator: an input that is another
+// indicator's release links to that indicator's page and to the exact
+// file read in its release.
+func TestIndicatorPageListsAnUpstreamIndicator(t *testing.T) {
+	fx := writeReportFixture(t)
+	rewriteProvenance(t, fx, repLieux, func(p *indicators.Provenance) {
+		p.Inputs = append(p.Inputs, indicators.InputRelease{Dataset: "lieux-consolides", Release: "20261201T040000Z-0009",
+			File: "data.parquet", SHA256: "feed", Indicator: true, URL: "/indicators/lieux-consolides/20261201T040000Z-0009/data.parquet"})
+	})
+	_, page := get(t, newReportSite(t, fx), "/indicateurs/"+repLieux)
+	mustContain(t, page, "upstream indicator",
+		`<a href="/indicateurs/lieux-consolides">lieux-consolides</a>`,
+		// Pruned or never there: named, not linked.
+		`<code>20261201T040000Z-0009</code></td>`, `<code class="hash">feed</code>`)
+}

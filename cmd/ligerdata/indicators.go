@@ -196,7 +196,7 @@ func cmdIndicators(ctx context.Context, args []string, stdout, stderr io.Writer)
 func readyIndicators(e *indicators.Engine, defs []*indicators.Definition, stderr io.Writer) []*indicators.Definition {
 	var out []*indicators.Definition
 	for _, d := range defs {
-		if missing := indicators.Unpublished(e.Store.PublicDir(), d); len(missing) > 0 {
+		if missing := indicators.Waiting(e.Store.PublicDir(), d, defs); len(missing) > 0 {
 			fmt.Fprintf(stderr, "%s: waiting for %s to be published\n", d.ID, strings.Join(missing, ", "))
 			continue
 		}
