@@ -10,7 +10,7 @@ PKGS    := ./...
 # with this build tag; GOFLAGS keeps whatever `go env` already sets.
 export GOFLAGS := $(shell $(GO) env GOFLAGS) -tags=duckdb_arrow
 
-.PHONY: all linkdir build test race lint demo bench docs fuzz clean
+.PHONY: all linkdir build test race lint demo bench docs fuzz crash clean
 
 all: build
 
@@ -37,6 +37,12 @@ build: linkdir
 test: linkdir
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+
+# N runs killed with SIGKILL at random points, each followed by a run and a
+# consistency check (CRASH_TRIALS=100 make crash); prints the figures.
+CRASH_TRIALS ?= 20
+crash: linkdir
+	LIGERDATA_CRASH_TRIALS=$(CRASH_TRIALS) $(GO) test -count=1 -timeout 30m -run '^TestCrashTrials$$' -v ./cmd/ligerdata
 
 lint: build
 	@test -z "$$(gofmt -l $$(git ls-files -co --exclude-standard '*.go'))" || { gofmt -l $$(git ls-files -co --exclude-standard '*.go'); echo "gofmt: files above need formatting"; exit 1; }
