@@ -20,18 +20,8 @@ import (
 func TestBrowserStewardSignInRunApprove(t *testing.T) {
 	bctx := browsertest.New(t, 150*time.Second)
 	s := newStewardSite(t, 10, true)
-	must := func(step string, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("browser: %s: %v", step, err)
-		}
-	}
-	text := func(step, sel string) string {
-		t.Helper()
-		v, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel), chromedp.NodeVisible))
-		must(step, err)
-		return strings.TrimSpace(v)
-	}
+	b := browserSteps{t, bctx}
+	must, text := b.must, b.text
 	signIn := func(token string) {
 		t.Helper()
 		must("sign in", chromedp.Do(bctx,

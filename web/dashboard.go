@@ -34,17 +34,20 @@ const (
 // runs/<pipeline>/<run-id>.json) that the dashboard shows. It is decoded on
 // its own so that the site does not depend on package pipelines.
 type runManifest struct {
-	Pipeline     string           `json:"pipeline"`
-	RunID        string           `json:"run_id"`
-	Dataset      string           `json:"dataset"`
-	Started      time.Time        `json:"started"`
-	Finished     time.Time        `json:"finished"`
-	DurationMS   int64            `json:"duration_ms"`
-	Outcome      string           `json:"outcome"`
-	Error        string           `json:"error"`
-	Read         int64            `json:"read"`
-	Accepted     int64            `json:"accepted"`
-	Rejected     int64            `json:"rejected"`
+	Pipeline   string    `json:"pipeline"`
+	RunID      string    `json:"run_id"`
+	Dataset    string    `json:"dataset"`
+	Started    time.Time `json:"started"`
+	Finished   time.Time `json:"finished"`
+	DurationMS int64     `json:"duration_ms"`
+	Outcome    string    `json:"outcome"`
+	Error      string    `json:"error"`
+	Read       int64     `json:"read"`
+	Accepted   int64     `json:"accepted"`
+	Rejected   int64     `json:"rejected"`
+	// Warned counts the accepted rows published with warnings.
+	Warned       int64            `json:"warned"`
+	WarningsBy   map[string]int64 `json:"warnings_by_code"`
 	ErrorsByCode map[string]int64 `json:"errors_by_code"`
 	Gates        []runGate        `json:"gates"`
 	Release      string           `json:"release"`
@@ -166,6 +169,12 @@ type runView struct {
 	Error     string
 	Technical string
 	Counts    string
+	// Warned says how many accepted rows carry warnings ("" when none);
+	// WarningsURL is the release's warnings.csv when it was published,
+	// Warnings the counts by type.
+	Warned      string
+	WarningsURL string
+	Warnings    []countRow
 	// Age is "il y a 3 h"; Decision sums up the gates ("règles
 	// respectées", "bloquée : part de lignes rejetées").
 	Age         string
@@ -286,6 +295,16 @@ func (s *site) runViewOf(m *runManifest) runView {
 	if m.Release != "" && validName(m.Release) && validName(m.Dataset) && m.Outcome == "published" {
 		v.Release = m.Release
 		v.ReleaseURL = s.absURL(releasePageURL(m.Dataset, m.Release))
+	}
+	if m.Warned > 0 {
+		v.Warned = warnedSentence(m.Warned)
+		if m.Outcome != "published" {
+			v.Warned = acceptedWarnedSentence(m.Warned)
+		}
+		v.Warnings = countRows(m.WarningsBy, warningCodeLabel)
+		if v.ReleaseURL != "" {
+			v.WarningsURL = s.absURL(fileURL(m.Dataset, m.Release, "warnings.csv"))
+		}
 	}
 	if m.Rejected > 0 && validName(m.Dataset) && validName(m.RunID) {
 		if _, err := s.rejectsFile(m.Dataset, m.RunID); err == nil {

@@ -69,8 +69,8 @@ func (s *site) runPageHandler(w http.ResponseWriter, r *http.Request) {
 	if m.Read > 0 {
 		page.Timeline = append(page.Timeline, timelineStep{"", qualitySentence(int64(m.Read), int64(m.Accepted), int64(m.Rejected))})
 	}
-	if m.Warned > 0 {
-		page.Timeline = append(page.Timeline, timelineStep{"", warnedSentence(int64(m.Warned))})
+	if page.Run.Warned != "" {
+		page.Timeline = append(page.Timeline, timelineStep{"", page.Run.Warned})
 	}
 	for _, g := range m.Gates {
 		if !g.Passed {
@@ -113,7 +113,13 @@ func manifestView(m *pipelines.Manifest) *runManifest {
 		Pipeline: m.Pipeline, RunID: m.RunID, Dataset: m.Dataset, Started: m.Started, Finished: m.Finished,
 		DurationMS: m.DurationMS, Outcome: m.Outcome, Error: m.Error, Read: int64(m.Read), Accepted: int64(m.Accepted),
 		Rejected: int64(m.Rejected), Release: m.Release, RejectedFile: m.Rejects, Since: m.Since, Watermark: m.Watermark,
-		Kept: int64(m.Kept), ApprovedBy: m.ApprovedBy, CatalogError: m.CatalogError,
+		Kept: int64(m.Kept), ApprovedBy: m.ApprovedBy, CatalogError: m.CatalogError, Warned: int64(m.Warned),
+	}
+	if len(m.WarningsBy) > 0 {
+		rm.WarningsBy = make(map[string]int64, len(m.WarningsBy))
+		for code, n := range m.WarningsBy {
+			rm.WarningsBy[code] = int64(n)
+		}
 	}
 	for _, g := range m.Gates {
 		rm.Gates = append(rm.Gates, runGate{Gate: g.Gate, Passed: g.Passed, Detail: g.Detail})

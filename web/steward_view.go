@@ -21,14 +21,19 @@ func (s *site) stewardView(r *http.Request, page *dashboardPage) {
 	}
 	if sess != nil {
 		page.Steward = &stewardBar{Name: sess.steward.Name, CSRF: sess.csrf}
-		for i := range page.Pipelines {
-			pv := &page.Pipelines[i]
-			for j := range pv.Runs {
-				rv := &pv.Runs[j]
-				rv.RunURL = runPageURL(pv.Pipeline, rv.RunID)
-				if rv.OutcomeCode == "blocked" && rv.ApprovedBy == "" && s.sched != nil && sess.steward.mayAct(pv.Pipeline) {
-					rv.ApproveURL = rv.RunURL + "/approuver"
-				}
+	}
+	// Every run links to its page (readable wherever the dashboard is);
+	// a blocked one the steward may approve carries the approval form.
+	for i := range page.Pipelines {
+		pv := &page.Pipelines[i]
+		for j := range pv.Runs {
+			rv := &pv.Runs[j]
+			if rv.Problem != "" || !validName(rv.RunID) {
+				continue
+			}
+			rv.RunURL = runPageURL(pv.Pipeline, rv.RunID)
+			if sess != nil && rv.OutcomeCode == "blocked" && rv.ApprovedBy == "" && s.sched != nil && sess.steward.mayAct(pv.Pipeline) {
+				rv.ApproveURL = rv.RunURL + "/approuver"
 			}
 		}
 	}

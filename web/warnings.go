@@ -40,3 +40,9 @@ func warningCodeLabel(code string) string { return labelOr(warningCodeLabels, co
 func warnedSentence(n int64) string {
 	return frenchInt(n) + " " + plural(n, "ligne publiée avec un avertissement", "lignes publiées avec des avertissements")
 }
+
+// acceptedWarnedSentence says how many accepted rows of a run that did not
+// publish carry warnings.
+func acceptedWarnedSentence(n int64) string {
+	return frenchInt(n) + " " + plural(n, "ligne acceptée avec un avertissement", "lignes acceptées avec des avertissements")
+}
