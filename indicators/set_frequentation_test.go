@@ -72,34 +72,64 @@ func TestFrequentationParTerritoire(t *testing.T) {
 	compare(t, def, got, want)
 }
 
+// coveragePing is PiNG's map for the coverage test: the places of
+// lieuxPing (paired with the export's as in TestLieuxConsolides) and
+// ping-7, whose commune is unknown.
+var coveragePing = fixture{
+	dataset: lieuxPing.dataset,
+	schema:  lieuxPing.schema,
+	release: lieuxPing.release,
+	csv:     lieuxPing.csv + "ping-7,77777777777770,EPN mobile,Ailleurs,44999,,10 rue J,,,EPN,2025-01-01\n",
+}
+
+// coverageDeclarations are declarations of places of lieuxExport and
+// coveragePing; pdl-old is not on the map.
+var coverageDeclarations = fixture{
+	dataset: "frequentation-lieux-mediation",
+	schema:  "frequentation-lieux-mediation-publiee",
+	release: "20250601T080000Z-0003",
+	csv: `
+id,nom,code_insee,mois,visites,ateliers,declare_le
+pdl-a1,Espace numérique du Centre,44109,2025-01,10,1,2025-02-03T10:00:00Z
+ping-1,EPN du centre-ville,44109,2025-01,12,1,2025-02-03T10:00:00Z
+ping-3,Atelier numérique,44026,2025-01,8,1,2025-02-03T10:00:00Z
+ping-4,Cyber-base Abbaretz,49002,2025-01,9,1,2025-02-03T10:00:00Z
+ping-7,EPN mobile,,2025-01,6,1,2025-02-03T10:00:00Z
+ping-6,Tiers-lieu du bourg,44001,2025-02,7,1,2025-03-03T10:00:00Z
+pdl-a5,Bibliothèque Nord,49007,2025-02,20,1,2025-03-03T10:00:00Z
+pdl-old,Ancien EPN,44109,2025-02,30,1,2025-03-03T10:00:00Z
+`,
+}
+
 func TestFrequentationCouverture(t *testing.T) {
+	st := publishAll(t, communes, lieuxExport, coveragePing, coverageDeclarations)
+	compute(t, st, embeddedDef(t, "lieux-mediation-numerique-consolides"))
 	def := embeddedDef(t, "frequentation-couverture")
-	got := compute(t, publishAll(t, communes, lieux, frequentation), def)
-	// Places of the map with a commune: p1..p5 (p6 has none, so neither
-	// its place nor its declaration counts). Months: 2025-01, 02, 04.
-	// Rows: région 3 + 2 départements × 3 + 4 EPCI × 3 = 21.
-	want := expectation{total: 21, rows: []row{
-		{"niveau": "region", "code": "52", "periode": "2025-01", "valeur": 0.4, "numerateur": 2, "denominateur": 5}, // p1 p3
-		{"niveau": "region", "code": "52", "periode": "2025-02", "valeur": 0.4, "numerateur": 2, "denominateur": 5}, // p1 p4
-		{"niveau": "region", "code": "52", "periode": "2025-04", "valeur": 0.2, "numerateur": 1, "denominateur": 5}, // p1
-		{"niveau": "departement", "code": "44", "periode": "2025-01", "valeur": 2.0 / 3, "numerateur": 2, "denominateur": 3},
-		{"niveau": "departement", "code": "44", "periode": "2025-02", "valeur": 1.0 / 3, "numerateur": 1, "denominateur": 3},
-		{"niveau": "departement", "code": "44", "periode": "2025-04", "valeur": 1.0 / 3, "numerateur": 1, "denominateur": 3},
-		{"niveau": "departement", "code": "49", "periode": "2025-01", "valeur": 0, "numerateur": 0, "denominateur": 2},
-		{"niveau": "departement", "code": "49", "periode": "2025-02", "valeur": 0.5, "numerateur": 1, "denominateur": 2},
-		{"niveau": "departement", "code": "49", "periode": "2025-04", "valeur": 0, "numerateur": 0, "denominateur": 2},
-		{"niveau": "epci", "code": "244400404", "periode": "2025-01", "valeur": 0.5, "numerateur": 1, "denominateur": 2}, // p1 of p1 p2
-		{"niveau": "epci", "code": "244400404", "periode": "2025-02", "valeur": 0.5, "numerateur": 1, "denominateur": 2},
-		{"niveau": "epci", "code": "244400404", "periode": "2025-04", "valeur": 0.5, "numerateur": 1, "denominateur": 2},
-		{"niveau": "epci", "code": "244400537", "periode": "2025-01", "valeur": 1, "numerateur": 1, "denominateur": 1},
-		{"niveau": "epci", "code": "244400537", "periode": "2025-02", "valeur": 0, "numerateur": 0, "denominateur": 1},
-		{"niveau": "epci", "code": "244400537", "periode": "2025-04", "valeur": 0, "numerateur": 0, "denominateur": 1},
-		{"niveau": "epci", "code": "244900015", "periode": "2025-01", "valeur": 0, "numerateur": 0, "denominateur": 1},
-		{"niveau": "epci", "code": "244900015", "periode": "2025-02", "valeur": 1, "numerateur": 1, "denominateur": 1},
-		{"niveau": "epci", "code": "244900015", "periode": "2025-04", "valeur": 0, "numerateur": 0, "denominateur": 1},
-		{"niveau": "epci", "code": "200071876", "periode": "2025-01", "valeur": 0, "numerateur": 0, "denominateur": 1},
+	got := compute(t, st, def)
+	// The map is the consolidated table: 6 export + 7 PiNG places, 4 pairs
+	// (a1–1, a2–2, a3–3, a5–5) = 9 places:
+	//   44: pdl-a1 pdl-a2 pdl-a3 (Nantes Métropole), pdl-a4 ping-6 (Nozay)
+	//   49: ping-4 (Bocage), pdl-a5 pdl-a6 (Angers)
+	//   no commune: ping-7 (région only)
+	// January: pdl-a1 (declared as pdl-a1 and as ping-1: once), pdl-a3
+	// (declared as its PiNG twin ping-3), ping-4, ping-7 = 4 of 9.
+	// February: ping-6, pdl-a5 = 2 of 9 (pdl-old is not on the map).
+	// Rows: région 2 + 2 départements × 2 + 4 EPCI × 2 = 14.
+	want := expectation{total: 14, rows: []row{
+		{"niveau": "region", "code": "52", "periode": "2025-01", "valeur": 4.0 / 9, "numerateur": 4, "denominateur": 9},
+		{"niveau": "region", "code": "52", "periode": "2025-02", "valeur": 2.0 / 9, "numerateur": 2, "denominateur": 9},
+		{"niveau": "departement", "code": "44", "periode": "2025-01", "valeur": 0.4, "numerateur": 2, "denominateur": 5},     // a1 a3
+		{"niveau": "departement", "code": "44", "periode": "2025-02", "valeur": 0.2, "numerateur": 1, "denominateur": 5},     // ping-6
+		{"niveau": "departement", "code": "49", "periode": "2025-01", "valeur": 1.0 / 3, "numerateur": 1, "denominateur": 3}, // ping-4
+		{"niveau": "departement", "code": "49", "periode": "2025-02", "valeur": 1.0 / 3, "numerateur": 1, "denominateur": 3}, // a5
+		{"niveau": "epci", "code": "244400404", "periode": "2025-01", "valeur": 2.0 / 3, "numerateur": 2, "denominateur": 3},
+		{"niveau": "epci", "code": "244400404", "periode": "2025-02", "valeur": 0, "numerateur": 0, "denominateur": 3},
+		{"niveau": "epci", "code": "244400537", "periode": "2025-01", "valeur": 0, "numerateur": 0, "denominateur": 2},
+		{"niveau": "epci", "code": "244400537", "periode": "2025-02", "valeur": 0.5, "numerateur": 1, "denominateur": 2},
+		{"niveau": "epci", "code": "244900015", "periode": "2025-01", "valeur": 0, "numerateur": 0, "denominateur": 2},
+		{"niveau": "epci", "code": "244900015", "periode": "2025-02", "valeur": 0.5, "numerateur": 1, "denominateur": 2},
+		{"niveau": "epci", "code": "200071876", "periode": "2025-01", "valeur": 1, "numerateur": 1, "denominateur": 1},
 		{"niveau": "epci", "code": "200071876", "periode": "2025-02", "valeur": 0, "numerateur": 0, "denominateur": 1},
-		{"niveau": "epci", "code": "200071876", "periode": "2025-04", "valeur": 0, "numerateur": 0, "denominateur": 1},
 	}}
 	compare(t, def, got, want)
 }
