@@ -185,3 +185,19 @@ func (s *Store) Latest() ([]Current, error) {
 	})
 	return out, nil
 }
+
+// SubmittedSince counts the submissions of place received at or after
+// since: the stored files themselves, so the count survives a restart.
+func (s *Store) SubmittedSince(place string, since time.Time) (int, error) {
+	subs, err := s.History(place)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, sub := range subs {
+		if !sub.Received.Before(since) {
+			n++
+		}
+	}
+	return n, nil
+}

@@ -30,6 +30,12 @@ func TestStoreKeepsEverySubmissionAndUsesTheLatest(t *testing.T) {
 	if strings.Join(second.Superseded, ",") != "2026-01" {
 		t.Errorf("second supersedes %v, want 2026-01", second.Superseded)
 	}
+	if n, err := s.SubmittedSince("ping-12", t1); n != 2 || err != nil {
+		t.Errorf("submitted since t1: %d, %v; want 2", n, err)
+	}
+	if n, _ := s.SubmittedSince("ping-12", t1.Add(time.Second)); n != 0 {
+		t.Errorf("submitted after t1: %d, want 0", n)
+	}
 	hist, err := s.History("ping-12")
 	if err != nil || len(hist) != 2 || hist[0].ID != first.ID {
 		t.Fatalf("history %+v, %v", hist, err)

@@ -4,10 +4,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/ligerdata/ligerdata/attendance"
 )
@@ -21,10 +18,6 @@ const (
 	attendanceDash    = "/tableau-de-bord/frequentation"
 	// attendanceMonths is how many months the template and example hold.
 	attendanceMonths = 12
-	// submissionsPerWindow bounds the submissions of one client address in
-	// submissionWindow, accepted or not.
-	submissionsPerWindow = 20
-	submissionWindow     = 10 * time.Minute
 )
 
 // attendanceSite holds what the attendance pages need.
@@ -32,9 +25,7 @@ type attendanceSite struct {
 	store     *attendance.Store
 	tokens    *attendance.Tokens
 	reminders *attendance.Reminders
-
-	mu     sync.Mutex
-	recent map[string][]time.Time // submissions by client address
+	limiter   *submissionLimiter
 }
 
 // attendanceRoutes registers the attendance pages; without a store there
@@ -47,7 +38,7 @@ func (s *site) attendanceRoutes() {
 		store:     &attendance.Store{Root: s.storeDir},
 		tokens:    &attendance.Tokens{Root: s.storeDir},
 		reminders: &attendance.Reminders{Root: s.storeDir},
-		recent:    map[string][]time.Time{},
+		limiter:   newSubmissionLimiter(submissionsPerWindow, submissionWindow),
 	}
 	s.mux.HandleFunc("GET "+attendancePath, s.attendancePage)
 	s.mux.HandleFunc("GET "+attendancePath+"/{file}", s.attendanceFile)
@@ -58,17 +49,6 @@ func (s *site) attendanceRoutes() {
 		s.mux.HandleFunc("POST "+attendanceDash+"/jetons/{place}/{op}", s.attendanceTokenPost)
 		s.mux.HandleFunc("POST "+attendanceDash+"/rappels/{place}", s.attendanceRemindPost)
 	}
-}
-
-// flooded records a submission attempt from addr and reports whether it
-// goes beyond the limit.
-func (a *attendanceSite) flooded(addr string, now time.Time) bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	cut := now.Add(-submissionWindow)
-	recent := slices.DeleteFunc(a.recent[addr], func(t time.Time) bool { return t.Before(cut) })
-	a.recent[addr] = append(recent, now)
-	return len(recent) >= submissionsPerWindow
 }
 
 // attendanceColumn documents one column of the template.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/ligerdata/ligerdata/attendance"
 	"github.com/ligerdata/ligerdata/schemas"
@@ -110,7 +111,7 @@ func (s *site) attendanceSubmitAPI(w http.ResponseWriter, r *http.Request) {
 // stores an accepted file. Every attempt is in the audit log.
 func (s *site) attendanceSubmit(r *http.Request, token string, data []byte, via string) attendanceAnswer {
 	entry := AuditEntry{Action: "attendance_submit", Remote: clientAddr(r), Via: via}
-	if s.att.flooded(entry.Remote, s.now()) {
+	if !s.att.limiter.allow(entry.Remote, s.now()) {
 		s.audit(r, entry, false, "trop de déclarations")
 		return refused(http.StatusTooManyRequests, "Trop de déclarations envoyées depuis votre adresse : réessayez dans quelques minutes.")
 	}
@@ -124,6 +125,15 @@ func (s *site) attendanceSubmit(r *http.Request, token string, data []byte, via 
 		return refused(http.StatusUnauthorized, "Ce jeton de lieu n'est pas reconnu (absent, faux ou révoqué). Demandez-en un à l'équipe régionale.")
 	}
 	entry.Place = place
+	n, err := s.att.store.SubmittedSince(place, s.now().Add(-24*time.Hour))
+	if err != nil {
+		s.log.Error("counting the place's submissions", "place", place, "error", err)
+		return refused(http.StatusInternalServerError, "La déclaration n'a pas pu être enregistrée ; réessayez plus tard.")
+	}
+	if n >= placeSubmissionsPerDay {
+		s.audit(r, entry, false, "trop de déclarations du lieu en 24 heures")
+		return refused(http.StatusTooManyRequests, fmt.Sprintf("Ce lieu a déjà envoyé %d déclarations acceptées en 24 heures, le maximum : réessayez demain.", n))
+	}
 	places, err := attendance.LoadPlaces(s.tree.dir)
 	if err != nil {
 		s.log.Error("reading the places", "error", err)
