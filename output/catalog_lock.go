@@ -1,7 +1,9 @@
 package output
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,6 +77,16 @@ func MarkCatalogStale(publicDir, runID string) error {
 		return fmt.Errorf("output: mark catalogue stale: %w", err)
 	}
 	return syncDir(publicDir)
+}
+
+// UnmarkCatalogStale removes the mark of the run runID when it switched no
+// release in after all (its rows were those of the previous release).
+func UnmarkCatalogStale(publicDir, runID string) error {
+	err := os.Remove(filepath.Join(publicDir, catalogStalePrefix+filepath.Base(runID)))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("output: unmark catalogue stale: %w", err)
+	}
+	return nil
 }
 
 // CatalogStale reports whether a release was switched in since the

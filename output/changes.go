@@ -21,6 +21,14 @@ const FileChanges = "changes.json"
 // changed) in changes.json; the counts are always exact.
 const MaxListedChanges = 1000
 
+// MaxValuedChanges is the number of changed rows, the first in file order,
+// whose old and new values are written beside their changed columns.
+const MaxValuedChanges = 100
+
+// maxValueText bounds the text of one old or new value in changes.json (a
+// long text or a geometry is cut, with "…" at the end).
+const maxValueText = 200
+
 // Changes is the content of changes.json: what a release changes against
 // the previous release of its dataset (the one `latest` pointed to when the
 // release was created). For the first release, Previous is nil, every row
@@ -43,7 +51,8 @@ const MaxListedChanges = 1000
 //	 "key": ["code_insee"],
 //	 "rows": {"added": 2, "removed": 1, "changed": 3, "unchanged": 1200},
 //	 "added": [["44109"], …], "removed": [["49007"]],
-//	 "changed": [{"key": ["85191"], "columns": ["nom", "population"]}, …],
+//	 "changed": [{"key": ["85191"], "columns": ["nom", "population"],
+//	              "values": {"nom": {"old": "Aizenay", "new": "Aizenay-Bourg"}, "population": {"old": null, "new": "9801"}}}, …],
 //	 "columns_changed": {"nom": 1, "population": 3},
 //	 "schema": {"added": ["surface"], "removed": [], "retyped": [{"name": "population", "from": "number", "to": "integer"}]}}
 type Changes struct {
@@ -74,10 +83,20 @@ type RowCounts struct {
 }
 
 // ChangedRow is a changed row: its key and the fields whose value changed,
-// in schema order.
+// in schema order. For the first MaxValuedChanges changed rows, Values
+// gives the old and new value of each changed field.
 type ChangedRow struct {
-	Key     []string `json:"key"`
-	Columns []string `json:"columns"`
+	Key     []string               `json:"key"`
+	Columns []string               `json:"columns"`
+	Values  map[string]ValueChange `json:"values,omitempty"`
+}
+
+// ValueChange is the old and new value of a field, in the canonical text
+// of data.csv (a geojson value as its GeoJSON geometry), nil for a missing
+// value; a text longer than 200 characters is cut and ends with "…".
+type ValueChange struct {
+	Old *string `json:"old"`
+	New *string `json:"new"`
 }
 
 // SchemaChanges compares the fields of the two releases by name: added,
@@ -257,6 +276,25 @@ func (d *diffSide) keyTexts(values []schemas.Value) []string {
 			b = appendText(nil, values[i])
 		}
 		out[k] = string(b)
+	}
+	return out
+}
+
+// valueTexts returns the display texts of the compared values (see
+// ValueChange), in the order of d.cols.
+func (d *diffSide) valueTexts(values []schemas.Value) []*string {
+	out := make([]*string, len(d.cols))
+	for k, i := range d.cols {
+		v := values[i]
+		if v == nil {
+			continue
+		}
+		b := d.text(nil, i, v)[1:]
+		s := string(b)
+		if r := []rune(s); len(r) > maxValueText {
+			s = string(r[:maxValueText-1]) + "…"
+		}
+		out[k] = &s
 	}
 	return out
 }

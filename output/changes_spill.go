@@ -209,12 +209,14 @@ func match(prev, next *spillWriter) (*matches, error) {
 }
 
 // sideDetail is what the second read of one release gathers: the key texts
-// of its listed rows, and a file of one hash per compared field of each
-// changed row, in release order (record i is the i-th changed row).
+// of its listed rows, the value texts of its valued rows, and a file of
+// one hash per compared field of each changed row, in release order
+// (record i is the i-th changed row).
 type sideDetail struct {
-	keys  map[uint32][]string
-	cols  *os.File
-	width int // compared fields
+	keys   map[uint32][]string
+	values map[uint32][]*string
+	cols   *os.File
+	width  int // compared fields
 }
 
 // colsOf returns the field hashes of the i-th changed row.
@@ -229,17 +231,27 @@ func (d *sideDetail) colsOf(i int, out []uint64) error {
 	return nil
 }
 
-// detailSide reads a release again for the key texts of the rows at
-// listed and the field hashes of the rows at changed (sorted).
-func detailSide(dir, name, path string, s *schemas.Schema, side *diffSide, seed maphash.Seed, listed, changed []uint32) (*sideDetail, error) {
+// detailRows names the rows of a release whose details are wanted: the
+// key texts of listed, the value texts of valued, the field hashes of
+// changed (sorted).
+type detailRows struct {
+	listed, valued, changed []uint32
+}
+
+// detailSide reads a release again for the details of rows (see
+// detailRows).
+func detailSide(dir, name, path string, s *schemas.Schema, side *diffSide, seed maphash.Seed, rows detailRows) (*sideDetail, error) {
 	f, err := os.Create(filepath.Join(dir, name+"-cols"))
 	if err != nil {
 		return nil, err
 	}
-	d := &sideDetail{keys: map[uint32][]string{}, cols: f, width: len(side.cols)}
-	want := map[uint32]bool{}
-	for _, o := range listed {
+	d := &sideDetail{keys: map[uint32][]string{}, values: map[uint32][]*string{}, cols: f, width: len(side.cols)}
+	want, valued, changed := map[uint32]bool{}, map[uint32]bool{}, rows.changed
+	for _, o := range rows.listed {
 		want[o] = true
+	}
+	for _, o := range rows.valued {
+		valued[o] = true
 	}
 	bw := bufio.NewWriterSize(f, 64<<10)
 	var ord uint32
@@ -249,6 +261,9 @@ func detailSide(dir, name, path string, s *schemas.Schema, side *diffSide, seed 
 		defer func() { ord++ }()
 		if want[ord] {
 			d.keys[ord] = side.keyTexts(values)
+		}
+		if valued[ord] {
+			d.values[ord] = side.valueTexts(values)
 		}
 		if len(changed) == 0 || changed[0] != ord {
 			return nil
@@ -318,10 +333,18 @@ func diffRows(c *Changes, dir, prevPath string, ps *schemas.Schema, prevSide *di
 	for _, pair := range listedChanged {
 		listedNew = append(listedNew, pair[0])
 	}
+	var valuedNew, valuedPrev []uint32
+	for _, pair := range m.changed[:min(len(m.changed), MaxValuedChanges)] {
+		valuedNew, valuedPrev = append(valuedNew, pair[0]), append(valuedPrev, pair[1])
+	}
 	seed := maphash.MakeSeed()
 	var pd, nd *sideDetail
-	wg.Go(func() { pd, prevErr = detailSide(dir, "prev", prevPath, ps, prevSide, seed, m.removed, changedPrev) })
-	wg.Go(func() { nd, nextErr = detailSide(dir, "new", newPath, ns, newSide, seed, listedNew, changedNew) })
+	wg.Go(func() {
+		pd, prevErr = detailSide(dir, "prev", prevPath, ps, prevSide, seed, detailRows{m.removed, valuedPrev, changedPrev})
+	})
+	wg.Go(func() {
+		nd, nextErr = detailSide(dir, "new", newPath, ns, newSide, seed, detailRows{listedNew, valuedNew, changedNew})
+	})
 	wg.Wait()
 	for _, d := range []*sideDetail{pd, nd} {
 		if d != nil {
@@ -344,15 +367,24 @@ func diffRows(c *Changes, dir, prevPath string, ps *schemas.Schema, prevSide *di
 		if err := errors.Join(nd.colsOf(i, nh), pd.colsOf(rank, ph)); err != nil {
 			return nil, err
 		}
-		diff := []string{}
+		row := ChangedRow{Columns: []string{}}
+		var values map[string]ValueChange
+		if i < MaxValuedChanges {
+			values = map[string]ValueChange{}
+		}
 		for k := range nh {
-			if nh[k] != ph[k] {
-				c.ColumnsChanged[colNames[k]]++
-				diff = append(diff, colNames[k])
+			if nh[k] == ph[k] {
+				continue
+			}
+			c.ColumnsChanged[colNames[k]]++
+			row.Columns = append(row.Columns, colNames[k])
+			if values != nil {
+				values[colNames[k]] = ValueChange{Old: pd.values[pair[1]][k], New: nd.values[pair[0]][k]}
 			}
 		}
 		if i < MaxListedChanges {
-			c.Changed = append(c.Changed, ChangedRow{Key: nd.keys[pair[0]], Columns: diff})
+			row.Key, row.Values = nd.keys[pair[0]], values
+			c.Changed = append(c.Changed, row)
 		}
 	}
 	return c, nil

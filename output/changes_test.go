@@ -2,10 +2,12 @@ package output
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
@@ -36,6 +38,8 @@ const lieuxDriftRaw = `{
   ],
   "primaryKey": ["id"]
 }`
+
+func ptr(s string) *string { return &s }
 
 func lieu(id, nom string, places any, pos any) []schemas.Value {
 	return []schemas.Value{id, nom, places, pos}
@@ -78,7 +82,11 @@ func TestChangesByPrimaryKey(t *testing.T) {
 		{"rows", ch.Rows, RowCounts{Added: 1, Removed: 1, Changed: 2, Unchanged: 1}},
 		{"added", ch.Added, [][]string{{"E"}}},
 		{"removed", ch.Removed, [][]string{{"D"}}},
-		{"changed", ch.Changed, []ChangedRow{{Key: []string{"B"}, Columns: []string{"nom"}}, {Key: []string{"C"}, Columns: []string{"places", "position"}}}},
+		{"changed", ch.Changed, []ChangedRow{
+			{Key: []string{"B"}, Columns: []string{"nom"}, Values: map[string]ValueChange{"nom": {Old: ptr("Mairie"), New: ptr("Mairie annexe")}}},
+			{Key: []string{"C"}, Columns: []string{"places", "position"}, Values: map[string]ValueChange{
+				"places": {Old: nil, New: ptr("3")}, "position": {Old: nil, New: ptr("-1.42,46.67")}}},
+		}},
 		{"columns changed", ch.ColumnsChanged, map[string]int{"nom": 1, "places": 1, "position": 1}},
 		{"schema unchanged", ch.Schema, SchemaChanges{Added: []string{}, Removed: []string{}, Retyped: []Retyped{}}},
 	}
@@ -175,6 +183,31 @@ func TestChangesListsAreCapped(t *testing.T) {
 	}
 	if last := ch.Changed[MaxListedChanges-1]; last.Key[0] != fmt.Sprint(MaxListedChanges-1) || !reflect.DeepEqual(last.Columns, []string{"v"}) {
 		t.Errorf("last listed %+v", last)
+	}
+	// Values are given for the first MaxValuedChanges changed rows only.
+	want := map[string]ValueChange{"v": {Old: ptr("a"), New: ptr("b")}}
+	if got := ch.Changed[MaxValuedChanges-1].Values; !reflect.DeepEqual(got, want) {
+		t.Errorf("values of changed row %d = %+v, want %+v", MaxValuedChanges-1, got, want)
+	}
+	if got := ch.Changed[MaxValuedChanges].Values; got != nil {
+		t.Errorf("values of changed row %d = %+v, want none", MaxValuedChanges, got)
+	}
+}
+
+func TestChangesValueTextIsCut(t *testing.T) {
+	public := t.TempDir()
+	s := parseSchema(t, `{"fields":[{"name":"id","type":"integer"},{"name":"v","type":"string"}],"primaryKey":"id"}`)
+	long := strings.Repeat("é", 250)
+	publishWith(t, public, "long", "20261127T100000Z-0001", s, [][]schemas.Value{{int64(1), "court"}})
+	publishWith(t, public, "long", "20261128T100000Z-0002", s, [][]schemas.Value{{int64(1), long}})
+	ch, err := ReadChanges(public, "long", "20261128T100000Z-0002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 199 characters kept, then the ellipsis: 200 characters in all.
+	want := ValueChange{Old: ptr("court"), New: ptr(strings.Repeat("é", 199) + "…")}
+	if got := ch.Changed[0].Values["v"]; !reflect.DeepEqual(got, want) {
+		t.Errorf("value change %+v, want %+v", got, want)
 	}
 }
 
@@ -357,5 +390,47 @@ func TestChangesThroughSpillPartitions(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(public, "datasets", "spill", "20261128T100000Z-0002", spillDirName)); !os.IsNotExist(err) {
 		t.Errorf("spill folder left in the release: %v", err)
+	}
+}
+
+func TestSkipIdenticalRows(t *testing.T) {
+	public := t.TempDir()
+	s := parseSchema(t, lieuxRaw)
+	const r1, r2, r3 = "20261127T100000Z-0001", "20261128T100000Z-0002", "20261129T100000Z-0003"
+	rows := [][]schemas.Value{lieu("A", "Médiathèque", int64(10), nil), lieu("B", "Mairie", nil, [2]float64{-0.5, 47.4})}
+	publishWith(t, public, "lieux", r1, s, rows)
+	commit := func(id string, rows [][]schemas.Value) (Published, error) {
+		t.Helper()
+		r, err := NewRelease(public, testMeta("lieux"), s, id, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Abort()
+		r.SkipIdentical()
+		for _, row := range rows {
+			if err := r.Append(row); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return r.Commit(Quality{})
+	}
+	// The same rows in another order: nothing published.
+	p, err := commit(r2, [][]schemas.Value{rows[1], rows[0]})
+	if !errors.Is(err, ErrIdentical) || p.Release != r1 {
+		t.Fatalf("identical rows: release %q, error %v; want %s and ErrIdentical", p.Release, err, r1)
+	}
+	if rels, _ := Releases(public, "lieux"); !reflect.DeepEqual(rels, []string{r1}) {
+		t.Errorf("releases %v, want [%s]", rels, r1)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(public, "datasets", "lieux")); len(entries) != 2 { // r1 and latest
+		t.Errorf("dataset folder holds %d entries, want r1 and latest", len(entries))
+	}
+	// One value changed: a new release.
+	p, err = commit(r3, [][]schemas.Value{rows[0], lieu("B", "Mairie", int64(2), [2]float64{-0.5, 47.4})})
+	if err != nil || p.Release != r3 {
+		t.Fatalf("changed row: release %q, error %v", p.Release, err)
+	}
+	if latest, _ := Latest(public, "lieux"); latest != r3 {
+		t.Errorf("latest %s, want %s", latest, r3)
 	}
 }

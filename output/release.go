@@ -157,6 +157,7 @@ type Release struct {
 	pqW                             *parquet.Writer
 	geoStats                        *geoStats // geometry types and bbox (parquet encoder)
 	previous                        string    // release `latest` pointed to at NewRelease ("" for none)
+	skipIdentical                   bool      // see SkipIdentical
 
 	cur      *batch // current batch, len(vals) = rows*fields
 	pqQueue  chan *batch
@@ -479,7 +480,8 @@ func (r *Release) closeFiles() {
 // release (changes.json, see Changes), writes datapackage.json (with the
 // size and SHA-256 of the data files and the changelog summary),
 // quality.json and SHA256SUMS (every file), fsyncs them, renames the
-// staging folder to the release folder and switches `latest` to it. q.Dataset, q.Release and q.RunID default to the release's; q.Accepted
+// staging folder to the release folder and switches `latest` to it (see
+// SkipIdentical for a release that repeats the previous one). q.Dataset, q.Release and q.RunID default to the release's; q.Accepted
 // is set to the number of appended rows, q.Read defaults to
 // Accepted+Rejected and must equal it otherwise. On error, call Abort.
 func (r *Release) Commit(q Quality) (Published, error) {
@@ -500,6 +502,9 @@ func (r *Release) Commit(q Quality) (Published, error) {
 	ch, err := r.changes()
 	if err != nil {
 		return Published{}, err
+	}
+	if r.identicalTo(ch, files) {
+		return r.dropIdentical()
 	}
 	chj, err := marshalJSON(ch)
 	if err != nil {

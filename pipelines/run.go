@@ -344,6 +344,12 @@ func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slo
 	if err := r.openOutputs(s); err != nil {
 		return err
 	}
+	if s.comparable {
+		// Same definition and schema as the last good run: a release of
+		// the same rows (a source that only restamps its answers) is
+		// not a new release.
+		s.rel.SkipIdentical()
+	}
 	unchanged, err := r.harvest(ctx, s)
 	if err != nil || unchanged {
 		return err
@@ -636,6 +642,9 @@ func (r *Runner) publish(ctx context.Context, s *runState) error {
 		return fmt.Errorf("publishing: %w", err)
 	}
 	pub, err := s.rel.Commit(s.q)
+	if errors.Is(err, output.ErrIdentical) {
+		return r.keepIdentical(s, pub)
+	}
 	if err != nil {
 		return fmt.Errorf("publishing: %w", err)
 	}
@@ -664,6 +673,23 @@ func (r *Runner) publish(ctx context.Context, s *runState) error {
 		}
 	}
 	m.Push = r.push(ctx, s.def, pub.Release, log)
+	return nil
+}
+
+// keepIdentical ends a run whose rows are those of the release it would
+// replace (output.ErrIdentical): the run is unchanged and names that
+// release; the responses' validators are kept for the next run's
+// conditional requests.
+func (r *Runner) keepIdentical(s *runState, prev output.Published) error {
+	m := s.m
+	m.Outcome, m.Release = OutcomeUnchanged, prev.Release
+	if err := output.UnmarkCatalogStale(s.public, m.RunID); err != nil {
+		s.log.Warn("removing the catalogue mark", "error", err)
+	}
+	if err := r.Store.SaveValidators(s.def.ID, s.hl.seen); err != nil {
+		s.log.Warn("saving validators", "error", err)
+	}
+	s.log.Info("same rows as the published release, nothing to publish", "release", prev.Release)
 	return nil
 }
 

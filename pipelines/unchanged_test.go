@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"sync"
 	"testing"
@@ -231,4 +232,72 @@ func TestRunUnchangedLocalInputs(t *testing.T) {
 	run(paged, OutcomeUnchanged, 0, 2)
 	digest = "d3"
 	run(paged, OutcomePublished, 3, 2)
+}
+
+// TestRunIdenticalRowsNoRelease checks that a source whose bytes change on
+// every answer (GeoServer restamps them) but whose rows are the same, in
+// another order, makes no new release; a changed value does, and its
+// changelog gives the old and new value.
+func TestRunIdenticalRowsNoRelease(t *testing.T) {
+	var mu sync.Mutex
+	calls, nom := 0, "lieu"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls++
+		c, v := calls, nom
+		mu.Unlock()
+		rows := []map[string]string{{"id": "a", "nom": v}, {"id": "b", "nom": "autre"}}
+		if c%2 == 0 {
+			rows[0], rows[1] = rows[1], rows[0]
+		}
+		b, _ := json.Marshal(rows)
+		fmt.Fprintf(w, "%s\n%*s", b, c, "") // other bytes on every answer
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	schemaPath := filepath.Join(dir, "pages.json")
+	if err := os.WriteFile(schemaPath, []byte(pagesSchema), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	def := fmt.Sprintf("id: restamped\ntitle: Pages\ndescription: Pages de test.\npublisher: Test\nlicence: etalab-2.0\nsource_licence: etalab-2.0\nsource:\n  kind: pages\n  url: %s/data\n  pages: 1\nschema: %s\n", srv.URL, schemaPath)
+	d, err := (&Loader{Registry: connectors.NewRegistry(pagesKind)}).Load(fstest.MapFS{"restamped.yaml": {Data: []byte(def)}}, "restamped.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newTestRunner(t, filepath.Join(dir, "store"))
+	r.ReplayDir, r.AllowLoopback = "", true
+	run := func(want string) *Manifest {
+		t.Helper()
+		m, err := r.Run(context.Background(), d)
+		if err != nil || m.Outcome != want {
+			t.Fatalf("outcome %s (%v), want %s", m.Outcome, err, want)
+		}
+		return m
+	}
+	public := r.Store.PublicDir()
+	first := run(OutcomePublished)
+	second := run(OutcomeUnchanged)
+	if second.Release != first.Release || second.Read != 2 {
+		t.Errorf("identical rows: release %s (want %s), %d rows read (want 2)", second.Release, first.Release, second.Read)
+	}
+	if rels, _ := output.Releases(public, "restamped"); len(rels) != 1 {
+		t.Errorf("releases after identical rows: %v, want only %s", rels, first.Release)
+	}
+	if output.CatalogStale(public) {
+		t.Error("the catalogue is marked stale after a run that published nothing")
+	}
+
+	mu.Lock()
+	nom = "lieu renommé"
+	mu.Unlock()
+	third := run(OutcomePublished)
+	ch, err := output.ReadChanges(public, "restamped", third.Release)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, neu := "lieu", "lieu renommé"
+	want := []output.ChangedRow{{Key: []string{"a"}, Columns: []string{"nom"}, Values: map[string]output.ValueChange{"nom": {Old: &old, New: &neu}}}}
+	if *ch.Previous != first.Release || !reflect.DeepEqual(ch.Changed, want) {
+		t.Errorf("changes against %s: %+v, want %+v", *ch.Previous, ch.Changed, want)
+	}
 }

@@ -42,10 +42,40 @@ type changes struct {
 	} `json:"schema"`
 }
 
-// changedRow is one row whose values changed, with the changed columns.
+// changedRow is one row whose values changed, with the changed columns
+// and, for the first rows of a release, their old and new values.
 type changedRow struct {
-	Key     json.RawMessage `json:"key"`
-	Columns []string        `json:"columns"`
+	Key     json.RawMessage        `json:"key"`
+	Columns []string               `json:"columns"`
+	Values  map[string]valueChange `json:"values"`
+}
+
+// valueChange is the old and new text of a changed value (nil: missing).
+type valueChange struct {
+	Old *string `json:"old"`
+	New *string `json:"new"`
+}
+
+// valueLines renders the values of a changed row in the order of its
+// columns: "nom : « Piscine » → « Piscine municipale »", a missing value
+// written "(vide)".
+func (r changedRow) valueLines() []string {
+	var out []string
+	for _, col := range r.Columns {
+		v, ok := r.Values[col]
+		if !ok {
+			continue
+		}
+		out = append(out, col+" : "+quotedOrEmpty(v.Old)+" → "+quotedOrEmpty(v.New))
+	}
+	return out
+}
+
+func quotedOrEmpty(s *string) string {
+	if s == nil {
+		return "(vide)"
+	}
+	return "« " + *s + " »"
 }
 
 // retypedField is a column whose Table Schema type changed.
@@ -186,10 +216,12 @@ type keyList struct {
 	More  string
 }
 
-// keyItem is one row key, with the changed columns for a changed row.
+// keyItem is one row key, with the changed columns for a changed row and
+// their old → new values when the changelog gives them.
 type keyItem struct {
 	Key     string
 	Columns string
+	Values  []string
 }
 
 // changeViewOf prepares the view of c, listing at most maxKeys keys per
@@ -222,7 +254,8 @@ func (s *site) changeViewOf(dataset string, c *changes, maxKeys int) *changeView
 	}
 	v.Removed = list(len(c.Removed), c.Rows.Removed, func(i int) keyItem { return keyItem{Key: keyText(c.Removed[i])} })
 	v.Changed = list(len(c.Changed), c.Rows.Changed, func(i int) keyItem {
-		return keyItem{Key: keyText(c.Changed[i].Key), Columns: strings.Join(c.Changed[i].Columns, ", ")}
+		ch := c.Changed[i]
+		return keyItem{Key: keyText(ch.Key), Columns: strings.Join(ch.Columns, ", "), Values: ch.valueLines()}
 	})
 	v.HasKeys = len(v.Added.Items)+len(v.Removed.Items)+len(v.Changed.Items) > 0
 	return v

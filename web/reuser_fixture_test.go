@@ -54,7 +54,7 @@ const sportChanges = `{
   "added": [["E10"], ["E11"], ["E12"], ["E13"], ["E14"], ["E15"], ["E16"], ["E17"], ["E18"], ["E19"], ["E20"], ["E21"]],
   "removed": [["E90"], ["E91"], ["<b>E92</b>"]],
   "changed": [
-    {"key": ["E1"], "columns": ["nom", "adresse"]},
+    {"key": ["E1"], "columns": ["nom", "adresse"], "values": {"nom": {"old": "Piscine", "new": "Piscine <b>municipale</b>"}, "adresse": {"old": null, "new": "2 rue du Port"}}},
     {"key": ["E2"], "columns": ["nom"]},
     {"key": ["E3"], "columns": ["nom", "adresse"]},
     {"key": ["E4"], "columns": []},

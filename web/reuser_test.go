@@ -299,6 +299,8 @@ func TestDatasetPageChangelogAndNewFiles(t *testing.T) {
 		"Lignes ajoutées (12)", "<code>E10</code>", "<code>E21</code>",
 		"Lignes supprimées (3)", "<code>&lt;b&gt;E92&lt;/b&gt;</code>",
 		"Lignes modifiées (5)", "<code>E1</code> (colonnes : nom, adresse)", "<code>E5</code></li>",
+		`<ul class="values"><li>nom : « Piscine » → « Piscine &lt;b&gt;municipale&lt;/b&gt; »</li><li>adresse : (vide) → « 2 rue du Port »</li></ul>`,
+		"<code>E2</code> (colonnes : nom)</li>",
 	} {
 		if !strings.Contains(details, want) {
 			t.Errorf("changelog keys lack %q", want)
