@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/ligerdata/ligerdata/internal/yamldef"
 )
 
@@ -18,11 +20,14 @@ func (l *Loader) checkIndicatorInputs(defs []*Definition) DefErrors {
 		for i, id := range def.Inputs.Indicators {
 			if byID[id] == nil {
 				n := yamldef.SeqItem(yamldef.ValueNode(yamldef.ValueNode(def.node, "inputs"), "indicators"), i)
-				e := &DefError{File: def.File, Path: fmt.Sprintf("inputs.indicators[%d]", i), Msg: fmt.Sprintf("no indicator %q is defined", id)}
-				if n != nil {
-					e.Line, e.Col = n.Line, n.Column
+				errs = append(errs, nodeError(def, n, fmt.Sprintf("inputs.indicators[%d]", i), fmt.Sprintf("no indicator %q is defined", id)))
+			}
+		}
+		for _, id := range def.Inputs.Indicators {
+			if up := byID[id]; up != nil {
+				if msg := licenceConflict(def, id, up.Licence); msg != "" {
+					errs = append(errs, nodeError(def, licenceNode(def), "licence", msg))
 				}
-				errs = append(errs, e)
 			}
 		}
 		if cycle := findCycle(def, byID); cycle != nil {
@@ -31,6 +36,16 @@ func (l *Loader) checkIndicatorInputs(defs []*Definition) DefErrors {
 		}
 	}
 	return errs
+}
+
+// nodeError is a definition error of def at node n (no position when n is
+// nil).
+func nodeError(def *Definition, n *yaml.Node, path, msg string) *DefError {
+	e := &DefError{File: def.File, Path: path, Msg: msg}
+	if n != nil {
+		e.Line, e.Col = n.Line, n.Column
+	}
+	return e
 }
 
 func indexByID(defs []*Definition) map[string]*Definition {

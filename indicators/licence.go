@@ -1,6 +1,10 @@
 package indicators
 
 import (
+	"fmt"
+
+	"gopkg.in/yaml.v3"
+
 	"github.com/ligerdata/ligerdata/internal/yamldef"
 	"github.com/ligerdata/ligerdata/output"
 )
@@ -10,33 +14,42 @@ import (
 // a database derived from its inputs: an input under a share-alike licence
 // (ODbL, CC BY-SA…) passes its licence on to the indicator, and a
 // non-commercial input makes the indicator non-commercial. Inputs whose
-// licence is unknown to the loader are not checked.
+// licence is unknown to the loader are not checked; the indicators it reads
+// are checked once all are loaded (checkIndicatorInputs).
 func (l *Loader) checkLicence(d *yamldef.Decoder, def *Definition) {
 	if l.Licences == nil || def.Licence == "" {
 		return
 	}
-	out, okOut := output.LicenseFor(def.Licence)
-	if !okOut {
-		return // reported with the unknown licence
-	}
-	at := yamldef.ValueNode(def.node, "licence")
-	if at == nil {
-		at = def.node
-	}
 	for _, in := range def.Inputs.All() {
-		id, ok := l.Licences[in]
-		if !ok {
-			continue
-		}
-		src, ok := output.LicenseFor(id)
-		if !ok {
-			continue
-		}
-		switch {
-		case src.ShareAlike && src.URI != out.URI:
-			d.Errorf(at, "licence", "input %s is under %s (share-alike): an indicator derived from it must be published under %s too", in, id, id)
-		case src.NonCommercial && !out.NonCommercial:
-			d.Errorf(at, "licence", "input %s is under %s (non-commercial): the indicator cannot be published under %s", in, id, def.Licence)
+		if msg := licenceConflict(def, in, l.Licences[in]); msg != "" {
+			d.Errorf(licenceNode(def), "licence", "%s", msg)
 		}
 	}
+}
+
+// licenceConflict says why def cannot be published under its licence when
+// it reads input in published under licence id; "" when it can, or when
+// either licence is unknown (an unknown licence is reported elsewhere).
+func licenceConflict(def *Definition, in, id string) string {
+	out, okOut := output.LicenseFor(def.Licence)
+	src, okSrc := output.LicenseFor(id)
+	if !okOut || !okSrc {
+		return ""
+	}
+	switch {
+	case src.ShareAlike && src.URI != out.URI:
+		return fmt.Sprintf("input %s is under %s (share-alike): an indicator derived from it must be published under %s too", in, id, id)
+	case src.NonCommercial && !out.NonCommercial:
+		return fmt.Sprintf("input %s is under %s (non-commercial): the indicator cannot be published under %s", in, id, def.Licence)
+	}
+	return ""
+}
+
+// licenceNode is where a licence error of def points: its licence key, or
+// the definition itself when the key is absent.
+func licenceNode(def *Definition) *yaml.Node {
+	if at := yamldef.ValueNode(def.node, "licence"); at != nil {
+		return at
+	}
+	return def.node
 }

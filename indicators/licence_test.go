@@ -59,3 +59,36 @@ func TestLicenceOfDerivedIndicator(t *testing.T) {
 		})
 	}
 }
+
+// TestLicenceOfIndicatorReadingIndicator: the licence of an indicator
+// passes on to the indicators that read it, like a dataset's.
+func TestLicenceOfIndicatorReadingIndicator(t *testing.T) {
+	for _, c := range []struct {
+		name, down string // licence of total-departements ("" = etalab-2.0)
+		wantErr    string
+	}{
+		{"default licence", "", "total-departements.yaml:"},
+		{"same licence", "odc-odbl", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			fsys := chainDefs(false)
+			up := string(fsys["lieux-par-departement.yaml"].Data)
+			fsys["lieux-par-departement.yaml"].Data = []byte(strings.Replace(up, "granularity:", "licence: odc-odbl\ngranularity:", 1))
+			if c.down != "" {
+				down := string(fsys["total-departements.yaml"].Data)
+				fsys["total-departements.yaml"].Data = []byte(strings.Replace(down, "granularity:", "licence: "+c.down+"\ngranularity:", 1))
+			}
+			_, err := (&Loader{}).LoadAll(fsys)
+			if c.wantErr == "" {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				return
+			}
+			want := "licence: input lieux-par-departement is under odc-odbl (share-alike): an indicator derived from it must be published under odc-odbl too"
+			if err == nil || !strings.Contains(err.Error(), c.wantErr) || !strings.Contains(err.Error(), want) {
+				t.Fatalf("got %v, want an error of %s saying %q", err, c.wantErr, want)
+			}
+		})
+	}
+}

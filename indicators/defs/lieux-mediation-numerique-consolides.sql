@@ -11,14 +11,32 @@
 --      distance, Earth radius 6,371 km), the nearest pair on both sides.
 -- Each rule pairs only places left unpaired by the rules before it, and
 -- only one to one. Unpaired places are kept as they are.
-WITH export AS (
+--
+-- date_maj of a paired place is the later of its two dates; source and
+-- date_publication come with it (the export's on a tie): the organisation
+-- that collected that listing and the day the release carrying it was
+-- published (the timestamp that starts the release id, UTC, read from the
+-- path of the file each view reads), so that a freshness indicator depends
+-- on the input data only, never on the day it is computed.
+WITH publication AS (
+    SELECT view_name,
+           coalesce(CAST(try_strptime(regexp_extract(sql, '/([0-9]{8}T[0-9]{6}Z)[^/]*/data\.parquet', 1),
+                                      '%Y%m%dT%H%M%SZ') AS DATE),
+                    error('lieux-mediation-numerique-consolides : date de publication introuvable dans le chemin de ' || view_name)
+           ) AS jour
+    FROM duckdb_views()
+    WHERE view_name IN ('lieux_mediation_numerique_pdl', 'ping_lieux_mediation') AND NOT internal
+),
+export AS (
     SELECT 'lieux-mediation-numerique-pdl' AS src, id, "pivot", nom, commune, code_insee,
-           latitude, longitude, typologie, services, date_maj
+           latitude, longitude, typologie, services, date_maj, source,
+           (SELECT jour FROM publication WHERE view_name = 'lieux_mediation_numerique_pdl') AS publie
     FROM lieux_mediation_numerique_pdl
 ),
 ping AS (
     SELECT 'ping-lieux-mediation' AS src, id, "pivot", nom, commune, code_insee,
-           latitude, longitude, typologie, services, date_maj
+           latitude, longitude, typologie, services, date_maj, source,
+           (SELECT jour FROM publication WHERE view_name = 'ping_lieux_mediation') AS publie
     FROM ping_lieux_mediation
 ),
 norm AS (
@@ -76,7 +94,10 @@ lieux AS (
            coalesce(e.commune, p.commune) AS commune, e.nom, coalesce(e."pivot", p."pivot") AS "pivot",
            coalesce(e.typologie, p.typologie) AS typologie, coalesce(e.services, p.services) AS services,
            coalesce(e.latitude, p.latitude) AS latitude, coalesce(e.longitude, p.longitude) AS longitude,
-           greatest(e.date_maj, coalesce(p.date_maj, e.date_maj)) AS date_maj,
+           -- PiNG's date, source and publication only when its date is later.
+           CASE WHEN p.date_maj > e.date_maj THEN p.date_maj ELSE e.date_maj END AS date_maj,
+           CASE WHEN p.date_maj > e.date_maj THEN p.source ELSE e.source END AS source,
+           CASE WHEN p.date_maj > e.date_maj THEN p.publie ELSE e.publie END AS date_publication,
            coalesce(pr.regle, 'une seule source') AS regle,
            CASE WHEN p.id IS NULL THEN e.src || ':' || e.id
                 ELSE e.src || ':' || e.id || '|' || p.src || ':' || p.id END AS sources,
@@ -86,7 +107,8 @@ lieux AS (
     LEFT JOIN p ON p.id = pr.p_id
     UNION ALL
     SELECT p.id, p.code_insee, p.commune, p.nom, p."pivot", p.typologie, p.services,
-           p.latitude, p.longitude, p.date_maj, 'une seule source', p.src || ':' || p.id, 1
+           p.latitude, p.longitude, p.date_maj, p.source, p.publie,
+           'une seule source', p.src || ':' || p.id, 1
     FROM p
     WHERE p.id NOT IN (SELECT p_id FROM paires)
 )
@@ -95,7 +117,8 @@ SELECT 'commune' AS niveau, coalesce(l.code_insee, 'inconnu') AS code,
        CAST(1 AS DOUBLE) AS valeur,
        l.nom, l."pivot", l.typologie, l.services,
        CAST(l.latitude AS DOUBLE) AS latitude, CAST(l.longitude AS DOUBLE) AS longitude,
-       l.date_maj, l.regle, l.sources, CAST(l.nombre_sources AS BIGINT) AS nombre_sources
+       l.date_maj, l.source, l.date_publication,
+       l.regle, l.sources, CAST(l.nombre_sources AS BIGINT) AS nombre_sources
 FROM lieux l
 LEFT JOIN communes_pays_de_la_loire c ON c.code_insee = l.code_insee
 ORDER BY niveau, code, dimension

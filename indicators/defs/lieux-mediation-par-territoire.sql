@@ -1,13 +1,15 @@
 -- Places of digital inclusion by type, per commune, EPCI, département and
--- région, and per 10,000 inhabitants. A place declared under several types
+-- région, and per 10,000 inhabitants, over the consolidated table of places
+-- (the national export and PiNG's map, a place seen in both counted once:
+-- one row a place). A place declared under several types
 -- (typologie "FABLAB|ASSO") counts once in each of them and once in
 -- "Ensemble". Places without a commune of the region count at the regional
 -- level only, so the regional "Ensemble" row equals the number of places in
--- the input release.
+-- the consolidated table.
 WITH lieux AS (
-    SELECT l.id, c.code_insee, types_lieu(l.typologie) AS types
-    FROM lieux_mediation_numerique_pdl l
-    LEFT JOIN communes_pays_de_la_loire c ON c.code_insee = l.code_insee
+    SELECT l.dimension AS id, c.code_insee, types_lieu(l.typologie) AS types
+    FROM lieux_mediation_numerique_consolides l
+    LEFT JOIN communes_pays_de_la_loire c ON c.code_insee = l.code
 ),
 par_type AS (
     SELECT id, code_insee, libelle_type_lieu(t) AS dimension

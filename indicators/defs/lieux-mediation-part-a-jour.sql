@@ -1,26 +1,24 @@
 -- Share of places of digital inclusion whose listing was updated (date_maj)
--- in the twelve months before the reference date, by collecting source, per
--- département and région. The reference date is the day the input release
--- was published (the timestamp that starts its release id, in UTC), read
--- from the path of the release the view reads: the result depends on the
--- input data only, never on the day the indicator is computed.
+-- in the twelve months before the reference date, by the organisation that
+-- collected the listing (source), per département and région, over the
+-- consolidated table of places (one row a place; a place of both the
+-- national export and PiNG's map counted once, with the later of its two
+-- dates and that listing's source). The reference date is the latest
+-- publication day of the source releases the places' dates come from
+-- (date_publication, read by the consolidated table from its inputs'
+-- release ids): the result depends on the input data only, never on the
+-- day the indicator is computed.
 WITH reference AS (
-    SELECT coalesce(
-               CAST(try_strptime(regexp_extract(sql, '/([0-9]{8}T[0-9]{6}Z)[^/]*/data\.parquet', 1),
-                                 '%Y%m%dT%H%M%SZ') AS DATE),
-               error('lieux-mediation-part-a-jour: date de publication introuvable dans le chemin de la publication lue')
-           ) AS date_reference
-    FROM duckdb_views()
-    WHERE view_name = 'lieux_mediation_numerique_pdl' AND NOT internal
+    SELECT max(date_publication) AS date_reference FROM lieux_mediation_numerique_consolides
 ),
 lieux AS (
-    SELECT l.id, c.code_insee,
+    SELECT l.dimension AS id, c.code_insee,
            coalesce(nullif(trim(l.source), ''), 'Source non renseignée') AS source,
            l.date_maj > r.date_reference - INTERVAL 12 MONTH AS a_jour,
            r.date_reference
-    FROM lieux_mediation_numerique_pdl l
+    FROM lieux_mediation_numerique_consolides l
     CROSS JOIN reference r
-    LEFT JOIN communes_pays_de_la_loire c ON c.code_insee = l.code_insee
+    LEFT JOIN communes_pays_de_la_loire c ON c.code_insee = l.code
 ),
 par_source AS (
     SELECT *, source AS dimension FROM lieux

@@ -1,5 +1,8 @@
 -- Share of places of digital inclusion offering each service of the national
--- schema (services, values separated by "|"), per département and région.
+-- schema (services, values separated by "|"), per département and région,
+-- over the consolidated table of places (one row a place, a place of both
+-- the national export and PiNG's map counted once, with the export's
+-- services, PiNG's when the export gives none).
 -- The denominator is the places that declare at least one service; the
 -- nine services of the schema are always listed, so a service nobody offers
 -- reads 0. Places without a commune of the region count at the regional
@@ -16,10 +19,10 @@ WITH services(service) AS (
            ('Acquisition de matériel informatique à prix solidaire')
 ),
 lieux AS (
-    SELECT l.id, c.code_insee,
+    SELECT l.dimension AS id, c.code_insee,
            list_transform(string_split(l.services, '|'), s -> trim(s)) AS offerts
-    FROM lieux_mediation_numerique_pdl l
-    LEFT JOIN communes_pays_de_la_loire c ON c.code_insee = l.code_insee
+    FROM lieux_mediation_numerique_consolides l
+    LEFT JOIN communes_pays_de_la_loire c ON c.code_insee = l.code
     WHERE nullif(trim(l.services), '') IS NOT NULL
 ),
 territoires AS (
