@@ -55,7 +55,10 @@ func TestIndicatorReadsIndicator(t *testing.T) {
 	}
 	publishFixture(t, st.PublicDir(), "lieux", "20261201T100000Z-0001", lieuxRows())
 	publishFixture(t, st.PublicDir(), "communes", "20261201T100000Z-0002", communesRows())
-	e := &Engine{Store: st, DuckDB: Config{MemoryLimit: "256MB", Threads: 1}, Now: func() time.Time { return time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC) }}
+	// A clock that moves: two computations at the same instant could draw
+	// the same run id (4 random bits) and collide on the release folder.
+	clock := time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC)
+	e := &Engine{Store: st, DuckDB: Config{MemoryLimit: "256MB", Threads: 1}, Now: func() time.Time { clock = clock.Add(time.Second); return clock }}
 	byID := indexByID(defs)
 	up, down := byID["lieux-par-departement"], byID["total-departements"]
 	defs = []*Definition{up, down}

@@ -79,7 +79,7 @@ var coveragePing = fixture{
 	dataset: lieuxPing.dataset,
 	schema:  lieuxPing.schema,
 	release: lieuxPing.release,
-	csv:     lieuxPing.csv + "ping-7,77777777777770,EPN mobile,Ailleurs,44999,,10 rue J,,,EPN,2025-01-01\n",
+	csv:     lieuxPing.csv + "ping-7,77777777777770,EPN mobile,Ailleurs,44999,,10 rue J,,,EPN,2025-01-01,PiNG\n",
 }
 
 // coverageDeclarations are declarations of places of lieuxExport and
