@@ -4,6 +4,13 @@ import (
 	"strconv"
 )
 
+// Dataset is the id of the pipeline and dataset that publish the
+// declarations, and PublishedSchema its schema.
+const (
+	Dataset         = "frequentation-lieux-mediation"
+	PublishedSchema = "frequentation-lieux-mediation-publiee"
+)
+
 // Threshold is the publishing rule of small counts: a count of people
 // (distinct visitors, visits by public) from 1 to Threshold-1 is
 // published as "< 5", so that no one can be singled out. Visits and

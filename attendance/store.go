@@ -170,20 +170,40 @@ func (s *Store) Latest() ([]Current, error) {
 		if err != nil {
 			return nil, err
 		}
-		byMonth := map[string]Current{}
-		for _, sub := range subs { // oldest first: later ones win
-			for _, r := range sub.Rows {
-				byMonth[r.Month] = Current{Row: r, Submission: sub.ID, Received: sub.Received}
-			}
-		}
-		for _, c := range byMonth {
-			out = append(out, c)
-		}
+		out = append(out, latest(subs)...)
 	}
 	slices.SortFunc(out, func(a, b Current) int {
 		return cmp.Or(strings.Compare(a.Place, b.Place), strings.Compare(a.Month, b.Month))
 	})
 	return out, nil
+}
+
+// LatestOf returns the rows that count for place, sorted by month, and
+// every submission of the place, oldest first.
+func (s *Store) LatestOf(place string) ([]Current, []Submission, error) {
+	subs, err := s.History(place)
+	if err != nil {
+		return nil, nil, err
+	}
+	cur := latest(subs)
+	slices.SortFunc(cur, func(a, b Current) int { return strings.Compare(a.Month, b.Month) })
+	return cur, subs, nil
+}
+
+// latest returns the row of each month from the latest submission that
+// declares it; subs are one place's, oldest first.
+func latest(subs []Submission) []Current {
+	byMonth := map[string]Current{}
+	for _, sub := range subs { // oldest first: later ones win
+		for _, r := range sub.Rows {
+			byMonth[r.Month] = Current{Row: r, Submission: sub.ID, Received: sub.Received}
+		}
+	}
+	out := make([]Current, 0, len(byMonth))
+	for _, c := range byMonth {
+		out = append(out, c)
+	}
+	return out
 }
 
 // SubmittedSince counts the submissions of place received at or after

@@ -42,6 +42,7 @@ func (s *site) attendanceRoutes() {
 	}
 	s.mux.HandleFunc("GET "+attendancePath, s.attendancePage)
 	s.mux.HandleFunc("GET "+attendancePath+"/{file}", s.attendanceFile)
+	s.mux.HandleFunc("GET "+attendancePlacePath+"{place}", s.attendancePlacePage)
 	s.mux.HandleFunc("POST "+attendancePath+"/declarer", s.attendanceSubmitForm)
 	s.mux.HandleFunc("POST "+attendanceAPIPath, s.attendanceSubmitAPI)
 	if s.auth != nil {
@@ -64,6 +65,9 @@ type attendancePageData struct {
 	Files   []link
 	CSRF    string
 	API     string
+	// Report is the place's declarations and report (its page only).
+	Report   *placeReport
+	Profiles []string
 }
 
 var placeParamRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$`)
@@ -86,12 +90,30 @@ func (s *site) attendancePlace(r *http.Request) *attendance.Place {
 	return nil
 }
 
+// attendancePage is the page of the framework; ?lieu= naming a place on
+// the map leads to that place's page (the address the reminders give).
 func (s *site) attendancePage(w http.ResponseWriter, r *http.Request) {
-	page := attendancePageData{Layout: s.layout(r, "Déclarer la fréquentation d'un lieu de médiation numérique"), API: s.absURL(attendanceAPIPath)}
-	page.Place = s.attendancePlace(r)
+	if p := s.attendancePlace(r); p != nil {
+		http.Redirect(w, r, attendancePlacePath+p.ID, http.StatusSeeOther)
+		return
+	}
+	page := s.attendancePageData(w, r, nil)
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "attendance.html", page)
+}
+
+// attendancePageData fills the parts of the attendance page common to the
+// framework's page and a place's (place nil for the former), and sets the
+// form's CSRF cookie.
+func (s *site) attendancePageData(w http.ResponseWriter, r *http.Request, place *attendance.Place) attendancePageData {
+	title := "Déclarer la fréquentation d'un lieu de médiation numérique"
+	if place != nil {
+		title = "Fréquentation de " + place.Name
+	}
+	page := attendancePageData{Layout: s.layout(r, title), API: s.absURL(attendanceAPIPath), Place: place}
 	query := ""
-	if page.Place != nil {
-		query = "?lieu=" + page.Place.ID
+	if place != nil {
+		query = "?lieu=" + place.ID
 	}
 	page.Files = []link{
 		{Title: "Modèle à remplir (CSV)", URL: attendancePath + "/modele.csv" + query},
@@ -104,9 +126,11 @@ func (s *site) attendancePage(w http.ResponseWriter, r *http.Request) {
 			page.Columns = append(page.Columns, attendanceColumn{Name: f.Name, Title: f.Title, Description: f.Description, Required: f.Constraints.Required})
 		}
 	}
+	for _, p := range attendance.Profiles {
+		page.Profiles = append(page.Profiles, p.Public)
+	}
 	page.CSRF = s.attendanceCSRF(w)
-	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "attendance.html", page)
+	return page
 }
 
 // attendanceFile serves the template and the example, the place's id

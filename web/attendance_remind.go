@@ -30,7 +30,7 @@ func (s *site) attendanceRemindPost(w http.ResponseWriter, r *http.Request) {
 	month := attendance.Months(s.now(), 1)[0]
 	rem := attendance.Reminder{Place: place, Month: month, By: sess.steward.Name, Sent: s.now().UTC()}
 	err = s.att.reminders.Record(rem, func() error {
-		s.remind(place, p.Name, month, s.absURL(attendancePath+"?lieu="+place))
+		s.remind(place, p.Name, month, s.absURL(attendancePlacePath+place))
 		return nil
 	})
 	switch {

@@ -22,6 +22,10 @@ type attendanceAnswer struct {
 	Rows       []attendance.Row     `json:"lignes,omitempty"`
 	Superseded []string             `json:"remplace,omitempty"`
 	Problems   []attendance.Problem `json:"problemes,omitempty"`
+	// Report is the place's quarters and years with this submission, and
+	// PlaceURL its page (declarations, report).
+	Report   []attendance.Period `json:"rapport,omitempty"`
+	PlaceURL string              `json:"page_du_lieu,omitempty"`
 	// Error is a refusal of the request itself (token, size, flood).
 	Error string `json:"erreur,omitempty"`
 	code  int
@@ -31,6 +35,8 @@ type attendanceResultPage struct {
 	Layout   layoutData
 	Answer   attendanceAnswer
 	Profiles []string
+	// Report is the place's report, after an accepted submission.
+	Report *placeReport
 }
 
 // refused is an answer refusing the request before any validation.
@@ -68,6 +74,9 @@ func (s *site) attendanceSubmitForm(w http.ResponseWriter, r *http.Request) {
 	page.Layout.NoIndex = true
 	for _, p := range attendance.Profiles {
 		page.Profiles = append(page.Profiles, p.Public)
+	}
+	if ans.Status == "accepté" {
+		page.Report = s.acceptedReport(ans.Place)
 	}
 	s.render(w, r, ans.code, "attendance_result.html", page)
 }
@@ -145,7 +154,12 @@ func (s *site) attendanceSubmit(r *http.Request, token string, data []byte, via 
 		if sub, err = s.att.store.Save(place, via, data, rows, s.now()); err == nil {
 			entry.Run = sub.ID
 			s.audit(r, entry, true, fmt.Sprintf("%d mois déclarés", len(rows)))
-			return attendanceAnswer{Status: "accepté", Place: place, Submission: sub.ID, Rows: rows, Superseded: sub.Superseded, code: http.StatusOK}
+			ans := attendanceAnswer{Status: "accepté", Place: place, Submission: sub.ID, Rows: rows, Superseded: sub.Superseded,
+				PlaceURL: s.absURL(attendancePlacePath + place), code: http.StatusOK}
+			if cur, _, err := s.att.store.LatestOf(place); err == nil {
+				ans.Report = attendance.Periods(cur)
+			}
+			return ans
 		}
 	}
 	if err != nil {
@@ -155,4 +169,20 @@ func (s *site) attendanceSubmit(r *http.Request, token string, data []byte, via 
 	}
 	s.audit(r, entry, false, fmt.Sprintf("%d problèmes", len(problems)))
 	return attendanceAnswer{Status: "refusé", Place: place, Problems: problems, code: http.StatusUnprocessableEntity}
+}
+
+// acceptedReport is the report of place shown with an accepted
+// submission; nil (no report, the answer stands) when it cannot be read.
+func (s *site) acceptedReport(place string) *placeReport {
+	places, err := attendance.LoadPlaces(s.tree.dir)
+	if err != nil {
+		s.log.Error("reading the places", "error", err)
+		return nil
+	}
+	rep, err := s.placeReportOf(places[place])
+	if err != nil {
+		s.log.Error("attendance report", "place", place, "error", err)
+		return nil
+	}
+	return rep
 }

@@ -134,7 +134,13 @@ const attendanceHeader = "id,mois,visites,visiteurs_distincts,ateliers,visites_j
 func TestAttendanceTemplateIsFilledForThePlace(t *testing.T) {
 	srv, _ := newAttendanceSite(t, nil)
 	c := cookieClient(t)
-	code, body, _ := page(t, c, srv.URL+attendancePath+"?lieu=pdl-0001")
+	// ?lieu= (the address of older links) leads to the place's page.
+	resp, err := c.Get(srv.URL + attendancePath + "?lieu=pdl-0001")
+	if err != nil || resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/frequentation/lieux/pdl-0001" {
+		t.Fatalf("?lieu=: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	code, body, _ := page(t, c, srv.URL+"/frequentation/lieux/pdl-0001")
 	if code != 200 || !strings.Contains(body, "Espace public numérique de Nantes") || !strings.Contains(body, "modele-tableur.csv?lieu=pdl-0001") {
 		t.Fatalf("page %d", code)
 	}
@@ -261,7 +267,7 @@ func TestAttendanceReminderOncePerPlaceAndMonth(t *testing.T) {
 		t.Errorf("second reminder of February: %d, want 409", resp.StatusCode)
 	}
 	// Last month on 10 March 2026 is February.
-	if len(sent) != 1 || sent[0] != "pdl-0001 Espace public numérique de Nantes 2026-02 /frequentation?lieu=pdl-0001" {
+	if len(sent) != 1 || sent[0] != "pdl-0001 Espace public numérique de Nantes 2026-02 /frequentation/lieux/pdl-0001" {
 		t.Errorf("sent %q", sent)
 	}
 	if _, body, _ = page(t, c, srv.URL+attendanceDash); !strings.Contains(body, "(rappel envoyé)") {

@@ -210,7 +210,7 @@ func New(opts Options) (http.Handler, error) {
 
 func (s *site) parseTemplates() error {
 	funcs := template.FuncMap{"url": s.absURL}
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/warnings_part.html")
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/warnings_part.html", "templates/attendance_report_part.html")
 	if err != nil {
 		return fmt.Errorf("web: parse layout template: %w", err)
 	}
