@@ -14,21 +14,28 @@ import (
 	"github.com/ligerdata/ligerdata/pipelines"
 )
 
-// publishAttendance runs the embedded attendance pipeline on st: the
-// "next release" of the declarations.
-func publishAttendance(t *testing.T, st *store.Store) *pipelines.Manifest {
+// runEmbedded runs an embedded pipeline on st, answered by the recorded
+// responses of testdata/replay.
+func runEmbedded(t *testing.T, st *store.Store, id string) *pipelines.Manifest {
 	t.Helper()
-	def, err := (&pipelines.Loader{Registry: all.Registry()}).Load(pipelines.Embedded, attendance.Dataset+".yaml")
+	def, err := (&pipelines.Loader{Registry: all.Registry()}).Load(pipelines.Embedded, id+".yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	runner := &pipelines.Runner{Store: st, Logger: slog.New(slog.DiscardHandler),
+	runner := &pipelines.Runner{Store: st, Logger: slog.New(slog.DiscardHandler), ReplayDir: "../testdata/replay",
 		Catalog: output.CatalogMeta{Title: "T", Description: "D", Publisher: "P", BaseURL: "http://127.0.0.1"}}
 	m, err := runner.Run(context.Background(), def)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// publishAttendance runs the embedded attendance pipeline on st: the
+// "next release" of the declarations.
+func publishAttendance(t *testing.T, st *store.Store) *pipelines.Manifest {
+	t.Helper()
+	return runEmbedded(t, st, attendance.Dataset)
 }
 
 // TestAttendancePlacePage: the page of a place shows its months as the

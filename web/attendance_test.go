@@ -46,7 +46,7 @@ func newAttendanceSite(t *testing.T, remind func(place, name, month, url string)
 	if _, err := runner.Run(context.Background(), def); err != nil {
 		t.Fatal(err)
 	}
-	h, err := New(Options{StoreDir: st.Root, Logger: logger, Now: func() time.Time { return attendanceNow },
+	h, err := New(Options{StoreDir: st.Root, Logger: logger, Now: func() time.Time { return attendanceNow }, PageCacheTTL: -1,
 		Steward: &StewardOptions{Stewards: []Steward{{Name: "alice", TokenSHA256: HashToken("jeton-alice")}}, Remind: remind}})
 	if err != nil {
 		t.Fatal(err)
