@@ -15,6 +15,7 @@ type harvestLog struct {
 	store    *store.Store
 	pipeline string
 	prev     map[string]store.Validators // of the last good run
+	meter    *progressMeter              // counts replayed bodies; may be nil
 
 	mu      sync.Mutex
 	m       *Manifest
@@ -24,6 +25,7 @@ type harvestLog struct {
 }
 
 func (h *harvestLog) observe(resp *fetch.Response) {
+	h.meter.observed(resp)
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	seq := len(h.m.Fetches) + 1

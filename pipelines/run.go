@@ -324,13 +324,13 @@ type runState struct {
 	q          output.Quality
 	harvested  map[string][sha256.Size]byte // primary key → row digest, of an incremental run
 	sameRows   int                          // harvested rows equal to the base's (see sameAsBase)
-	progress   func(Progress)
+	meter      *progressMeter               // nil without a Progress hook
 	pages      int
 }
 
 // run is one run's steps, in order; see Run for the contract.
 func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slog.Logger) error {
-	s := &runState{def: def, m: m, log: log, public: r.Store.PublicDir(), tmp: runTempDir(r.Store.Root, def.ID, r.now(), log), progress: r.Progress}
+	s := &runState{def: def, m: m, log: log, public: r.Store.PublicDir(), tmp: runTempDir(r.Store.Root, def.ID, r.now(), log), meter: newProgressMeter(r.Progress, def.ID, m.RunID)}
 	// This run holds the pipeline's lock, so any staging folder of its
 	// dataset is a crashed run's; others' are removed once they are old.
 	if err := errors.Join(output.CleanDatasetStaging(s.public, def.Dataset), output.CleanStaging(s.public)); err != nil {
@@ -392,7 +392,7 @@ func (r *Runner) compareWithLast(s *runState) {
 // openSource opens the definition's connector with an HTTP client that
 // keeps every response in the raw store.
 func (r *Runner) openSource(s *runState) error {
-	s.hl = &harvestLog{store: r.Store, pipeline: s.def.ID, m: s.m, prev: s.prev, seen: map[string]store.Validators{}}
+	s.hl = &harvestLog{store: r.Store, pipeline: s.def.ID, m: s.m, prev: s.prev, seen: map[string]store.Validators{}, meter: s.meter}
 	if err := os.MkdirAll(s.tmp, 0o755); err != nil {
 		return err
 	}
@@ -409,6 +409,7 @@ func (r *Runner) openSource(s *runState) error {
 		Transport: r.Transport,
 		Now:       r.Now,
 		Observe:   s.hl.observe,
+		Received:  s.meter.receivedHook(),
 	})
 	if err != nil {
 		return err

@@ -360,23 +360,3 @@ func TestSchedulerOnFinishSeesThePipelineIdle(t *testing.T) {
 	}
 }
 
-// A run reports its progress after each page and before publishing: one
-// page of one row, and the 28 bytes of that page's body.
-func TestRunReportsProgress(t *testing.T) {
-	src, dir, r := gatedRunner(t)
-	def := pagesDefNamed(t, dir, "pages", src.URL, "")
-	var got []Progress
-	r.Progress = func(p Progress) { got = append(got, p) }
-	src.release <- struct{}{}
-	m, err := r.Run(context.Background(), def)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []Progress{
-		{Pipeline: "pages", RunID: m.RunID, Stage: StageHarvest, Pages: 1, Rows: 1, Bytes: 28},
-		{Pipeline: "pages", RunID: m.RunID, Stage: StagePublish, Pages: 1, Rows: 1, Bytes: 28},
-	}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("progress %+v\nwant %+v", got, want)
-	}
-}

@@ -99,6 +99,12 @@ type Options struct {
 	// runner uses it to keep every body in the raw store. It is not called
 	// when Do returns an error. Concurrent Do calls may call it concurrently.
 	Observe func(resp *Response)
+	// Received, when set, is called while the body of a successful
+	// response comes in from the network, with the bytes of each read
+	// (not for replayed responses, nor for error bodies): a caller may
+	// show a large download's progress. Concurrent Do calls may call it
+	// concurrently; it must return quickly.
+	Received func(n int64)
 }
 
 // Validators are what is remembered of a previous response of the same
@@ -571,17 +577,22 @@ func (c *Client) attempt(ctx context.Context, req Request, host string) attemptR
 // the next bytes of its body; it is retried as a timeout is.
 var errIdle = fmt.Errorf("no answer or no data for too long: %w", context.DeadlineExceeded)
 
-// idleBody pushes back the attempt's timer at every read that returns data.
+// idleBody pushes back the attempt's timer at every read that returns
+// data, and reports the bytes read to received when it is set.
 type idleBody struct {
 	io.ReadCloser
-	timer *time.Timer
-	d     time.Duration
+	timer    *time.Timer
+	d        time.Duration
+	received func(n int64)
 }
 
 func (b *idleBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
 	if n > 0 {
 		b.timer.Reset(b.d)
+		if b.received != nil {
+			b.received(int64(n))
+		}
 	}
 	return n, err
 }
@@ -619,12 +630,14 @@ func (c *Client) exchange(actx context.Context, req Request, idle *time.Timer) a
 	}
 	defer hresp.Body.Close()
 	idle.Reset(c.opts.Timeout)
-	hresp.Body = &idleBody{ReadCloser: hresp.Body, timer: idle, d: c.opts.Timeout}
+	ib := &idleBody{ReadCloser: hresp.Body, timer: idle, d: c.opts.Timeout}
+	hresp.Body = ib
 
 	if !isSuccess(hresp.StatusCode) {
 		snip, _ := io.ReadAll(io.LimitReader(hresp.Body, snippetBytes))
 		return attemptResult{status: hresp.StatusCode, header: hresp.Header, body: payload{mem: snip}}
 	}
+	ib.received = c.opts.Received
 	limit := c.opts.MaxBodyBytes
 	if req.ToDisk {
 		limit = c.diskLimit(req)

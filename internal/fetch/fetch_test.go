@@ -964,3 +964,51 @@ func TestIdleTimeoutError(t *testing.T) {
 		t.Errorf("err = %v, want an idle timeout", err)
 	}
 }
+
+// TestReceivedDuringBody checks that Received reports the bytes of a body
+// while it is still coming: the server sends 6 bytes, waits until the
+// client has reported them, then sends the last 4. A 500 before it counts
+// nothing (its body is an error page, not data).
+func TestReceivedDuringBody(t *testing.T) {
+	var sent atomic.Int32
+	firstSeen := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if sent.Add(1) == 1 {
+			http.Error(w, "panne", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Length", "10")
+		io.WriteString(w, "lignes")
+		w.(http.Flusher).Flush()
+		select {
+		case <-firstSeen:
+		case <-r.Context().Done():
+			return
+		}
+		io.WriteString(w, "1234")
+	}))
+	t.Cleanup(srv.Close)
+	var mu sync.Mutex
+	var total int64
+	received := func(n int64) {
+		mu.Lock()
+		defer mu.Unlock()
+		total += n
+		if total == 6 {
+			close(firstSeen)
+		}
+	}
+	for _, toDisk := range []bool{false, true} {
+		sent.Store(0)
+		total, firstSeen = 0, make(chan struct{})
+		c, _ := newTestClient(t, Options{Received: received, TempDir: t.TempDir()})
+		resp, err := c.Do(context.Background(), Request{URL: srv.URL, ToDisk: toDisk})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Close()
+		if total != 10 || resp.Size != 10 {
+			t.Errorf("ToDisk %v: received %d bytes, size %d, want 10 and 10", toDisk, total, resp.Size)
+		}
+	}
+}
