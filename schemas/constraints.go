@@ -34,6 +34,7 @@ type compiledField struct {
 	patternText    string // patternSrc in French words, "" when too complex
 	enum           map[string]struct{}
 	enumText       string
+	enumTexts      []string // the allowed values as written, for hints
 	bounds         [4]Value // minimum, maximum, exclusiveMinimum, exclusiveMaximum; nil when absent
 	boundNames     [4]string
 	boundTexts     [4]string
@@ -132,6 +133,7 @@ func compileField(f *Field, schemaMissing []string) (*compiledField, []string) {
 			texts = append(texts, (&Field{Type: typ, Format: f.Format, DecimalChar: f.DecimalChar}).FormatValue(v))
 		}
 		cf.enumText = joinLimited(texts, 12)
+		cf.enumTexts = texts
 	}
 
 	names := [4]string{"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}

@@ -93,7 +93,7 @@ func msgType(cf *compiledField, value string) string {
 	if cf.spec.expect != "" {
 		m += " (format attendu : " + cf.spec.expect + ")"
 	}
-	return m + "."
+	return m + "." + dateHint(cf, value)
 }
 
 func msgRequired(field string) string {
@@ -128,7 +128,7 @@ func msgLength(cf *compiledField, value string, n int, isMax bool) string {
 }
 
 func msgEnum(cf *compiledField, value string) string {
-	return fmt.Sprintf("La valeur %s du champ %s ne fait pas partie des valeurs autorisées : %s.", quote(value), quote(cf.name), cf.enumText)
+	return fmt.Sprintf("La valeur %s du champ %s ne fait pas partie des valeurs autorisées : %s.", quote(value), quote(cf.name), cf.enumText) + enumHint(cf.enumTexts, value)
 }
 
 func msgBound(cf *compiledField, value string, i int) string {

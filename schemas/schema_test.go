@@ -179,7 +179,7 @@ func TestNationalThreeErrors(t *testing.T) {
 		case "nom":
 			wantMsg = "Le champ obligatoire « nom » est vide."
 		case "date_maj":
-			wantMsg = "La valeur « 2024-02-31 » du champ « date_maj » n'est pas une date valide (format attendu : AAAA-MM-JJ)."
+			wantMsg = "La valeur « 2024-02-31 » du champ « date_maj » n'est pas une date valide (format attendu : AAAA-MM-JJ). Le 31 février 2024 n'existe pas (lu au format AAAA-MM-JJ)."
 		}
 		if e.Message != wantMsg {
 			t.Errorf("message\n got %q\nwant %q", e.Message, wantMsg)

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/ligerdata/ligerdata/internal/textfold"
 )
 
 // NormalizeName returns the comparison key of a commune name: lower case,
@@ -40,26 +40,7 @@ func NormalizeName(s string) string {
 }
 
 // fold lower-cases s and removes accents and other combining marks.
-func fold(s string) string {
-	s = norm.NFD.String(strings.ToLower(s))
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case unicode.Is(unicode.M, r):
-			// accent or other combining mark: dropped
-		case r == 'œ':
-			b.WriteString("oe")
-		case r == 'æ':
-			b.WriteString("ae")
-		case r == 'ß':
-			b.WriteString("ss")
-		default:
-			b.WriteRune(unicode.ToLower(r))
-		}
-	}
-	return b.String()
-}
+func fold(s string) string { return textfold.Fold(s) }
 
 // frontArticle moves a trailing article, "X (LES)" or "X, LES", to the front.
 func frontArticle(s string) string {
