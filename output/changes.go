@@ -153,9 +153,8 @@ func readChangesIn(collDir, dataset, release string) (*Changes, error) {
 // changes computes the changelog of the release being committed (its data
 // files closed) against r.previous.
 func (r *Release) changes() (*Changes, error) {
-	newPath := filepath.Join(r.staging, FileParquet)
 	if r.previous == "" {
-		c, err := diffReleases("", "", nil, newPath, r.schema)
+		c, err := diffReleases("", "", nil, r.staging, r.schema)
 		if err != nil {
 			return nil, fmt.Errorf("output: changes of %s/%s: %w", r.meta.ID, r.id, err)
 		}
@@ -167,7 +166,7 @@ func (r *Release) changes() (*Changes, error) {
 	if err == nil {
 		var c *Changes
 		spill := filepath.Join(r.staging, spillDirName)
-		c, err = diffReleases(spill, filepath.Join(r.datasetDir, prev, FileParquet), prevSchema, newPath, r.schema)
+		c, err = diffReleases(spill, filepath.Join(r.datasetDir, prev), prevSchema, r.staging, r.schema)
 		if rmErr := os.RemoveAll(spill); err == nil && rmErr != nil {
 			return nil, fmt.Errorf("output: changes of %s/%s: %w", r.meta.ID, r.id, rmErr)
 		}
@@ -178,7 +177,7 @@ func (r *Release) changes() (*Changes, error) {
 	}
 	// A damaged previous release must not stop the new one: it is
 	// published with a changelog that says why it has no comparison.
-	c, newErr := diffReleases("", "", nil, newPath, r.schema)
+	c, newErr := diffReleases("", "", nil, r.staging, r.schema)
 	if newErr != nil {
 		return nil, fmt.Errorf("output: changes of %s/%s: %w", r.meta.ID, r.id, newErr)
 	}
@@ -289,21 +288,28 @@ func (d *diffSide) valueTexts(values []schemas.Value) []*string {
 		if v == nil {
 			continue
 		}
-		b := d.text(nil, i, v)[1:]
-		s := string(b)
-		if r := []rune(s); len(r) > maxValueText {
-			s = string(r[:maxValueText-1]) + "…"
-		}
+		s := cutValueText(string(d.text(nil, i, v)[1:]))
 		out[k] = &s
 	}
 	return out
 }
 
-// diffReleases compares the release at newPath (schema ns) with the one
-// at prevPath (schema ps; when ps is nil, there is no previous release
-// and only the key and empty lists are filled), streaming both Parquet
-// files through hashed spill files in spillDir (see diffRows).
-func diffReleases(spillDir, prevPath string, ps *schemas.Schema, newPath string, ns *schemas.Schema) (*Changes, error) {
+// cutValueText cuts a value text longer than maxValueText characters,
+// ending it with "…".
+func cutValueText(s string) string {
+	if r := []rune(s); len(r) > maxValueText {
+		return string(r[:maxValueText-1]) + "…"
+	}
+	return s
+}
+
+// diffReleases compares the release in folder newDir (schema ns) with the
+// one in prevDir (schema ps; when ps is nil, there is no previous release
+// and only the key and empty lists are filled), with spill files in
+// spillDir (see diffRows). Releases with the same fields and key are
+// compared from their row indexes (see rowIndex); others, and releases
+// written before row indexes, by decoding both data.parquet files.
+func diffReleases(spillDir, prevDir string, ps *schemas.Schema, newDir string, ns *schemas.Schema) (*Changes, error) {
 	c := &Changes{
 		Added: [][]string{}, Removed: [][]string{}, Changed: []ChangedRow{},
 		ColumnsChanged: map[string]int{},
@@ -358,7 +364,20 @@ func diffReleases(spillDir, prevPath string, ps *schemas.Schema, newPath string,
 		prevSide.key = append(prevSide.key, prevIdx[ns.Fields[i].Name])
 	}
 
-	return diffRows(c, spillDir, prevPath, ps, prevSide, newPath, ns, newSide, colNames)
+	var prevRows, newRows releaseRows
+	if pi, ni := indexedSides(prevDir, newDir, np); pi != nil && slices.Equal(colNames, pi.x.Fields) {
+		defer pi.x.close()
+		defer ni.x.close()
+		prevRows, newRows = pi, ni
+	} else {
+		if pi != nil {
+			pi.x.close()
+			ni.x.close()
+		}
+		prevRows = &parquetRows{path: filepath.Join(prevDir, FileParquet), s: ps, side: prevSide, rows: rowsHint(prevDir)}
+		newRows = &parquetRows{path: filepath.Join(newDir, FileParquet), s: ns, side: newSide, rows: rowsHint(newDir)}
+	}
+	return diffRows(c, spillDir, prevRows, newRows, colNames)
 }
 
 // keyIndexes returns the indexes of the key fields in s: its primaryKey

@@ -11,17 +11,26 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
-
-	"github.com/ligerdata/ligerdata/schemas"
 )
 
 // spillDirName is the folder of the changelog's spill files, inside the
 // staging folder of the release (removed before the release is switched in).
 const spillDirName = ".changes-spill"
 
-// spillParts is the number of hash partitions of the spill files: the
-// matching holds one partition of the previous release in memory at a time.
-const spillParts = 64
+// partRows is the number of rows of the previous release the matching
+// holds in memory at a time: beyond it, both releases are spilled into
+// hash partitions on disk (see partsFor). A variable for the tests.
+var partRows = 256 << 10
+
+// partsFor returns how many hash partitions the matching of releases of
+// prev and next rows uses (a power of two, at most 256).
+func partsFor(prev, next int) int {
+	parts := 1
+	for parts < 256 && parts*partRows < max(prev, next) {
+		parts *= 2
+	}
+	return parts
+}
 
 // spillRecord is what the spill files keep of a row: the hashes of its key
 // and of its compared values, and its position in its release.
@@ -35,14 +44,15 @@ const spillRecordSize = 16 + 16 + 4
 
 // spillWriter writes the records of one release into its partitions.
 type spillWriter struct {
+	parts int
 	files []*os.File
 	bufs  []*bufio.Writer
 	rec   [spillRecordSize]byte
 }
 
-func newSpillWriter(dir, side string) (*spillWriter, error) {
-	w := &spillWriter{}
-	for p := range spillParts {
+func newSpillWriter(dir, side string, parts int) (*spillWriter, error) {
+	w := &spillWriter{parts: parts}
+	for p := range parts {
 		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("%s-%02d", side, p)))
 		if err != nil {
 			w.close()
@@ -58,7 +68,7 @@ func (w *spillWriter) write(r spillRecord) error {
 	copy(w.rec[:16], r.key[:])
 	copy(w.rec[16:32], r.row[:])
 	binary.LittleEndian.PutUint32(w.rec[32:], r.ord)
-	_, err := w.bufs[r.key[0]%spillParts].Write(w.rec[:])
+	_, err := w.bufs[int(r.key[0])%w.parts].Write(w.rec[:])
 	return err
 }
 
@@ -81,7 +91,12 @@ func (w *spillWriter) close() {
 	}
 }
 
-// readPart calls fn with each record of partition p, in release order.
+// partitions are the hashed rows of a release, read a partition at a time.
+type partitions interface {
+	// readPart calls fn with each record of partition p, in release order.
+	readPart(p int, fn func(spillRecord)) error
+}
+
 func (w *spillWriter) readPart(p int, fn func(spillRecord)) error {
 	br := bufio.NewReaderSize(w.files[p], 64<<10)
 	var rec [spillRecordSize]byte
@@ -100,19 +115,14 @@ func (w *spillWriter) readPart(p int, fn func(spillRecord)) error {
 	}
 }
 
-// spillSide reads one release and spills the key and row hash of each row.
-func spillSide(dir, name, path string, s *schemas.Schema, side *diffSide) (*spillWriter, error) {
-	w, err := newSpillWriter(dir, name)
+// spillSide spills the key and row hash of each row of one release into
+// parts partitions.
+func spillSide(dir, name string, rows releaseRows, parts int) (*spillWriter, error) {
+	w, err := newSpillWriter(dir, name, parts)
 	if err != nil {
 		return nil, err
 	}
-	var buf []byte
-	var ord uint32
-	err = readParquetRows(path, s, func(values []schemas.Value) error {
-		r := spillRecord{key: side.hash(&buf, values, side.key), row: side.hash(&buf, values, side.cols), ord: ord}
-		ord++
-		return w.write(r)
-	})
+	err = rows.hashes(w.write)
 	if err == nil {
 		err = w.finish()
 	}
@@ -160,9 +170,9 @@ func firstSorted(list []uint32) []uint32 {
 // match joins the two spills partition by partition. Duplicate keys match
 // in release order: the first occurrences of a key left unmatched count
 // as removed, and a changed row is compared with the occurrence after them.
-func match(prev, next *spillWriter) (*matches, error) {
+func match(prev, next partitions, parts int) (*matches, error) {
 	m := &matches{}
-	for p := range spillParts {
+	for p := range parts {
 		entries := map[[16]byte]*matchEntry{}
 		err := prev.readPart(p, func(r spillRecord) {
 			if e, ok := entries[r.key]; ok {
@@ -238,14 +248,14 @@ type detailRows struct {
 	listed, valued, changed []uint32
 }
 
-// detailSide reads a release again for the details of rows (see
-// detailRows).
-func detailSide(dir, name, path string, s *schemas.Schema, side *diffSide, seed maphash.Seed, rows detailRows) (*sideDetail, error) {
+// detailSide reads the rows of a release again for the details of rows
+// (see detailRows).
+func detailSide(dir, name string, rel releaseRows, width int, seed maphash.Seed, rows detailRows) (*sideDetail, error) {
 	f, err := os.Create(filepath.Join(dir, name+"-cols"))
 	if err != nil {
 		return nil, err
 	}
-	d := &sideDetail{keys: map[uint32][]string{}, values: map[uint32][]*string{}, cols: f, width: len(side.cols)}
+	d := &sideDetail{keys: map[uint32][]string{}, values: map[uint32][]*string{}, cols: f, width: width}
 	want, valued, changed := map[uint32]bool{}, map[uint32]bool{}, rows.changed
 	for _, o := range rows.listed {
 		want[o] = true
@@ -253,24 +263,25 @@ func detailSide(dir, name, path string, s *schemas.Schema, side *diffSide, seed 
 	for _, o := range rows.valued {
 		valued[o] = true
 	}
+	all := slices.Concat(rows.listed, rows.valued, rows.changed)
+	slices.Sort(all)
+	all = slices.Compact(all)
 	bw := bufio.NewWriterSize(f, 64<<10)
-	var ord uint32
 	var buf []byte
 	var rec [8]byte
-	err = readParquetRows(path, s, func(values []schemas.Value) error {
-		defer func() { ord++ }()
+	err = rel.texts(all, func(ord uint32, row rowTexts) error {
 		if want[ord] {
-			d.keys[ord] = side.keyTexts(values)
+			d.keys[ord] = row.key()
 		}
 		if valued[ord] {
-			d.values[ord] = side.valueTexts(values)
+			d.values[ord] = row.values()
 		}
 		if len(changed) == 0 || changed[0] != ord {
 			return nil
 		}
 		changed = changed[1:]
-		for _, i := range side.cols {
-			buf = side.text(buf[:0], i, values[i])
+		for k := range width {
+			buf = row.text(buf[:0], k)
 			binary.LittleEndian.PutUint64(rec[:], maphash.Bytes(seed, buf))
 			if _, err := bw.Write(rec[:]); err != nil {
 				return err
@@ -288,33 +299,45 @@ func detailSide(dir, name, path string, s *schemas.Schema, side *diffSide, seed 
 	return d, nil
 }
 
-// diffRows fills c from the rows of both releases, with memory bounded by
-// one partition of the previous release plus 12 bytes per changed row:
-// each release is read once to spill the hashes of its rows' keys and
-// values into hash partitions on disk, the partitions are joined one at a
-// time, then each release is read again for the key texts of the listed
-// rows and the field-by-field comparison of the changed ones. The two
-// releases are read concurrently.
-func diffRows(c *Changes, dir, prevPath string, ps *schemas.Schema, prevSide *diffSide, newPath string, ns *schemas.Schema, newSide *diffSide, colNames []string) (*Changes, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
+// matchSides hashes both releases concurrently and joins them partition
+// by partition. With one partition, releases read from their row index
+// are matched from it, without spill files.
+func matchSides(dir string, prev, next releaseRows) (*matches, error) {
+	parts := partsFor(prev.count(), next.count())
+	pi, pok := prev.(*indexedRows)
+	ni, nok := next.(*indexedRows)
+	if parts == 1 && pok && nok {
+		return match(pi, ni, 1)
 	}
-	var prev, next *spillWriter
+	var ps, ns *spillWriter
 	var prevErr, nextErr error
 	var wg sync.WaitGroup
-	wg.Go(func() { prev, prevErr = spillSide(dir, "prev", prevPath, ps, prevSide) })
-	wg.Go(func() { next, nextErr = spillSide(dir, "new", newPath, ns, newSide) })
+	wg.Go(func() { ps, prevErr = spillSide(dir, "prev", prev, parts) })
+	wg.Go(func() { ns, nextErr = spillSide(dir, "new", next, parts) })
 	wg.Wait()
-	if prev != nil {
-		defer prev.close()
+	if ps != nil {
+		defer ps.close()
 	}
-	if next != nil {
-		defer next.close()
+	if ns != nil {
+		defer ns.close()
 	}
 	if err := errors.Join(prevErr, nextErr); err != nil {
 		return nil, err
 	}
-	m, err := match(prev, next)
+	return match(ps, ns, parts)
+}
+
+// diffRows fills c from the rows of both releases, with memory bounded by
+// one partition of the previous release plus 12 bytes per changed row:
+// the key and row hashes of both releases are joined (matchSides), then
+// each release is read again, concurrently, for the key texts of the
+// listed rows, the values of the first changed rows and the field-by-field
+// comparison of the changed ones.
+func diffRows(c *Changes, dir string, prev, next releaseRows, colNames []string) (*Changes, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	m, err := matchSides(dir, prev, next)
 	if err != nil {
 		return nil, err
 	}
@@ -339,11 +362,13 @@ func diffRows(c *Changes, dir, prevPath string, ps *schemas.Schema, prevSide *di
 	}
 	seed := maphash.MakeSeed()
 	var pd, nd *sideDetail
+	var prevErr, nextErr error
+	var wg sync.WaitGroup
 	wg.Go(func() {
-		pd, prevErr = detailSide(dir, "prev", prevPath, ps, prevSide, seed, detailRows{m.removed, valuedPrev, changedPrev})
+		pd, prevErr = detailSide(dir, "prev", prev, len(colNames), seed, detailRows{m.removed, valuedPrev, changedPrev})
 	})
 	wg.Go(func() {
-		nd, nextErr = detailSide(dir, "new", newPath, ns, newSide, seed, detailRows{listedNew, valuedNew, changedNew})
+		nd, nextErr = detailSide(dir, "new", next, len(colNames), seed, detailRows{listedNew, valuedNew, changedNew})
 	})
 	wg.Wait()
 	for _, d := range []*sideDetail{pd, nd} {

@@ -328,8 +328,12 @@ func writeLegacyParquet(t *testing.T, path string, p *plan, rows [][]schemas.Val
 func TestDamagedPreviousReleaseDoesNotBlockTheNext(t *testing.T) {
 	public := t.TempDir()
 	first := publish(t, public, "communes", "20260101T000000Z-0001", allTypesRows(), Quality{})
-	if err := os.WriteFile(filepath.Join(first.Dir, FileParquet), []byte("PAR1 abîmé"), 0o644); err != nil {
-		t.Fatal(err)
+	// Both the Parquet file and the row index are damaged: nothing is left
+	// to compare with.
+	for _, name := range []string{FileParquet, rowIndexName} {
+		if err := os.WriteFile(filepath.Join(first.Dir, name), []byte("PAR1 abîmé"), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	second := publish(t, public, "communes", "20260102T000000Z-0002", allTypesRows(), Quality{})
 	c, err := ReadChanges(public, "communes", second.Release)
@@ -344,9 +348,43 @@ func TestDamagedPreviousReleaseDoesNotBlockTheNext(t *testing.T) {
 	}
 }
 
+// The changelog of a release whose previous one has a row index reads the
+// previous rows from it and from data.csv, not from data.parquet.
+func TestChangesFromTheRowIndexWithoutParquet(t *testing.T) {
+	public := t.TempDir()
+	s := parseSchema(t, `{"fields":[{"name":"id","type":"integer"},{"name":"nom","type":"string"},{"name":"n","type":"number"}],"primaryKey":"id"}`)
+	first := publishWith(t, public, "idx", "20260101T000000Z-0001", s, [][]schemas.Value{
+		{int64(1), "un", 1.5}, {int64(2), "deux, \"2\"\nbis", nil}, {int64(3), "trois", 3.0}})
+	if err := os.WriteFile(filepath.Join(first.Dir, FileParquet), []byte("PAR1 abîmé"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	second := publishWith(t, public, "idx", "20260102T000000Z-0002", s, [][]schemas.Value{
+		{int64(2), "deux, \"2\"\nbis", 2.0}, {int64(3), "trois", 3.0}, {int64(4), "quatre", nil}})
+	c, err := ReadChanges(public, "idx", second.Release)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 1 removed; 2 changed (n: missing -> 2); 3 unchanged; 4 added.
+	want := RowCounts{Added: 1, Removed: 1, Changed: 1, Unchanged: 1}
+	two := "2"
+	changed := []ChangedRow{{Key: []string{"2"}, Columns: []string{"n"}, Values: map[string]ValueChange{"n": {Old: nil, New: &two}}}}
+	if c.Error != "" || c.Rows != want || !reflect.DeepEqual(c.Removed, [][]string{{"1"}}) || !reflect.DeepEqual(c.Added, [][]string{{"4"}}) ||
+		!reflect.DeepEqual(c.Changed, changed) {
+		t.Errorf("changes = %+v, want rows %+v, removed 1, added 4, 2 changed in n", c, want)
+	}
+}
+
 // Many rows across every spill partition, more added and removed rows than
-// are listed, duplicates in the previous release, and files read in order.
+// are listed, duplicates in the previous release, and files read in order:
+// from the row indexes in one partition, in several, and from the Parquet
+// files of releases without row index.
 func TestChangesThroughSpillPartitions(t *testing.T) {
+	for _, way := range []string{"index", "index in partitions", "parquet"} {
+		t.Run(way, func(t *testing.T) { testChangesThroughSpillPartitions(t, way) })
+	}
+}
+
+func testChangesThroughSpillPartitions(t *testing.T, way string) {
 	public := t.TempDir()
 	s := parseSchema(t, `{"fields":[{"name":"id","type":"integer"},{"name":"nom","type":"string"},{"name":"n","type":"integer"}],"primaryKey":"id"}`)
 	var prev, next [][]schemas.Value
@@ -365,11 +403,26 @@ func TestChangesThroughSpillPartitions(t *testing.T) {
 		}
 		next = append(next, []schemas.Value{int64(i), nom, int64(i)})
 	}
-	publishWith(t, public, "spill", "20261127T100000Z-0001", s, prev)
-	publishWith(t, public, "spill", "20261128T100000Z-0002", s, next)
+	p1 := publishWith(t, public, "spill", "20261127T100000Z-0001", s, prev)
+	p2 := publishWith(t, public, "spill", "20261128T100000Z-0002", s, next)
 	ch, err := ReadChanges(public, "spill", "20261128T100000Z-0002")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if way != "index" {
+		if way == "parquet" {
+			for _, dir := range []string{p1.Dir, p2.Dir} {
+				if err := os.Remove(filepath.Join(dir, rowIndexName)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		} else {
+			defer func(n int) { partRows = n }(partRows)
+			partRows = 256 // 4000 rows: 16 partitions
+		}
+		if ch, err = diffReleases(filepath.Join(t.TempDir(), "spill"), p1.Dir, s, p2.Dir, s); err != nil {
+			t.Fatal(err)
+		}
 	}
 	// Added 3000..3999 = 1000; removed 0..999 plus the second id 5 = 1001;
 	// changed: multiples of 10 in 1000..2999 = 200; unchanged 2000-200 = 1800.

@@ -138,10 +138,13 @@ const bomUTF8 = "\xEF\xBB\xBF"
 
 // appendCSVValuesBoth appends the line of one record to both data.csv
 // (dst, as appendCSVValues) and data-fr.csv (fr), formatting each value
-// once.
-func (p *plan) appendCSVValuesBoth(dst, fr []byte, values []schemas.Value, scratch *[]byte) ([]byte, []byte, error) {
+// once. ends[i] is set to where cell i ends in dst, counted from the
+// start of the line.
+func (p *plan) appendCSVValuesBoth(dst, fr []byte, values []schemas.Value, scratch *[]byte, ends []int) ([]byte, []byte, error) {
+	start := len(dst)
 	for i := range p.columns {
 		if i > 0 {
+			ends[i-1] = len(dst) - start
 			dst = append(dst, ',')
 			fr = append(fr, ';')
 		}
@@ -166,6 +169,9 @@ func (p *plan) appendCSVValuesBoth(dst, fr []byte, values []schemas.Value, scrat
 		}
 		// b is not modified before the call returns.
 		dst, fr = appendCSVFieldBoth(dst, fr, unsafe.String(unsafe.SliceData(b), len(b)))
+	}
+	if len(ends) > 0 {
+		ends[len(ends)-1] = len(dst) - start
 	}
 	return append(dst, '\n'), append(fr, '\n'), nil
 }

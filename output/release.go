@@ -155,6 +155,8 @@ type Release struct {
 	gjLine                          []byte // data.geojson text not yet written to gjOut (geographic datasets)
 	gjFeatures                      int    // features written to gjLine
 	pqW                             *parquet.Writer
+	rowIdx                          *rowIndex // written by the CSV encoder
+	cellEnds                        []int     // where each cell of the current CSV line ends
 	geoStats                        *geoStats // geometry types and bbox (parquet encoder)
 	previous                        string    // release `latest` pointed to at NewRelease ("" for none)
 	skipIdentical                   bool      // see SkipIdentical
@@ -290,6 +292,10 @@ func (r *Release) open() error {
 		r.gjLine = append(make([]byte, 0, csvFlushBytes+fileBufferBytes), geoJSONHeader...)
 		r.geoStats = newGeoStats()
 	}
+	if r.rowIdx, err = newRowIndex(filepath.Join(r.staging, rowIndexName), r.schema); err != nil {
+		return err
+	}
+	r.cellEnds = make([]int, len(r.plan.columns))
 	cfg, err := parquetConfig(r.plan, r.meta.ID)
 	if err != nil {
 		return err
@@ -410,6 +416,11 @@ func (r *Release) finish() error {
 	if err := r.flushCSV(); err != nil {
 		return err
 	}
+	err := r.rowIdx.finish()
+	r.rowIdx = nil
+	if err != nil {
+		return fmt.Errorf("output: write row index: %w", err)
+	}
 	files := []*os.File{r.csvFile, r.pqFile, r.frFile}
 	if r.plan.geo != nil {
 		r.gjLine = append(r.gjLine, geoJSONFooter...)
@@ -468,6 +479,10 @@ func (r *Release) stopEncoders() {
 }
 
 func (r *Release) closeFiles() {
+	if r.rowIdx != nil {
+		r.rowIdx.close()
+		r.rowIdx = nil
+	}
 	for _, f := range []**os.File{&r.csvFile, &r.pqFile, &r.frFile, &r.gjFile} {
 		if *f != nil {
 			(*f).Close()

@@ -97,8 +97,13 @@ func (r *Release) csvBatch(vals []schemas.Value, scratch *[]byte) error {
 	n := len(r.plan.columns)
 	for off := 0; off < len(vals); off += n {
 		var err error
-		if r.csvLine, r.frLine, err = r.plan.appendCSVValuesBoth(r.csvLine, r.frLine, vals[off:off+n], scratch); err != nil {
+		start := len(r.csvLine)
+		row := vals[off : off+n]
+		if r.csvLine, r.frLine, err = r.plan.appendCSVValuesBoth(r.csvLine, r.frLine, row, scratch, r.cellEnds); err != nil {
 			return err
+		}
+		if err := r.rowIdx.add(r.csvLine[start:len(r.csvLine)-1], r.cellEnds, row, r.csvOut.n+int64(start)); err != nil {
+			return fmt.Errorf("output: write row index: %w", err)
 		}
 		if len(r.csvLine) >= csvFlushBytes {
 			if err := r.flushCSV(); err != nil {

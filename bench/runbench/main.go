@@ -40,6 +40,7 @@ func main() {
 	repeat := flag.Int("repeat", 1, "runs of each measurement; the median is printed")
 	mode := flag.String("mode", "", "internal: duckdb runs DuckDB's conversion of -input in this process")
 	input := flag.String("input", "", "internal: the file DuckDB converts")
+	flag.StringVar(&profileDir, "cpuprofile", "", "folder where each ligerdata run writes its CPU profile (run-ROWS-first.prof, -changed, -unchanged)")
 	flag.Parse()
 	log.SetFlags(0)
 	if *mode == "duckdb" {
@@ -55,6 +56,9 @@ func main() {
 		sizes = append(sizes, n)
 	}
 	check(os.MkdirAll(*dir, 0o755))
+	if profileDir != "" {
+		check(os.MkdirAll(profileDir, 0o755))
+	}
 	srv := startServer()
 	var all []sizeResult
 	for _, n := range sizes {
@@ -73,9 +77,13 @@ func check(err error) {
 	}
 }
 
+// profileDir, when set, receives a CPU profile of each ligerdata run.
+var profileDir string
+
 // measure is one child process's wall time and peak resident memory.
 type measure struct {
 	seconds float64
+	cpu     float64 // user + system seconds of the child
 	rssMB   float64
 	note    string // what the run reported (outcome, rows)
 }
@@ -94,19 +102,24 @@ type sizeResult struct {
 	runs   [][]measure // by contender, one per repetition
 	cores  int
 	repeat int
+	// load is the 1-minute load average before and after the runs: the
+	// figures of a shared machine are read beside it.
+	load [2]string
 }
 
 // median returns the median time and RSS of a contender's runs.
 func (r sizeResult) median(i int) measure {
 	ms := r.runs[i]
 	secs := make([]float64, len(ms))
+	cpu := make([]float64, len(ms))
 	rss := make([]float64, len(ms))
 	for j, m := range ms {
-		secs[j], rss[j] = m.seconds, m.rssMB
+		secs[j], cpu[j], rss[j] = m.seconds, m.cpu, m.rssMB
 	}
 	slices.Sort(secs)
+	slices.Sort(cpu)
 	slices.Sort(rss)
-	return measure{seconds: secs[len(secs)/2], rssMB: rss[len(rss)/2], note: ms[len(ms)-1].note}
+	return measure{seconds: secs[len(secs)/2], cpu: cpu[len(cpu)/2], rssMB: rss[len(rss)/2], note: ms[len(ms)-1].note}
 }
 
 // benchSize generates the files of n rows and runs every contender repeat times.
@@ -123,22 +136,38 @@ func benchSize(dir, bin string, n, repeat int, srv *server) sizeResult {
 	res := sizeResult{rows: n, mb: float64(st.Size()) / 1e6, runs: make([][]measure, len(contenders)), cores: runtime.NumCPU(), repeat: repeat}
 	self, err := os.Executable()
 	check(err)
+	res.load[0] = loadAverage()
 	for range repeat {
 		res.runs[0] = append(res.runs[0], child(exec.Command(self, "-mode", "duckdb", "-input", input), ""))
 		check(os.Remove(input + ".duckdb.parquet"))
 		// A fresh store each time: the first run publishes the first release.
 		check(os.RemoveAll(store))
-		run := func(file string) measure {
+		run := func(file, name string) measure {
 			srv.serve(file)
 			cmd := exec.Command(bin, "run", "lieux-bench", "--defs", defs, "--store", store, "--json")
+			if profileDir != "" {
+				prof, err := filepath.Abs(filepath.Join(profileDir, fmt.Sprintf("run-%d-%s.prof", n, name)))
+				check(err)
+				cmd.Env = append(os.Environ(), "LIGERDATA_CPUPROFILE="+prof)
+			}
 			return child(cmd, store)
 		}
-		res.runs[1] = append(res.runs[1], run(input))
-		res.runs[2] = append(res.runs[2], run(changed))
-		res.runs[3] = append(res.runs[3], run(changed))
+		res.runs[1] = append(res.runs[1], run(input, "first"))
+		res.runs[2] = append(res.runs[2], run(changed, "changed"))
+		res.runs[3] = append(res.runs[3], run(changed, "unchanged"))
 	}
 	check(os.RemoveAll(store))
+	res.load[1] = loadAverage()
 	return res
+}
+
+// loadAverage returns the 1-minute load average ("?" where unknown).
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "?"
 }
 
 func ensure(path string, gen func() error) {
@@ -157,14 +186,19 @@ func child(cmd *exec.Cmd, store string) measure {
 	cmd.Stdout = &out
 	cmd.Stderr = os.Stderr
 	if store != "" {
-		cmd.Env = append(os.Environ(), "LIGERDATA_LOG_LEVEL=warn")
+		if cmd.Env == nil {
+			cmd.Env = os.Environ()
+		}
+		cmd.Env = append(cmd.Env, "LIGERDATA_LOG_LEVEL=warn")
 	}
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
 		log.Fatalf("runbench: %s: %v\n%s", strings.Join(cmd.Args, " "), err, out.String())
 	}
 	m := measure{seconds: time.Since(start).Seconds()}
-	m.rssMB = float64(cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss) / 1024
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	m.rssMB = float64(ru.Maxrss) / 1024
+	m.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 	if store != "" {
 		m.note = runNote(out.String())
 	}
@@ -196,14 +230,15 @@ func runNote(out string) string {
 }
 
 func (r sizeResult) print() {
-	fmt.Printf("\n%d rows, %.0f MB (national schema, %d cores, median of %d run(s))\n\n", r.rows, r.mb, r.cores, r.repeat)
-	fmt.Printf("%-42s %8s %8s %10s %9s %9s  %s\n", "contender", "seconds", "MB/s", "rows/s", "RSS MB", "vs DuckDB", "result")
+	fmt.Printf("\n%d rows, %.0f MB (national schema, %d cores, median of %d run(s), load average %s -> %s)\n\n", r.rows, r.mb, r.cores, r.repeat, r.load[0], r.load[1])
+	fmt.Printf("%-42s %8s %8s %8s %10s %9s %9s  %s\n", "contender", "seconds", "CPU s", "MB/s", "rows/s", "RSS MB", "vs DuckDB", "result")
 	base := r.median(0)
 	for i, name := range contenders {
 		m := r.median(i)
-		fmt.Printf("%-42s %8.2f %8.1f %10.0f %9.0f %8.2fx  %s\n", name, m.seconds, r.mb/m.seconds, float64(r.rows)/m.seconds, m.rssMB, base.seconds/m.seconds, m.note)
+		fmt.Printf("%-42s %8.2f %8.2f %8.1f %10.0f %9.0f %8.2fx  %s\n", name, m.seconds, m.cpu, r.mb/m.seconds, float64(r.rows)/m.seconds, m.rssMB, base.seconds/m.seconds, m.note)
 	}
 	fmt.Println("\nvs DuckDB = DuckDB seconds / contender seconds (throughput ratio; 1.00x = as fast as DuckDB).")
+	fmt.Println("CPU s = user + system time of the child process (above seconds when it uses several cores).")
 	fmt.Println("DuckDB reads the file from disk and writes one Parquet file; ligerdata harvests it over HTTP on 127.0.0.1,")
 	fmt.Println("keeps the raw body, checks every row and writes Parquet, CSV, French CSV, GeoJSON, rejected rows, the")
 	fmt.Println("Data Package, quality report, changelog and catalogue.")
