@@ -10,7 +10,7 @@ PKGS    := ./...
 # with this build tag; GOFLAGS keeps whatever `go env` already sets.
 export GOFLAGS := $(shell $(GO) env GOFLAGS) -tags=duckdb_arrow
 
-.PHONY: all linkdir build test race lint demo bench docs fuzz crash clean
+.PHONY: all linkdir build test race lint demo bench docs fuzz crash faults clean
 
 all: build
 
@@ -43,6 +43,14 @@ test: linkdir
 CRASH_TRIALS ?= 20
 crash: linkdir
 	LIGERDATA_CRASH_TRIALS=$(CRASH_TRIALS) $(GO) test -count=1 -timeout 30m -run '^TestCrashTrials$$' -v ./cmd/ligerdata
+
+# Every connector that reads over HTTP, run through its pipeline against a
+# server replaying its recordings with one fault at a time (connection
+# reset, 503 then OK, 429 + Retry-After, slow body, truncated body, HTML
+# page, invalid encoding, gzip bomb, repeated page, schema drift), each
+# followed by a clean run; prints a table of outcomes and the figures.
+faults: linkdir
+	LIGERDATA_FAULT_TRIALS=1 $(GO) test -count=1 -timeout 30m -run '^TestFaultTrials$$' -v ./pipelines
 
 lint: build
 	@test -z "$$(gofmt -l $$(git ls-files -co --exclude-standard '*.go'))" || { gofmt -l $$(git ls-files -co --exclude-standard '*.go'); echo "gofmt: files above need formatting"; exit 1; }

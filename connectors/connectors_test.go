@@ -212,3 +212,15 @@ func TestOpener(t *testing.T) {
 		})
 	}
 }
+
+// CheckUTF8 names the line and byte of the first invalid sequence.
+func TestCheckUTF8(t *testing.T) {
+	if err := CheckUTF8([]byte("{\"nom\": \"Nantes é\"}")); err != nil {
+		t.Errorf("valid text: %v", err)
+	}
+	err := CheckUTF8([]byte("{\n\"nom\": \"Cr\xe9teil\"}"))
+	want := "the body is not valid UTF-8 (line 2, byte 13: 0xe9); has the source changed its encoding?"
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %q", err, want)
+	}
+}

@@ -72,3 +72,23 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
+
+// CheckUTF8 returns nil for valid UTF-8, else an error naming the line and
+// byte of the first invalid sequence. JSON and XML bodies go through it
+// before decoding: encoding/json would silently replace such bytes by
+// U+FFFD, publishing altered values.
+func CheckUTF8(b []byte) error {
+	if utf8.Valid(b) {
+		return nil
+	}
+	off := 0
+	for off < len(b) {
+		r, size := utf8.DecodeRune(b[off:])
+		if r == utf8.RuneError && size == 1 {
+			break
+		}
+		off += size
+	}
+	line := 1 + strings.Count(string(b[:off]), "\n")
+	return fmt.Errorf("the body is not valid UTF-8 (line %d, byte %d: 0x%02x); has the source changed its encoding?", line, off+1, b[off])
+}

@@ -11,6 +11,9 @@ import (
 // larger than the source's bound with a French sentence naming the bound
 // and the key that sets it; other errors are returned as they are.
 func (def *Definition) explainBodyLimit(err error) error {
+	if errors.Is(err, fetch.ErrGzipBomb) {
+		return fmt.Errorf("%w : la réponse compressée de la source grossit de plus de %d fois une fois décompressée (bombe de décompression ?) ; elle est refusée", err, fetch.MaxGzipRatio)
+	}
 	if !errors.Is(err, fetch.ErrBodyTooLarge) {
 		return err
 	}

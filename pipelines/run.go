@@ -81,6 +81,9 @@ type Manifest struct {
 	// LocalDigest is the digest of the inputs a connectors.Local source
 	// read besides HTTP (an embedded table, a file on disk).
 	LocalDigest string `json:"local_digest,omitempty"`
+	// SourceFields lists the source fields read by the mappings that at
+	// least one record carried (see the gate source_fields).
+	SourceFields []string `json:"source_fields,omitempty"`
 	// CatalogError says why the catalogue could not be rewritten after the
 	// release was published.
 	CatalogError string `json:"catalog_error,omitempty"`
@@ -138,7 +141,10 @@ type Runner struct {
 	Full      bool
 	Catalog   output.CatalogMeta
 	Transport http.RoundTripper
-	Now       func() time.Time
+	// HTTPTimeout bounds each wait for an answer or for the next bytes of
+	// a body (fetch.Options.Timeout); 0 keeps fetch's default (60 s).
+	HTTPTimeout time.Duration
+	Now         func() time.Time
 	// Progress, when set, is called from the run's goroutine after each
 	// page of records and before publishing (see Progress).
 	Progress func(Progress)
@@ -326,6 +332,7 @@ type runState struct {
 	sameRows   int                          // harvested rows equal to the base's (see sameAsBase)
 	meter      *progressMeter               // nil without a Progress hook
 	pages      int
+	srcFields  map[string]bool // mapped source field → seen in a record
 }
 
 // run is one run's steps, in order; see Run for the contract.
@@ -398,6 +405,7 @@ func (r *Runner) openSource(s *runState) error {
 	}
 	client, err := fetch.New(fetch.Options{
 		TempDir:      s.tmp, // large bodies land next to the raw store
+		Timeout:      r.HTTPTimeout,
 		MaxBodyBytes: int64(s.def.MaxBodyMB) * 1e6,
 		ReplayDir:    r.ReplayDir,
 		RecordDir:    r.RecordDir,
@@ -477,6 +485,7 @@ func (s *runState) abort() {
 func (s *runState) process(page []connectors.Record) error {
 	q := &s.q
 	for _, rec := range page {
+		s.noteSourceFields(rec)
 		values, errs := s.n.record(rec)
 		q.Read++
 		if len(errs) > 0 {
@@ -614,6 +623,10 @@ func (r *Runner) gate(s *runState) error {
 		s.m.Rejects = s.rejectPath
 	}
 	s.m.Gates = s.def.gates(s.q, previousRelease(s.public, s.def.Dataset))
+	s.m.SourceFields = s.seenSourceFields()
+	if g := s.sourceFieldsGate(); g != nil {
+		s.m.Gates = append(s.m.Gates, *g)
+	}
 	if r.approval != nil {
 		s.m.Approval = r.approval
 		return nil

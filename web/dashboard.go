@@ -133,6 +133,7 @@ var gateLabels = map[string]string{
 	"row_drop":       "baisse du nombre de lignes",
 	"row_count_drop": "baisse du nombre de lignes",
 	"schema_drift":   "dérive du schéma",
+	"source_fields":  "champs de la source",
 	"licence":        "licence",
 	"license":        "licence",
 }

@@ -326,7 +326,14 @@ func (s *source) emitCSV(ctx context.Context, body io.Reader, emit func([]connec
 }
 
 func (s *source) emitJSON(ctx context.Context, body io.Reader, emit func([]connectors.Record) error) error {
-	dec := json.NewDecoder(body)
+	data, err := io.ReadAll(body)
+	if err != nil {
+		return err
+	}
+	if err := connectors.CheckUTF8(data); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var doc any
 	if err := dec.Decode(&doc); err != nil {

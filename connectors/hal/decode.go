@@ -42,6 +42,9 @@ func (e *solrError) Error() string {
 // A truncated or otherwise invalid document, trailing data, a Solr error
 // object, or an answer without response.docs is an error.
 func decodePage(body []byte) (*page, error) {
+	if err := connectors.CheckUTF8(body); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var doc any

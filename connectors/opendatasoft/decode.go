@@ -141,6 +141,9 @@ func truncate(s string, n int) string {
 // decodeValue decodes one JSON value, numbers as json.Number, and fails on
 // trailing data.
 func decodeValue(b []byte) (any, error) {
+	if err := connectors.CheckUTF8(b); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	var v any

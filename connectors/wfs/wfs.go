@@ -527,6 +527,9 @@ func Decode(contentType string, body []byte) (*FeatureCollection, error) {
 // strictJSON decodes one JSON value with numbers as json.Number and
 // refuses trailing data.
 func strictJSON(data []byte, v any) error {
+	if err := connectors.CheckUTF8(data); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if err := dec.Decode(v); err != nil {

@@ -612,6 +612,7 @@ func (c *Client) exchange(actx context.Context, req Request, idle *time.Timer) a
 		hreq.Header[k] = append([]string(nil), vs...)
 	}
 	hreq.Header.Set("User-Agent", c.opts.UserAgent)
+	gz := askGzip(hreq.Header, req.Method)
 	if req.Prev != nil && (req.Method == http.MethodGet || req.Method == http.MethodHead) {
 		if req.Prev.ETag != "" {
 			hreq.Header.Set("If-None-Match", req.Prev.ETag)
@@ -632,6 +633,11 @@ func (c *Client) exchange(actx context.Context, req Request, idle *time.Timer) a
 	idle.Reset(c.opts.Timeout)
 	ib := &idleBody{ReadCloser: hresp.Body, timer: idle, d: c.opts.Timeout}
 	hresp.Body = ib
+	if gz {
+		if err := gunzip(hresp); err != nil {
+			return attemptResult{err: err}
+		}
+	}
 
 	if !isSuccess(hresp.StatusCode) {
 		snip, _ := io.ReadAll(io.LimitReader(hresp.Body, snippetBytes))
