@@ -73,11 +73,12 @@ func (s *site) report(w http.ResponseWriter, r *http.Request) {
 		Unknown:   key != "" && !found,
 	}
 	var rural []string
+	inside := s.territoryNesting()[t.key()]
 	for _, l := range all {
 		if l.def.Theme != th.ID {
 			continue
 		}
-		ri := s.reportIndicatorOf(l, t)
+		ri := s.reportIndicatorOf(l, t, inside)
 		if usesRural(l.def) {
 			if rural == nil {
 				rural = s.ruralDefinitions()
@@ -112,8 +113,9 @@ func groupTerritories(all []territory, selected territory) []territoryGroup {
 	return out
 }
 
-// reportIndicatorOf builds the section of one indicator for territory t.
-func (s *site) reportIndicatorOf(l loaded, t territory) reportIndicator {
+// reportIndicatorOf builds the section of one indicator for territory t,
+// whose territories one level down are inside (keys).
+func (s *site) reportIndicatorOf(l loaded, t territory, inside []string) reportIndicator {
 	def := l.def
 	ri := reportIndicator{
 		ID: def.ID, Title: def.Title, URL: s.absURL(indicatorURL(def.ID)),
@@ -132,7 +134,8 @@ func (s *site) reportIndicatorOf(l loaded, t territory) reportIndicator {
 	if len(sel.here) == 0 {
 		ri.Note = noFigureNote(def, t)
 	}
-	for _, b := range []*chartBlock{s.barsBlock(def, sel, t), s.linesBlock(def, sel, t), s.mapBlock(def, sel)} {
+	blocks := []*chartBlock{s.barsBlock(def, sel, t), s.partsBlock(def, sel, t, inside), s.linesBlock(def, sel, t), s.mapBlock(def, sel)}
+	for _, b := range blocks {
 		if b != nil {
 			ri.Charts = append(ri.Charts, *b)
 		}

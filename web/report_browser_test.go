@@ -23,16 +23,8 @@ import (
 // sha256 must be the one the provenance names. axe-core checks every page
 // kind on the way.
 func TestBrowserReportToInputFile(t *testing.T) {
-	bctx := browsertest.New(t, 120*time.Second)
-	fx := writeReportFixture(t)
-	srv := httptest.NewServer(newReportSite(t, fx))
-	defer srv.Close()
-	must := func(step string, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("browser: %s: %v", step, err)
-		}
-	}
+	bctx, fx, srv := reportBrowser(t)
+	must := browserStep(t)
 	must("open the index", chromedp.Do(bctx,
 		chromedp.Navigate(srv.URL+"/rapports/"),
 		chromedp.WaitVisible(chromedp.CSS("ul.reports")),
@@ -95,6 +87,78 @@ func TestBrowserReportToInputFile(t *testing.T) {
 	}
 	if hex.EncodeToString(sum[:]) != fx.InputSHA {
 		t.Errorf("downloaded input file has sha256 %x, want %s (the provenance's)", sum, fx.InputSHA)
+	}
+}
+
+// TestBrowserReportInsideTerritories drives headless Chromium from the
+// région to a département chosen with the form, where the EPCI inside it
+// are drawn with their table, then through the link of an EPCI to its own
+// report, which lists its communes; axe-core checks both new views.
+func TestBrowserReportInsideTerritories(t *testing.T) {
+	bctx, _, srv := reportBrowser(t)
+	must := browserStep(t)
+	must("open the report", chromedp.Do(bctx,
+		chromedp.Navigate(srv.URL+"/rapports/acces-numerique"),
+		chromedp.WaitVisible(chromedp.CSS("form.territoire")),
+		chromedp.SetValue(chromedp.CSS("#territoire"), "departement-44"),
+	))
+	resp, err := chromedp.RunResponse(bctx, chromedp.Click(chromedp.CSS("form.territoire button"), chromedp.NodeVisible))
+	must("submit the territory", err)
+	if resp.Status != 200 {
+		t.Fatalf("browser: département page: status %d", resp.Status)
+	}
+	const table = "#lieux-par-territoire-territoires table"
+	epcis, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(table+" tbody"), chromedp.NodeVisible))
+	must("read the EPCI of the département", err)
+	browsertest.Axe(t, bctx, "report (département, EPCI inside)")
+
+	resp, err = chromedp.RunResponse(bctx, chromedp.Click(chromedp.CSS(table+` th a`), chromedp.NodeVisible))
+	must("open the first EPCI", err)
+	if resp.Status != 200 {
+		t.Fatalf("browser: EPCI page: status %d", resp.Status)
+	}
+	location, err := chromedp.Run(bctx, chromedp.Location())
+	must("read location", err)
+	communes, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(table+" tbody"), chromedp.NodeVisible))
+	must("read the communes of the EPCI", err)
+	selected, err := chromedp.Run(bctx, chromedp.Value(chromedp.CSS("#territoire")))
+	must("read the selected territory", err)
+	browsertest.Axe(t, bctx, "report (EPCI, communes inside)")
+
+	// Nantes Métropole 25 first, then CC de Nozay 5; Nantes 20, Carquefou 5.
+	if want := "Nantes Métropole\t25\u00a0lieux\nCC de Nozay\t5\u00a0lieux"; strings.TrimSpace(epcis) != want {
+		t.Errorf("EPCI of Loire-Atlantique = %q, want %q", epcis, want)
+	}
+	if want := srv.URL + "/rapports/acces-numerique?territoire=epci-" + repEPCI; location != want {
+		t.Errorf("after the click on the EPCI, location = %q, want %q", location, want)
+	}
+	if selected != "epci-"+repEPCI {
+		t.Errorf("selected territory = %q, want the EPCI", selected)
+	}
+	if want := "Nantes\t20\u00a0lieux\nCarquefou\t5\u00a0lieux"; strings.TrimSpace(communes) != want {
+		t.Errorf("communes of Nantes Métropole = %q, want %q", communes, want)
+	}
+}
+
+// reportBrowser starts headless Chromium and a server of the report
+// fixture, closed at the end of the test.
+func reportBrowser(t *testing.T) (context.Context, *repFixture, *httptest.Server) {
+	t.Helper()
+	bctx := browsertest.New(t, 120*time.Second)
+	fx := writeReportFixture(t)
+	srv := httptest.NewServer(newReportSite(t, fx))
+	t.Cleanup(srv.Close)
+	return bctx, fx, srv
+}
+
+// browserStep returns a check that fails the test, naming the step, when
+// a browser action failed.
+func browserStep(t *testing.T) func(step string, err error) {
+	return func(step string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("browser: %s: %v", step, err)
+		}
 	}
 }
 

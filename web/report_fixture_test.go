@@ -28,6 +28,7 @@ const (
 	repPubs         = "publications-par-annee"
 	repUnpublished  = "offres-par-categorie"
 	repEPCI         = "244400404"
+	repEPCI2        = "244400537"
 	// ruralGrid and ruralSubstitute are the two definitions the fixture's
 	// reference table states (one per row kind).
 	ruralGrid       = "Grille communale de densité de l'INSEE (2024) : communes peu denses ou très peu denses."
@@ -50,7 +51,7 @@ method: >
   Chaque lieu est compté une fois dans sa commune.
 
   Les lieux sans code INSEE sont écartés.
-granularity: [epci, departement, region]
+granularity: [commune, epci, departement, region]
 period: état à la date de publication
 inputs:
   datasets: [lieux-test]
@@ -134,8 +135,12 @@ schema:
 
 // repRows are the published rows of each indicator (in primary-key order).
 var repRows = map[string][][]schemas.Value{
-	// Départements: 30 + 15 + 5 + 6 + 4 = 60 = the région.
+	// Départements: 30 + 15 + 5 + 6 + 4 = 60 = the région; the EPCI of 44:
+	// 25 + 5 = 30; the communes of Nantes Métropole: 20 + 5 = 25.
 	repLieux: {
+		{"commune", "44026", "Carquefou", "Ensemble", 5.0},
+		{"commune", "44109", "Nantes", "EPN", 12.0},
+		{"commune", "44109", "Nantes", "Ensemble", 20.0},
 		{"departement", "44", "Loire-Atlantique", "EPN", 20.0},
 		{"departement", "44", "Loire-Atlantique", "Ensemble", 30.0},
 		{"departement", "44", "Loire-Atlantique", "Fablab", 10.0},
@@ -146,6 +151,7 @@ var repRows = map[string][][]schemas.Value{
 		{"epci", repEPCI, "Nantes Métropole", "EPN", 17.0},
 		{"epci", repEPCI, "Nantes Métropole", "Ensemble", 25.0},
 		{"epci", repEPCI, "Nantes Métropole", "Fablab", 8.0},
+		{"epci", repEPCI2, "CC de Nozay", "Ensemble", 5.0},
 		{"region", "52", "Pays de la Loire", "EPN", 40.0},
 		{"region", "52", "Pays de la Loire", "Ensemble", 60.0},
 		{"region", "52", "Pays de la Loire", "Fablab", 20.0},
@@ -228,8 +234,12 @@ func writeReportFixture(t testing.TB) *repFixture {
 		mustSchema(t, `{"fields":[{"name":"id","type":"string"},{"name":"nom","type":"string"}],"primaryKey":["id"]}`),
 		[][]schemas.Value{{"L1", "Médiathèque"}, {"L2", "Fablab"}}, nil)
 	refSHA := publish(t, fx.Public, output.CollectionDatasets, ruralReference, repRefRelease,
-		mustSchema(t, `{"fields":[{"name":"code_insee","type":"string"},{"name":"rural","type":"boolean"},{"name":"definition_rurale","type":"string"}],"primaryKey":["code_insee"]}`),
-		[][]schemas.Value{{"44109", false, ruralGrid}, {"53001", true, ruralSubstitute}, {"72001", true, ruralGrid}}, nil)
+		mustSchema(t, `{"fields":[{"name":"code_insee","type":"string"},{"name":"code_departement","type":"string"},{"name":"siren_epci","type":"string"},`+
+			`{"name":"rural","type":"boolean"},{"name":"definition_rurale","type":"string"}],"primaryKey":["code_insee"]}`),
+		[][]schemas.Value{
+			{"44001", "44", repEPCI2, true, ruralGrid}, {"44026", "44", repEPCI, false, ruralGrid}, {"44109", "44", repEPCI, false, ruralGrid},
+			{"53001", "53", "245300330", true, ruralSubstitute}, {"72001", "72", "247200132", true, ruralGrid},
+		}, nil)
 	for _, def := range defs {
 		rows, ok := repRows[def.ID]
 		if !ok {

@@ -173,6 +173,41 @@ func TestReportTerritories(t *testing.T) {
 	}
 }
 
+// TestReportTerritoriesInside: a département shows the EPCI that have one
+// of its communes (from the reference table), each linked to its own
+// report, and an EPCI its communes, largest value first, each value linked
+// to the indicator's page; the région has no such breakdown (its map and
+// table of départements do it).
+func TestReportTerritoriesInside(t *testing.T) {
+	fx := writeReportFixture(t)
+	h := newReportSite(t, fx)
+	value := func(n string) string {
+		return `<td class="num"><a href="/indicateurs/lieux-par-territoire">` + n + nb + `lieux</a></td>`
+	}
+	_, dep := get(t, h, "/rapports/acces-numerique?territoire=departement-44")
+	// The EPCI of 44 in the fixture: Nantes Métropole 25, CC de Nozay 5.
+	mustContain(t, dep, "EPCI of Loire-Atlantique",
+		`<figure class="chart-block" id="lieux-par-territoire-territoires">`,
+		`<caption>Données du graphique : Lieux de médiation numérique : Loire-Atlantique, par EPCI</caption>`,
+		`<thead><tr><th scope="col">EPCI</th><th scope="col" class="num">Valeur</th></tr></thead>`,
+		`<tr><th scope="row"><a href="/rapports/acces-numerique?territoire=epci-`+repEPCI+`">Nantes Métropole</a></th>`+value("25")+`</tr>`+"\n"+
+			`<tr><th scope="row"><a href="/rapports/acces-numerique?territoire=epci-`+repEPCI2+`">CC de Nozay</a></th>`+value("5")+`</tr>`,
+	)
+	if strings.Contains(dep, `id="part-lieux-ruraux-territoires"`) {
+		t.Error("the share has no EPCI rows, yet a breakdown by EPCI is drawn")
+	}
+	_, epci := get(t, h, "/rapports/acces-numerique?territoire=epci-"+repEPCI)
+	// Communes of Nantes Métropole: Nantes 20, Carquefou 5.
+	mustContain(t, epci, "communes of Nantes Métropole",
+		`<caption>Données du graphique : Lieux de médiation numérique : Nantes Métropole, par commune</caption>`,
+		`<tr><th scope="row">Nantes</th>`+value("20")+`</tr>`+"\n"+`<tr><th scope="row">Carquefou</th>`+value("5")+`</tr>`,
+	)
+	_, region := get(t, h, "/rapports/acces-numerique")
+	if strings.Contains(region, "-territoires") {
+		t.Error("the région page draws a breakdown by territory besides its map")
+	}
+}
+
 func TestReportTimeSeries(t *testing.T) {
 	fx := writeReportFixture(t)
 	h := newReportSite(t, fx)
@@ -215,7 +250,7 @@ func TestIndicatorPage(t *testing.T) {
 	inputFile := "/datasets/" + repInput + "/" + repInputRelease + "/data.parquet"
 	mustContain(t, page, "indicator page",
 		"<h1>Lieux de médiation numérique</h1>",
-		"<dt>Échelles</dt><dd>EPCI, département, région</dd>",
+		"<dt>Échelles</dt><dd>commune, EPCI, département, région</dd>",
 		"<dt>Unité</dt><dd>lieux</dd>",
 		"<dt>Période</dt><dd>état à la date de publication</dd>",
 		"<code>"+repIndRelease+"</code>",

@@ -2,6 +2,8 @@ package web
 
 import (
 	"html/template"
+	"net/url"
+	"sort"
 	"strings"
 
 	"github.com/ligerdata/ligerdata/indicators"
@@ -60,29 +62,69 @@ func (s *site) barsBlock(def *indicators.Definition, sel selection, t territory)
 	if sel.latest != "" {
 		heading += " (" + sel.latest + ")"
 	}
-	c := svgchart.Bars{ID: def.ID + "-barres", Title: heading}
+	return s.barChart(def, def.ID+"-barres", heading, "Catégorie", rows, func(o observation) tableCell { return tableCell{Text: o.Dimension} })
+}
+
+// partsBlock draws the all-categories value of the territories inside t,
+// one level down (inside, from the nesting of the reference table): the
+// EPCI of a département, the communes of an EPCI, largest value first;
+// each EPCI links to the report for it.
+func (s *site) partsBlock(def *indicators.Definition, sel selection, t territory, inside []string) *chartBlock {
+	keep := map[string]bool{}
+	for _, k := range inside {
+		keep[k] = true
+	}
+	rows := sel.totalsOf(func(o observation) bool { return keep[o.Level+"-"+o.Code] })
+	if len(rows) == 0 {
+		return nil
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Value > rows[j].Value })
+	by, per := "Commune", "par commune"
+	if rows[0].Level == "epci" {
+		by, per = "EPCI", "par EPCI"
+	}
+	heading := def.Title + " : " + t.Label + ", " + per
+	if rows[0].Period != "" {
+		heading += " (" + rows[0].Period + ")"
+	}
+	return s.barChart(def, def.ID+"-territoires", heading, by, rows, func(o observation) tableCell {
+		c := tableCell{Text: o.Label}
+		if o.Level == "epci" {
+			c.URL = s.absURL(reportURL(def.Theme) + "?territoire=" + url.QueryEscape(o.Level+"-"+o.Code))
+		}
+		return c
+	})
+}
+
+// barChart draws rows as bars (the first maxBars) with the data table of
+// every row: label gives the first cell (and the bar's label), the value
+// links to the indicator's page, then the counts of a share and the extra
+// columns.
+func (s *site) barChart(def *indicators.Definition, id, heading, first string, rows []observation, label func(observation) tableCell) *chartBlock {
+	c := svgchart.Bars{ID: id, Title: heading}
 	ratios := false
 	for _, o := range rows {
 		ratios = ratios || o.HasRatio
 	}
-	table := dataTable{Caption: "Données du graphique : " + heading, Head: []string{"Catégorie", "Valeur"}}
+	table := dataTable{Caption: "Données du graphique : " + heading, Head: []string{first, "Valeur"}}
 	if ratios {
 		table.Head = append(table.Head, "Effectif")
 	}
 	extras := extraColumns(def)
 	table.Head = append(table.Head, extraHeads(extras)...)
 	for i, o := range rows {
+		name := label(o)
 		if i < maxBars {
-			c.Items = append(c.Items, svgchart.BarItem{Label: o.Dimension, Value: scaled(o.Value, def.Unit), Display: valueText(o.Value, def.Unit)})
+			c.Items = append(c.Items, svgchart.BarItem{Label: name.Text, Value: scaled(o.Value, def.Unit), Display: valueText(o.Value, def.Unit)})
 		}
-		row := []tableCell{{Text: o.Dimension}, s.valueCell(def, o.Value)}
+		row := []tableCell{name, s.valueCell(def, o.Value)}
 		if ratios {
 			row = append(row, tableCell{Text: ratioText(o), Num: true})
 		}
 		table.Rows = append(table.Rows, append(row, extraCells(extras, o)...))
 	}
 	if len(rows) > maxBars {
-		heading += " — les " + frenchInt(maxBars) + " premières catégories"
+		heading += " — les " + frenchInt(maxBars) + " plus grandes valeurs"
 	}
 	return &chartBlock{ID: c.ID, Heading: heading, SVG: c.SVG(), Table: table}
 }

@@ -241,15 +241,21 @@ func (s selection) periods() []string {
 // departements is the all-categories value of each département at its
 // latest period.
 func (s selection) departements() []observation {
+	return s.totalsOf(func(o observation) bool { return o.Level == "departement" })
+}
+
+// totalsOf is the all-categories value of each territory whose rows keep
+// accepts, at the latest period of those rows, by code.
+func (s selection) totalsOf(keep func(o observation) bool) []observation {
 	latest := ""
 	for _, o := range s.all {
-		if o.Level == "departement" && o.isTotal() && o.HasValue && o.Period > latest {
+		if keep(o) && o.isTotal() && o.HasValue && o.Period > latest {
 			latest = o.Period
 		}
 	}
 	var out []observation
 	for _, o := range s.all {
-		if o.Level == "departement" && o.isTotal() && o.HasValue && o.Period == latest {
+		if keep(o) && o.isTotal() && o.HasValue && o.Period == latest {
 			out = append(out, o)
 		}
 	}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/ligerdata/ligerdata/indicators"
 	"github.com/ligerdata/ligerdata/output"
-	"github.com/ligerdata/ligerdata/schemas"
 )
 
 // theme is a report page: its URL segment (the indicators' theme), French
@@ -98,50 +96,6 @@ func (s *site) defsOfTheme(id string) []*indicators.Definition {
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return sortKey(out[i].Title) < sortKey(out[j].Title) })
-	return out
-}
-
-// ruralDefinitions returns the distinct definitions of "rural" stated by
-// the latest release of the reference table of communes (read with the
-// schema the release declares), in the order of the table; nil (logged)
-// when it cannot be read.
-func (s *site) ruralDefinitions() []string {
-	rel, err := s.loadLatest(ruralReference)
-	if err != nil {
-		s.log.Warn("rural definition: reference table not published", "dataset", ruralReference, "err", err)
-		return nil
-	}
-	var schema *schemas.Schema
-	for _, res := range rel.Package.Resources {
-		if raw := bytes.TrimSpace(res.Schema); len(raw) > 0 && raw[0] == '{' {
-			if schema, err = schemas.Parse(raw); err != nil {
-				s.log.Warn("rural definition: schema of the reference table", "release", rel.Name, "err", err)
-				return nil
-			}
-			break
-		}
-	}
-	col := -1
-	if schema != nil {
-		col = schema.FieldIndex(ruralColumn)
-	}
-	if col < 0 {
-		s.log.Warn("rural definition: the reference table has no such column", "release", rel.Name, "column", ruralColumn)
-		return nil
-	}
-	seen := map[string]bool{}
-	var out []string
-	err = output.ReadRows(s.tree.dir, ruralReference, rel.Name, schema, func(values []schemas.Value) error {
-		if d := text(values[col]); d != "" && !seen[d] {
-			seen[d] = true
-			out = append(out, d)
-		}
-		return nil
-	})
-	if err != nil {
-		s.log.Warn("rural definition: read the reference table", "release", rel.Name, "err", err)
-		return nil
-	}
 	return out
 }
 
