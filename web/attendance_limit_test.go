@@ -1,10 +1,15 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
+	"mime/multipart"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/ligerdata/ligerdata/attendance"
 )
 
 func TestSubmissionLimiterSlidesAndForgetsQuietAddresses(t *testing.T) {
@@ -79,5 +84,50 @@ func TestAttendanceSubmissionLimits(t *testing.T) {
 	}
 	if refusals["trop de déclarations du lieu en 24 heures"] != 1 || refusals["trop de déclarations"] != 1 {
 		t.Errorf("audited refusals %v", refusals)
+	}
+}
+
+// TestAttendanceFormRefusalsAreAudited: a form too large, without its
+// CSRF token or without a file is refused, stores nothing, and is in the
+// audit log like every other submission.
+func TestAttendanceFormRefusalsAreAudited(t *testing.T) {
+	srv, st := newAttendanceSite(t, nil)
+	token := issuePlaceToken(t, srv, cookieClient(t), "pdl-0001")
+	if code, body := submitForm(t, srv, token, bytes.Repeat([]byte("x"), attendance.MaxBytes+100<<10), true); code != http.StatusRequestEntityTooLarge {
+		t.Errorf("too large: %d %s", code, body)
+	}
+	resp, err := http.Post(srv.URL+attendancePath+"/declarer", "application/x-www-form-urlencoded", strings.NewReader("jeton="+token))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("not a multipart form: %d", resp.StatusCode)
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("jeton", token)
+	mw.Close()
+	resp, err = http.Post(srv.URL+attendancePath+"/declarer", mw.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("without CSRF: %d", resp.StatusCode)
+	}
+	if n := storedFiles(t, st); n != 0 {
+		t.Errorf("%d files stored", n)
+	}
+	got := map[string]bool{}
+	for _, e := range readAudit(t, st) {
+		if e.Action == "attendance_submit" && !e.Allowed {
+			got[e.Detail] = true
+		}
+	}
+	for _, want := range []string{"fichier trop gros", "formulaire illisible", "jeton CSRF absent ou faux"} {
+		if !got[want] {
+			t.Errorf("audit lacks %q: %v", want, got)
+		}
 	}
 }

@@ -48,24 +48,7 @@ func refused(code int, msg string) attendanceAnswer {
 // double-submit CSRF token.
 func (s *site) attendanceSubmitForm(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
-	r.Body = http.MaxBytesReader(w, r.Body, attendance.MaxBytes+64<<10)
-	var ans attendanceAnswer
-	var data []byte
-	err := r.ParseMultipartForm(attendance.MaxBytes + 64<<10)
-	c, cerr := r.Cookie(preCSRFCookie)
-	switch {
-	case err != nil:
-		ans = refused(http.StatusRequestEntityTooLarge, tooLargeMessage())
-	case cerr != nil || !sameToken(r.PostFormValue(csrfField), c.Value):
-		ans = refused(http.StatusForbidden, "Le formulaire a expiré ou ne vient pas de ce site : rechargez la page et réessayez.")
-	default:
-		data, err = formFile(r)
-		if err != nil {
-			ans = refused(http.StatusBadRequest, "Choisissez le fichier CSV à envoyer.")
-		} else {
-			ans = s.attendanceSubmit(r, r.PostFormValue("jeton"), data, "site")
-		}
-	}
+	ans := s.formSubmission(w, r)
 	if strings.Contains(r.Header.Get("Accept"), "application/json") {
 		writeJSON(w, ans.code, ans)
 		return
@@ -79,6 +62,34 @@ func (s *site) attendanceSubmitForm(w http.ResponseWriter, r *http.Request) {
 		page.Report = s.acceptedReport(ans.Place)
 	}
 	s.render(w, r, ans.code, "attendance_result.html", page)
+}
+
+// formSubmission reads the form and submits its file; a request refused
+// before the file is read (size, malformed form, CSRF, no file) is in the
+// audit log too.
+func (s *site) formSubmission(w http.ResponseWriter, r *http.Request) attendanceAnswer {
+	r.Body = http.MaxBytesReader(w, r.Body, attendance.MaxBytes+64<<10)
+	err := r.ParseMultipartForm(attendance.MaxBytes + 64<<10)
+	var tooBig *http.MaxBytesError
+	var ans attendanceAnswer
+	var why string
+	c, cerr := r.Cookie(preCSRFCookie)
+	switch {
+	case errors.As(err, &tooBig):
+		ans, why = refused(http.StatusRequestEntityTooLarge, tooLargeMessage()), "fichier trop gros"
+	case err != nil:
+		ans, why = refused(http.StatusBadRequest, "Le formulaire n'a pas pu être lu : rechargez la page et réessayez."), "formulaire illisible"
+	case cerr != nil || !sameToken(r.PostFormValue(csrfField), c.Value):
+		ans, why = refused(http.StatusForbidden, "Le formulaire a expiré ou ne vient pas de ce site : rechargez la page et réessayez."), "jeton CSRF absent ou faux"
+	default:
+		data, err := formFile(r)
+		if err == nil {
+			return s.attendanceSubmit(r, r.PostFormValue("jeton"), data, "site")
+		}
+		ans, why = refused(http.StatusBadRequest, "Choisissez le fichier CSV à envoyer."), "aucun fichier"
+	}
+	s.audit(r, AuditEntry{Action: "attendance_submit", Remote: clientAddr(r), Via: "site"}, false, why)
+	return ans
 }
 
 func formFile(r *http.Request) ([]byte, error) {
@@ -107,6 +118,7 @@ func (s *site) attendanceSubmitAPI(w http.ResponseWriter, r *http.Request) {
 		s.audit(r, AuditEntry{Action: "attendance_submit", Remote: clientAddr(r), Via: "api"}, false, "fichier trop gros")
 	case err != nil:
 		ans = refused(http.StatusBadRequest, "Le fichier n'a pas pu être lu en entier.")
+		s.audit(r, AuditEntry{Action: "attendance_submit", Remote: clientAddr(r), Via: "api"}, false, "fichier illisible")
 	default:
 		ans = s.attendanceSubmit(r, bearer(r), data, "api")
 	}
