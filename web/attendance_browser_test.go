@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -160,18 +161,26 @@ func computeAttendanceIndicators(t *testing.T, st *store.Store) {
 	t.Helper()
 	runEmbedded(t, st, "communes-pays-de-la-loire")
 	runEmbedded(t, st, "ping-lieux-mediation")
+	computeIndicators(t, st, "lieux-mediation-numerique-consolides", "frequentation-par-territoire",
+		"frequentation-par-public", "frequentation-couverture")
+}
+
+// computeIndicators computes the embedded indicators named, in the order
+// of their dependencies.
+func computeIndicators(t *testing.T, st *store.Store, ids ...string) {
+	t.Helper()
 	all, err := indicators.Load(indicators.Embedded)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var defs []*indicators.Definition
 	for _, d := range all {
-		if d.ID == "lieux-mediation-numerique-consolides" || strings.HasPrefix(d.ID, "frequentation-") {
+		if slices.Contains(ids, d.ID) {
 			defs = append(defs, d)
 		}
 	}
 	e := &indicators.Engine{Store: st, DuckDB: indicators.Config{MemoryLimit: "256MB", Threads: 1}}
-	if _, err := e.ComputeAll(context.Background(), defs); err != nil {
-		t.Fatal(err)
+	if ms, err := e.ComputeAll(context.Background(), defs); err != nil || len(ms) != len(ids) {
+		t.Fatalf("computed %d of %d: %v", len(ms), len(ids), err)
 	}
 }

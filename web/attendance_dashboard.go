@@ -1,11 +1,21 @@
 package web
 
 import (
+	"cmp"
+	"errors"
+	"io/fs"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/ligerdata/ligerdata/attendance"
+	"github.com/ligerdata/ligerdata/indicators"
 )
+
+// consolidatedPlaces is the indicator that counts a place seen in both
+// place datasets once: the map the coverage indicator and the dashboard
+// count.
+const consolidatedPlaces = "lieux-mediation-numerique-consolides"
 
 // attendancePlaceRow is one place on the stewards' attendance page.
 type attendancePlaceRow struct {
@@ -14,6 +24,10 @@ type attendancePlaceRow struct {
 	Reported bool // declared the last month
 	Months   int  // months declared so far
 	Reminded bool // a reminder went out for the month
+	// Twin is the id of the same place in the other source, when the
+	// consolidated table pairs them: a declaration under either id counts
+	// for both, as in the coverage indicator.
+	Twin string
 }
 
 type attendanceDashPage struct {
@@ -74,19 +88,35 @@ func (s *site) renderAttendanceDash(w http.ResponseWriter, r *http.Request, stat
 			live[t.Place]++
 		}
 	}
+	group := s.placeGroups()
+	key := func(id string) string { return cmp.Or(group[id], id) }
 	months, reported := map[string]int{}, map[string]bool{}
 	for _, c := range current {
 		months[c.Place]++
 		if c.Month == page.Month {
-			reported[c.Place] = true
+			reported[key(c.Place)] = true
 		}
 	}
+	members := map[string][]string{}
+	for id, g := range group {
+		members[g] = append(members[g], id)
+	}
+	missing := map[string]bool{}
 	for _, p := range places.Sorted() {
-		row := attendancePlaceRow{Place: p, Tokens: live[p.ID], Reported: reported[p.ID], Months: months[p.ID], Reminded: reminded[p.ID]}
-		if !row.Reported {
+		k := key(p.ID)
+		row := attendancePlaceRow{Place: p, Tokens: live[p.ID], Reported: reported[k], Months: months[p.ID], Reminded: reminded[p.ID]}
+		for _, id := range members[k] {
+			if id != p.ID && places.Known(id) {
+				row.Twin = id
+			}
+		}
+		missing[k] = !row.Reported
+		page.Places = append(page.Places, row)
+	}
+	for _, m := range missing {
+		if m {
 			page.Missing++
 		}
-		page.Places = append(page.Places, row)
 	}
 	s.render(w, r, status, "attendance_dashboard.html", page)
 }
@@ -124,4 +154,38 @@ func (s *site) attendanceTokenPost(w http.ResponseWriter, r *http.Request) {
 	}
 	s.audit(r, entry, true, "jeton émis")
 	s.renderAttendanceDash(w, r, http.StatusOK, attendanceDashPage{NewToken: token, NewPlace: place})
+}
+
+// placeGroups maps each source id of a place of the consolidated table
+// (indicator lieux-mediation-numerique-consolides) to the place's id
+// there: the export's and PiNG's ids of one place share a group. Empty
+// when the table is not published (each id is then its own place).
+func (s *site) placeGroups() map[string]string {
+	out := map[string]string{}
+	var def *indicators.Definition
+	for _, d := range s.indicators {
+		if d.ID == consolidatedPlaces {
+			def = d
+		}
+	}
+	if def == nil {
+		return out
+	}
+	_, rows, err := indicators.ReadLatest(s.tree.dir, def)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			s.log.Warn("reading the consolidated places", "error", err)
+		}
+		return out
+	}
+	for _, r := range rows {
+		place, _ := def.Value(r, "dimension").(string)
+		sources, _ := def.Value(r, "sources").(string)
+		for _, src := range strings.Split(sources, "|") {
+			if _, id, ok := strings.Cut(src, ":"); ok && place != "" {
+				out[id] = place
+			}
+		}
+	}
+	return out
 }

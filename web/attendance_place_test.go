@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -93,5 +95,48 @@ func TestAttendancePlacePage(t *testing.T) {
 	}
 	if code, _, _ := page(t, cookieClient(t), srv.URL+"/frequentation/lieux/pdl-9999"); code != http.StatusNotFound {
 		t.Errorf("place off the map: %d", code)
+	}
+}
+
+var missingRe = regexp.MustCompile(`(\d+) lieu\(x\) sans déclaration`)
+
+// TestAttendanceDashboardCountsAPlaceOnce: with the consolidated table
+// published, the export's pdl-0060 and PiNG's ping-119 (Espace public
+// numérique de Blain, paired by name and commune) are one place: a
+// declaration under ping-119 marks both rows declared and lowers the
+// count of places without a declaration by one, as the coverage
+// indicator counts them.
+func TestAttendanceDashboardCountsAPlaceOnce(t *testing.T) {
+	srv, st := newAttendanceSite(t, nil)
+	runEmbedded(t, st, "communes-pays-de-la-loire")
+	runEmbedded(t, st, "ping-lieux-mediation")
+	computeIndicators(t, st, "lieux-mediation-numerique-consolides")
+	c := cookieClient(t)
+	token := issuePlaceToken(t, srv, c, "ping-119")
+	missing := func() (int, string) {
+		_, body, _ := page(t, c, srv.URL+attendanceDash)
+		m := missingRe.FindStringSubmatch(body)
+		if m == nil {
+			t.Fatal("no count of places without a declaration")
+		}
+		n, _ := strconv.Atoi(m[1])
+		return n, body
+	}
+	before, body := missing()
+	row := "<code>pdl-0060</code> ; même lieu que <code>ping-119</code>)</span></th><td>"
+	if !strings.Contains(body, row+"<strong>non</strong>") {
+		t.Fatalf("pdl-0060 is not shown as ping-119's twin, without a declaration")
+	}
+	if code, ans := submitAPI(t, srv, token, []byte(attendanceHeader+"ping-119,2026-02,40,,2,,,,,,\n")); code != http.StatusOK {
+		t.Fatalf("submission: %d %+v", code, ans)
+	}
+	after, body := missing()
+	if before-after != 1 {
+		t.Errorf("places without a declaration: %d then %d, want one fewer", before, after)
+	}
+	for _, r := range []string{row + "oui</td>", "<code>ping-119</code> ; même lieu que <code>pdl-0060</code>)</span></th><td>oui</td>"} {
+		if !strings.Contains(body, r) {
+			t.Errorf("dashboard lacks %s", r)
+		}
 	}
 }
