@@ -1,10 +1,8 @@
 package output
 
 import (
-	"math/bits"
 	"unicode"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/ligerdata/ligerdata/schemas"
 )
@@ -70,7 +68,12 @@ func appendCSVField[T string | []byte](dst []byte, f T, sep byte) []byte {
 	if !csvNeedsQuotes(f, sep) {
 		return append(dst, f...)
 	}
-	dst = append(dst, '"')
+	return appendQuoted(append(dst, '"'), f)
+}
+
+// appendQuoted appends f with its double quotes doubled, then the closing
+// double quote (the opening one is the caller's).
+func appendQuoted[T string | []byte](dst []byte, f T) []byte {
 	start := 0
 	for i := 0; i < len(f); i++ {
 		if f[i] == '"' {
@@ -122,24 +125,10 @@ func (p *plan) appendCSVValues(dst []byte, values []schemas.Value, scratch *[]by
 	return append(dst, '\n'), nil
 }
 
-// The French spreadsheet variant of data.csv (data-fr.csv) is what a
-// spreadsheet set to French opens correctly with a double click: UTF-8 with
-// a byte order mark (without it, Excel reads the file as Windows-1252),
-// semicolon separator and decimal comma in the number columns (the comma
-// being the French decimal separator, it cannot separate fields). Every
-// other value is written as in data.csv; in particular dates stay
-// YYYY-MM-DD (ISO 8601), which French spreadsheets recognise as dates
-// while DD/MM/YYYY would be misread by every non-French tool and does not
-// sort as text, and datetimes stay RFC 3339 in UTC, the only unambiguous
-// form. Lines end with LF, as in data.csv.
-
-// bomUTF8 is the UTF-8 byte order mark that starts data-fr.csv.
-const bomUTF8 = "\xEF\xBB\xBF"
-
 // appendCSVValuesBoth appends the line of one record to both data.csv
-// (dst, as appendCSVValues) and data-fr.csv (fr), formatting each value
-// once. ends[i] is set to where cell i ends in dst, counted from the
-// start of the line.
+// (dst, as appendCSVValues) and data-fr.csv (fr, see csvfrench.go),
+// formatting each value once. ends[i] is set to where cell i ends in dst,
+// counted from the start of the line.
 func (p *plan) appendCSVValuesBoth(dst, fr []byte, values []schemas.Value, scratch *[]byte, ends []int) ([]byte, []byte, error) {
 	start := len(dst)
 	for i := range p.columns {
@@ -154,7 +143,8 @@ func (p *plan) appendCSVValuesBoth(dst, fr []byte, values []schemas.Value, scrat
 			continue
 		}
 		if s, ok := v.(string); ok && c.kind == kindString {
-			dst, fr = appendCSVFieldBoth(dst, fr, s)
+			dst = appendCSVField(dst, s, ',')
+			fr = appendFrenchText(fr, s, true)
 			continue
 		}
 		b, err := p.csvText((*scratch)[:0], c, v)
@@ -162,78 +152,11 @@ func (p *plan) appendCSVValuesBoth(dst, fr []byte, values []schemas.Value, scrat
 			return dst, fr, err
 		}
 		*scratch = b
-		if c.kind == kindDouble {
-			dst = appendCSVField(dst, b, ',')
-			fr = appendDecimalComma(fr, b)
-			continue
-		}
-		// b is not modified before the call returns.
-		dst, fr = appendCSVFieldBoth(dst, fr, unsafe.String(unsafe.SliceData(b), len(b)))
+		dst = appendCSVField(dst, b, ',')
+		fr = p.appendFrenchCell(fr, c, v, b)
 	}
 	if len(ends) > 0 {
 		ends[len(ends)-1] = len(dst) - start
 	}
 	return append(dst, '\n'), append(fr, '\n'), nil
-}
-
-// appendCSVFieldBoth appends one field to dst with the comma separator and
-// to fr with the semicolon, scanning it once when neither needs quotes (the
-// common case).
-func appendCSVFieldBoth(dst, fr []byte, f string) ([]byte, []byte) {
-	if mayNeedQuotesBoth(f) {
-		return appendCSVField(dst, f, ','), appendCSVField(fr, f, ';')
-	}
-	return append(dst, f...), append(fr, f...)
-}
-
-// mayNeedQuotesBoth reports whether f may need quotes in data.csv or in
-// data-fr.csv: false only when csvNeedsQuotes is false for both
-// separators.
-func mayNeedQuotesBoth(f string) bool {
-	if len(f) == 0 {
-		return false
-	}
-	if c := f[0]; c <= ' ' || c >= utf8.RuneSelf || (len(f) == 2 && c == '\\') {
-		// A leading space character, or `\.`: let the exact tests decide.
-		return true
-	}
-	i := 0
-	if len(f) >= 8 {
-		p := unsafe.Pointer(unsafe.StringData(f))
-		for ; i+8 <= len(f); i += 8 {
-			// An unaligned little-endian load of f[i:i+8].
-			x := *(*uint64)(unsafe.Add(p, i))
-			if !isLittleEndian {
-				x = bits.ReverseBytes64(x)
-			}
-			if wordMayNeedQuotes(x, ',') || wordMayNeedQuotes(x, ';') {
-				return true
-			}
-		}
-	}
-	for ; i < len(f); i++ {
-		switch f[i] {
-		case ',', ';', '"', '\r', '\n':
-			return true
-		}
-	}
-	return false
-}
-
-// isLittleEndian is true on little-endian machines.
-var isLittleEndian = func() bool {
-	x := uint16(1)
-	return *(*byte)(unsafe.Pointer(&x)) == 1
-}()
-
-// appendDecimalComma appends the canonical text of a number with its
-// decimal point as a comma (never quoted: a number has no semicolon).
-func appendDecimalComma(dst, num []byte) []byte {
-	for _, c := range num {
-		if c == '.' {
-			c = ','
-		}
-		dst = append(dst, c)
-	}
-	return dst
 }

@@ -168,15 +168,16 @@ type dpContrib struct {
 }
 
 type dpResource struct {
-	Name      string          `json:"name"`
-	Path      string          `json:"path"`
-	Format    string          `json:"format"`
-	MediaType string          `json:"mediatype"`
-	Encoding  string          `json:"encoding,omitempty"`
-	Dialect   *dpDialect      `json:"dialect,omitempty"`
-	Bytes     int64           `json:"bytes"`
-	Hash      string          `json:"hash"`
-	Schema    json.RawMessage `json:"schema,omitempty"`
+	Name        string          `json:"name"`
+	Path        string          `json:"path"`
+	Description string          `json:"description,omitempty"`
+	Format      string          `json:"format"`
+	MediaType   string          `json:"mediatype"`
+	Encoding    string          `json:"encoding,omitempty"`
+	Dialect     *dpDialect      `json:"dialect,omitempty"`
+	Bytes       int64           `json:"bytes"`
+	Hash        string          `json:"hash"`
+	Schema      json.RawMessage `json:"schema,omitempty"`
 }
 
 // dpDialect is a CSV Dialect (frictionless): only what differs from the
@@ -213,9 +214,9 @@ type dpExtension struct {
 
 // dataPackage returns datapackage.json. Its resources are, in this order,
 // data.csv (with the published schema), data-fr.csv (the same schema with
-// decimalChar "," on the number fields, dialect delimiter ";"; encoding
-// utf-8, the BOM being how spreadsheets recognise UTF-8 and ignored by
-// frictionless readers), data.parquet and data.geojson (geographic
+// decimalChar "," on the number fields, datetimes without "Z", dialect
+// delimiter ";", encoding utf-8-sig: UTF-8 with a BOM, and a description of
+// what differs from data.csv, see csvfrench.go), data.parquet and data.geojson (geographic
 // datasets); their lines end with LF (dialect lineTerminator). Unlike the
 // data files, it carries the release id (version, run_id) and the creation
 // time: that is its job.
@@ -276,7 +277,8 @@ func (r *Release) dataPackage(q Quality, files []File, ch *Changes) ([]byte, err
 			})
 		case FileCSVFR:
 			dp.Resources = append(dp.Resources, dpResource{
-				Name: "data-fr-csv", Path: FileCSVFR, Format: "csv", MediaType: MediaTypeCSV, Encoding: "utf-8",
+				Name: "data-fr-csv", Path: FileCSVFR, Description: frenchCSVDescription,
+				Format: "csv", MediaType: MediaTypeCSV, Encoding: "utf-8-sig",
 				Dialect: &dpDialect{Delimiter: ";", LineTerminator: "\n"},
 				Bytes:   f.Bytes, Hash: "sha256:" + f.SHA256, Schema: schemaFR,
 			})
@@ -378,7 +380,8 @@ func publishedSchema(s *schemas.Schema) (json.RawMessage, error) {
 }
 
 // frenchSchema returns the schema of data-fr.csv: the published schema
-// with decimalChar "," on the number fields.
+// with decimalChar "," on the number fields and format "any" on the
+// datetime fields (written YYYY-MM-DDThh:mm:ss[.ffffff], UTC, no "Z").
 func frenchSchema(published json.RawMessage) (json.RawMessage, error) {
 	dec := json.NewDecoder(bytes.NewReader(published))
 	dec.UseNumber()
@@ -388,8 +391,12 @@ func frenchSchema(published json.RawMessage) (json.RawMessage, error) {
 	}
 	fields, _ := d["fields"].([]any)
 	for _, fv := range fields {
-		if f, ok := fv.(map[string]any); ok && f["type"] == "number" {
+		f, ok := fv.(map[string]any)
+		switch {
+		case ok && f["type"] == "number":
 			f["decimalChar"] = ","
+		case ok && f["type"] == "datetime":
+			f["format"] = "any"
 		}
 	}
 	b, err := marshalJSON(d)

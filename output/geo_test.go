@@ -467,18 +467,22 @@ func TestFrenchCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Same values as data.csv, except the number column prix.
+	// Same values as data.csv, except the number column prix (decimal
+	// comma) and the datetimes horodatage (UTC without "Z").
 	want := make([][]string, len(allTypesCSV))
 	for i, rec := range allTypesCSV {
 		want[i] = slices.Clone(rec)
 	}
 	want[1][4] = "12,5"
 	want[2][4] = "0,1"
+	want[1][7] = "2026-11-27T15:21:00"
+	want[2][7] = "2026-01-02T03:04:05.123456"
 	if !reflect.DeepEqual(recs, want) {
 		t.Errorf("data-fr.csv:\n got %q\nwant %q", recs, want)
 	}
-	// The list joined with ";" is quoted; the geopoint with its comma is not.
-	if !bytes.Contains(body, []byte(`;"x;y";`)) || !bytes.Contains(body, []byte(";-1.5536,47.2184;")) {
+	// Text cells are quoted (the postal codes too), typed ones are not.
+	wantLine := `"01000";"Bourg-en-Bresse";42;2024;12,5;true;2026-11-27;2026-11-27T15:21:00;15:04:05;"2026-11";"P1D";"-1.5536,47.2184";"{""a"":1}";"x;y";"libre"` + "\n"
+	if !bytes.Contains(body, []byte("\n"+wantLine)) {
 		t.Errorf("quoting: %s", body)
 	}
 }
