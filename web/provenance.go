@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/ligerdata/ligerdata/indicators"
@@ -57,7 +58,11 @@ type indicatorPage struct {
 	DefSHA256     string
 	Inputs        inputTable
 	References    inputTable
-	Audits        []auditView
+	// Upstream are the inputs of the indicators the computation read, at
+	// the exact releases read (and of theirs in turn): the sources behind
+	// an indicator input, one click from the page.
+	Upstream []inputTable
+	Audits   []auditView
 	// RunNotice says what the last computation did when it published
 	// nothing (unchanged, blocked by an audit, failed).
 	RunNotice string
@@ -155,6 +160,32 @@ func (s *site) addProvenance(page *indicatorPage, def *indicators.Definition, re
 	page.Rows = frenchInt(int64(p.Rows)) + " " + plural(int64(p.Rows), "ligne", "lignes")
 	page.Inputs = s.inputTableOf("Jeux de données lus par le calcul", p.Inputs)
 	page.References = s.inputTableOf("Tables de référence lues par le calcul", p.References)
+	page.Upstream = s.upstreamTables(p.Inputs, map[string]bool{def.ID + "/" + rel: true})
+}
+
+// upstreamTables lists, for each input of ins that is an indicator
+// release, the datasets and reference tables that release read (from its
+// provenance.json), then those of the indicators it read in turn; seen
+// holds the releases already listed (a release is listed once).
+func (s *site) upstreamTables(ins []indicators.InputRelease, seen map[string]bool) []inputTable {
+	var out []inputTable
+	for _, in := range ins {
+		key := in.Dataset + "/" + in.Release
+		if !in.Indicator || seen[key] {
+			continue
+		}
+		seen[key] = true
+		p, err := indicators.ReadProvenance(s.tree.dir, in.Dataset, in.Release)
+		if err != nil {
+			if !errors.Is(err, fs.ErrNotExist) {
+				s.log.Warn("read upstream indicator provenance", "indicator", in.Dataset, "release", in.Release, "err", err)
+			}
+			continue
+		}
+		t := s.inputTableOf("Données lues en amont par l'indicateur "+in.Dataset+" (version "+in.Release+")", slices.Concat(p.Inputs, p.References))
+		out = append(append(out, t), s.upstreamTables(p.Inputs, seen)...)
+	}
+	return out
 }
 
 func (s *site) inputTableOf(caption string, ins []indicators.InputRelease) inputTable {

@@ -68,3 +68,33 @@ func TestIndicatorPageListsAnUpstreamIndicator(t *testing.T) {
 		// Pruned or never there: named, not linked.
 		`<code>20261201T040000Z-0009</code></td>`, `<code class="hash">feed</code>`)
 }
+
+// TestIndicatorPageListsTheSourcesUpstream: when an input is another
+// indicator's release, the page also lists the exact files that release
+// read (from its provenance.json), so that the sources behind a figure
+// stay one click from the page; an upstream release without provenance
+// adds nothing.
+func TestIndicatorPageListsTheSourcesUpstream(t *testing.T) {
+	fx := writeReportFixture(t)
+	// lieux-par-territoire reads the fixture's release of part-lieux-ruraux,
+	// which read lieux-test and the reference table of communes.
+	rewriteProvenance(t, fx, repLieux, func(p *indicators.Provenance) {
+		p.Inputs = []indicators.InputRelease{{Dataset: repRural, Release: repIndRelease, File: "data.parquet", SHA256: "beef", Indicator: true,
+			URL: indicatorFileURL(repRural, repIndRelease, "data.parquet")}}
+		p.References = nil
+	})
+	_, page := get(t, newReportSite(t, fx), "/indicateurs/"+repLieux)
+	up := between(t, page, "<h3>En amont des indicateurs lus</h3>", "</table>")
+	mustContain(t, up, "upstream sources",
+		"<caption>Données lues en amont par l&#39;indicateur "+repRural+" (version "+repIndRelease+")</caption>",
+		`<a class="download input-file" href="`+fileURL(repInput, repInputRelease, "data.parquet")+`" download>data.parquet</a></td><td><code class="hash">`+fx.InputSHA+`</code>`,
+		`<a href="/jeux-de-donnees/`+ruralReference+`">`+ruralReference+`</a>`,
+		"<td>2023</td>", // the reference's vintage
+	)
+	rewriteProvenance(t, fx, repLieux, func(p *indicators.Provenance) {
+		p.Inputs[0].Dataset, p.Inputs[0].Release = "absent", "20261201T000000Z-0000"
+	})
+	if _, page = get(t, newReportSite(t, fx), "/indicateurs/"+repLieux); strings.Contains(page, "En amont") {
+		t.Error("an upstream release without provenance still lists sources")
+	}
+}
