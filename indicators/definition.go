@@ -53,7 +53,7 @@ var Themes = []string{"acces-numerique", "tourisme", "information-geographique",
 
 // Levels are the territorial levels of the "niveau" column, from the
 // finest to the coarsest.
-var Levels = []string{"commune", "epci", "departement", "region"}
+var Levels = []string{"lieu", "commune", "epci", "departement", "region"}
 
 // Definition is one indicator: <id>.yaml and the query in <id>.sql.
 type Definition struct {

@@ -35,8 +35,25 @@ func TestFrequentationParTerritoire(t *testing.T) {
 	def := embeddedDef(t, "frequentation-par-territoire")
 	got := compute(t, publishAll(t, communes, frequentation), def)
 	// Rows: région 6 periods (3 months, T1, T2, 2025); 44: 6; 49: 3
-	// (2025-02, T1, 2025); Nantes Métropole 6; CC de Nozay 3; Angers 3 = 27.
-	want := expectation{total: 27, rows: []row{
+	// (2025-02, T1, 2025); Nantes Métropole 6; CC de Nozay 3; Angers 3;
+	// places p1 6, p3 3, p4 3, p6 3 = 42.
+	want := expectation{total: 42, rows: []row{
+		// Places, p6 without a commune included: sums of their own months.
+		{"niveau": "lieu", "code": "p1", "libelle": "EPN de Nantes", "periode": "2025-01", "valeur": 100, "ateliers": 4, "lieux_declarants": 1},
+		{"niveau": "lieu", "code": "p1", "periode": "2025-02", "valeur": 50, "ateliers": 2, "lieux_declarants": 1},
+		{"niveau": "lieu", "code": "p1", "periode": "2025-04", "valeur": 30, "ateliers": 1, "lieux_declarants": 1},
+		{"niveau": "lieu", "code": "p1", "periode": "2025-T1", "valeur": 150, "ateliers": 6, "lieux_declarants": 1},
+		{"niveau": "lieu", "code": "p1", "periode": "2025-T2", "valeur": 30, "ateliers": 1, "lieux_declarants": 1},
+		{"niveau": "lieu", "code": "p1", "periode": "2025", "valeur": 180, "ateliers": 7, "lieux_declarants": 1},
+		{"niveau": "lieu", "code": "p3", "libelle": "EPN d'Abbaretz", "periode": "2025-01", "valeur": 20, "ateliers": 1, "lieux_declarants": 1},
+		{"niveau": "lieu", "code": "p3", "periode": "2025-T1", "valeur": 20, "ateliers": 1, "lieux_declarants": 1},
+		{"niveau": "lieu", "code": "p3", "periode": "2025", "valeur": 20, "ateliers": 1, "lieux_declarants": 1},
+		{"niveau": "lieu", "code": "p4", "periode": "2025-02", "valeur": 10, "ateliers": 0, "lieux_declarants": 1},
+		{"niveau": "lieu", "code": "p4", "periode": "2025-T1", "valeur": 10, "ateliers": 0, "lieux_declarants": 1},
+		{"niveau": "lieu", "code": "p4", "periode": "2025", "valeur": 10, "ateliers": 0, "lieux_declarants": 1},
+		{"niveau": "lieu", "code": "p6", "libelle": "EPN itinérant", "periode": "2025-01", "valeur": 5, "ateliers": 1, "lieux_declarants": 1},
+		{"niveau": "lieu", "code": "p6", "periode": "2025-T1", "valeur": 5, "ateliers": 1, "lieux_declarants": 1},
+		{"niveau": "lieu", "code": "p6", "periode": "2025", "valeur": 5, "ateliers": 1, "lieux_declarants": 1},
 		// région, p6 included: January 100 + 20 + 5.
 		{"niveau": "region", "code": "52", "periode": "2025-01", "valeur": 125, "ateliers": 6, "lieux_declarants": 3},
 		{"niveau": "region", "code": "52", "periode": "2025-02", "valeur": 60, "ateliers": 2, "lieux_declarants": 2},

@@ -111,7 +111,7 @@ func (t territory) key() string { return t.Level + "-" + t.Code }
 
 // levelLabels are the French names of the levels of the "niveau" column.
 var levelLabels = map[string]string{
-	"commune": "commune", "epci": "EPCI", "departement": "département", "region": "région",
+	"lieu": "lieu", "commune": "commune", "epci": "EPCI", "departement": "département", "region": "région",
 }
 
 // reportLevels are the levels a reader can choose on a report, coarsest

@@ -1,6 +1,6 @@
--- Visits declared by the places, per EPCI, département and région,
--- per month, quarter and year: sums of the published months (the latest
--- declaration of each place and month).
+-- Visits declared by the places, per place, EPCI, département and
+-- région, per month, quarter and year: sums of the published months (the
+-- latest declaration of each place and month).
 WITH mois AS (
     SELECT f.id, f.nom, f.mois, f.visites, f.ateliers,
            c.siren_epci, c.nom_epci, c.code_departement, c.nom_departement
@@ -15,8 +15,11 @@ periodes AS (
     SELECT *, substr(mois, 1, 4) FROM mois
 ),
 sommes AS (
-    SELECT 'epci' AS niveau, siren_epci AS code, nom_epci AS libelle, periode,
+    SELECT 'lieu' AS niveau, id AS code, coalesce(max(nom), id) AS libelle, periode,
            sum(visites) AS valeur, sum(ateliers) AS ateliers, count(DISTINCT id) AS lieux_declarants
+    FROM periodes GROUP BY id, periode
+    UNION ALL
+    SELECT 'epci', siren_epci, nom_epci, periode, sum(visites), sum(ateliers), count(DISTINCT id)
     FROM periodes WHERE siren_epci IS NOT NULL GROUP BY ALL
     UNION ALL
     SELECT 'departement', code_departement, nom_departement, periode, sum(visites), sum(ateliers), count(DISTINCT id)
