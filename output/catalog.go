@@ -255,15 +255,57 @@ func datasetGraph(publicDir, base string, c Collection, id string, meta CatalogM
 		return nil, time.Time{}, fmt.Errorf("%s: %w", FileDataPackage, err)
 	}
 	_ = json.Unmarshal(raw, &extra) // same document: cannot fail where dp did not
-	ext := dp.Ligerdata
 	modified := releaseTime(dp.Created, rel, now)
 
 	dsURL := base + "/" + c.Path() + "/" + url.PathEscape(id)
 	ds := newNode(dsURL, nsDCAT+"Dataset")
+	describeDataset(ds, id, &dp, &extra, meta)
+	ds.add(nsDCT+"modified", typedLit(modified.Format(time.RFC3339), nsXSD+"dateTime"))
+	if issued, ok := firstRelease(publicDir, c, id, now); ok {
+		ds.add(nsDCT+"issued", typedLit(issued.Format(time.RFC3339), nsXSD+"dateTime"))
+	}
+	landing := "/jeux-de-donnees/"
+	if c == CollectionIndicators {
+		landing = "/indicateurs/"
+	}
+	ds.add(nsDCAT+"landingPage", nodeObj(newNode(base+landing+url.PathEscape(id), nsFOAF+"Document")))
+	var schema *rdfNode
+	if dp.Ligerdata.SchemaURI != "" {
+		schema = newNode(cleanIRI(dp.Ligerdata.SchemaURI), nsDCT+"Standard")
+		ds.add(nsDCT+"conformsTo", nodeObj(schema))
+	}
+	ds.add(nsDCAT+"version", strLit(rel))
+	if notes := versionNotes(publicDir, c, id, rel); notes != "" {
+		ds.add(nsADMS+"versionNotes", frLit(notes))
+	}
+	lic, hasLicense := datasetLicense(&dp)
+	if hasLicense {
+		ds.add(nsDCT+"license", nodeObj(licenseNode(lic)))
+	}
+	ds.add(nsDCT+"language", nodeObj(newNode(languageURI("fr"), nsDCT+"LinguisticSystem")))
+	ds.add(nsDCT+"accessRights", nodeObj(newNode(euAccess+"PUBLIC", nsDCT+"RightsStatement")))
+	addSources(ds, base, &dp)
+
+	files, err := releaseFiles(relDir, dp)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	dist := distributionInfo{base: dsURL + "/" + url.PathEscape(rel) + "/", modified: modified, schema: schema}
+	if hasLicense {
+		dist.license = &lic
+	}
+	addDistributions(ds, files, dist)
+	return ds, modified, nil
+}
+
+// describeDataset adds what the datapackage says of the dataset itself:
+// identifier, title, description, publisher and contact point, keywords,
+// theme, spatial and temporal coverage, update frequency.
+func describeDataset(ds *rdfNode, id string, dp *dataPackage, extra *catalogPackage, meta CatalogMeta) {
+	ext := dp.Ligerdata
 	ds.add(nsDCT+"identifier", strLit(id))
 	ds.add(nsDCT+"title", frLit(firstNonEmpty(dp.Title, id)))
 	ds.add(nsDCT+"description", frLit(firstNonEmpty(dp.Description, dp.Title, id)))
-
 	publisher := ext.Publisher
 	if publisher == "" {
 		for _, c := range dp.Contributors {
@@ -305,39 +347,25 @@ func datasetGraph(publicDir, base string, c Collection, id string, meta CatalogM
 		}
 	}
 	ds.add(nsDCT+"accrualPeriodicity", nodeObj(newNode(euFreq+FrequencyOf(ext.Schedule), nsDCT+"Frequency")))
-	ds.add(nsDCT+"modified", typedLit(modified.Format(time.RFC3339), nsXSD+"dateTime"))
-	if issued, ok := firstRelease(publicDir, c, id, now); ok {
-		ds.add(nsDCT+"issued", typedLit(issued.Format(time.RFC3339), nsXSD+"dateTime"))
-	}
-	landing := "/jeux-de-donnees/"
-	if c == CollectionIndicators {
-		landing = "/indicateurs/"
-	}
-	ds.add(nsDCAT+"landingPage", nodeObj(newNode(base+landing+url.PathEscape(id), nsFOAF+"Document")))
-	var schema *rdfNode
-	if ext.SchemaURI != "" {
-		schema = newNode(cleanIRI(ext.SchemaURI), nsDCT+"Standard")
-		ds.add(nsDCT+"conformsTo", nodeObj(schema))
-	}
-	ds.add(nsDCAT+"version", strLit(rel))
-	if notes := versionNotes(publicDir, c, id, rel); notes != "" {
-		ds.add(nsADMS+"versionNotes", frLit(notes))
-	}
-	licenseText := ""
+}
+
+// datasetLicense is the licence of a release: its first datapackage
+// licence, else the one its ligerdata block names.
+func datasetLicense(dp *dataPackage) (CatalogLicense, bool) {
+	text := ""
 	if len(dp.Licenses) > 0 {
-		licenseText = firstNonEmpty(dp.Licenses[0].Name, dp.Licenses[0].Path)
+		text = firstNonEmpty(dp.Licenses[0].Name, dp.Licenses[0].Path)
 	}
-	licenseText = firstNonEmpty(licenseText, ext.License)
-	lic, hasLicense := LicenseFor(licenseText)
-	if hasLicense {
-		ds.add(nsDCT+"license", nodeObj(licenseNode(lic)))
-	}
-	ds.add(nsDCT+"language", nodeObj(newNode(languageURI("fr"), nsDCT+"LinguisticSystem")))
-	ds.add(nsDCT+"accessRights", nodeObj(newNode(euAccess+"PUBLIC", nsDCT+"RightsStatement")))
+	return LicenseFor(firstNonEmpty(text, dp.Ligerdata.License))
+}
+
+// addSources adds the source of a dataset and, for an indicator, the
+// datasets it was computed from.
+func addSources(ds *rdfNode, base string, dp *dataPackage) {
 	if len(dp.Sources) > 0 && isURI(dp.Sources[0].Path) {
 		ds.add(nsDCT+"source", iriObj(dp.Sources[0].Path))
 	}
-	for _, in := range ext.DerivedFrom {
+	for _, in := range dp.Ligerdata.DerivedFrom {
 		if checkName(in.Dataset) != nil {
 			continue
 		}
@@ -345,17 +373,24 @@ func datasetGraph(publicDir, base string, c Collection, id string, meta CatalogM
 		ds.add(nsPROV+"wasDerivedFrom", iriObj(src))
 		ds.add(nsDCT+"source", iriObj(src))
 	}
+}
 
-	files, err := releaseFiles(relDir, dp)
-	if err != nil {
-		return nil, time.Time{}, err
-	}
+// distributionInfo is what every distribution of a release shares.
+type distributionInfo struct {
+	base     string // address of the release folder, ending with "/"
+	modified time.Time
+	schema   *rdfNode        // nil without a schema
+	license  *CatalogLicense // nil without a known licence
+}
+
+// addDistributions adds one dcat:Distribution per data file of the release.
+func addDistributions(ds *rdfNode, files map[string]releaseFile, info distributionInfo) {
 	for _, f := range distributionFormats {
 		file, ok := files[f.name]
 		if !ok {
 			continue
 		}
-		u := dsURL + "/" + url.PathEscape(rel) + "/" + f.name
+		u := info.base + f.name
 		d := newNode(u+distributionFragment, nsDCAT+"Distribution")
 		d.add(nsDCT+"title", frLit(f.title))
 		d.add(nsDCT+"description", frLit(f.description))
@@ -370,17 +405,16 @@ func datasetGraph(publicDir, base string, c Collection, id string, meta CatalogM
 			sum.add(nsSPDX+"checksumValue", typedLit(file.SHA256, nsXSD+"hexBinary"))
 			d.add(nsSPDX+"checksum", nodeObj(sum))
 		}
-		if hasLicense {
-			d.add(nsDCT+"license", nodeObj(licenseNode(lic)))
+		if info.license != nil {
+			d.add(nsDCT+"license", nodeObj(licenseNode(*info.license)))
 		}
-		d.add(nsDCT+"modified", typedLit(modified.Format(time.RFC3339), nsXSD+"dateTime"))
+		d.add(nsDCT+"modified", typedLit(info.modified.Format(time.RFC3339), nsXSD+"dateTime"))
 		d.add(nsDCATAP+"availability", iriObj(euPlanned+"STABLE"))
-		if f.conformsSchema && schema != nil {
-			d.add(nsDCT+"conformsTo", nodeObj(schema))
+		if f.conformsSchema && info.schema != nil {
+			d.add(nsDCT+"conformsTo", nodeObj(info.schema))
 		}
 		ds.add(nsDCAT+"distribution", nodeObj(d))
 	}
-	return ds, modified, nil
 }
 
 // releaseTime is the time of a release: its datapackage.json "created",

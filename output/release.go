@@ -543,6 +543,11 @@ func (r *Release) Commit(q Quality) (Published, error) {
 		files = append(files, fileOf(f.name, f.media, f.data))
 	}
 	files = append(files, r.extra...)
+	if pf, ok, err := r.writeProfile(); err != nil {
+		return Published{}, err
+	} else if ok {
+		files = append(files, pf)
+	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	var sums strings.Builder
 	for _, f := range files {
@@ -588,7 +593,7 @@ func (r *Release) AddFile(name, media string, data []byte) error {
 		return fmt.Errorf("output: add file to %s/%s: %w", r.meta.ID, r.id, err)
 	}
 	switch name {
-	case FileParquet, FileCSV, FileCSVFR, FileGeoJSON, FileDataPackage, FileQuality, FileChanges, FileSums:
+	case FileParquet, FileCSV, FileCSVFR, FileGeoJSON, FileDataPackage, FileQuality, FileChanges, FileProfile, FileSums:
 		return fmt.Errorf("output: add %s to %s/%s: reserved file name", name, r.meta.ID, r.id)
 	}
 	for _, f := range r.extra {

@@ -25,6 +25,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
 
+	"github.com/ligerdata/ligerdata/internal/colprofile"
 	"github.com/ligerdata/ligerdata/schemas"
 )
 
@@ -225,9 +226,18 @@ func checkPublishedFiles(t *testing.T, dir string, p Published) {
 		}
 	}
 	// allTypesSchema has a geopoint: the dataset is geographic.
-	want := []string{FileSums, FileChanges, FileCSVFR, FileCSV, FileGeoJSON, FileParquet, FileDataPackage, FileQuality}
+	want := []string{FileSums, FileChanges, FileCSVFR, FileCSV, FileGeoJSON, FileParquet, FileDataPackage, FileProfile, FileQuality}
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("Published files %v, want %v", names, want)
+	}
+	// The profile is the one colprofile reads, of every column of the
+	// Parquet file.
+	prof, err := colprofile.Read(filepath.Join(dir, FileProfile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prof.Rows != int64(p.Rows) || len(prof.Columns) == 0 {
+		t.Errorf("profile: %d rows, %d columns; want %d rows", prof.Rows, len(prof.Columns), p.Rows)
 	}
 }
 

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"io/fs"
 	"net/http"
 	"os"
@@ -59,10 +61,45 @@ func (s *site) catalog(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
+	b, err := io.ReadAll(io.LimitReader(f, maxCatalogBytes+1))
+	if err != nil || len(b) > maxCatalogBytes {
+		s.log.Warn("catalogue unreadable or too large", "path", p, "err", err)
+		s.serverError(w, r)
+		return
+	}
+	b = rebase(b, s.base(r))
 	h := w.Header()
 	h.Set("Content-Type", contentType(name))
 	h.Set("Cache-Control", "no-cache")
-	http.ServeContent(w, r, name, fi.ModTime(), f)
+	http.ServeContent(w, r, name, fi.ModTime(), bytes.NewReader(b))
+}
+
+// maxCatalogBytes bounds a catalogue file the site loads to serve.
+const maxCatalogBytes = 256 << 20
+
+// catalogIDSuffix ends the IRI of the catalogue node a run writes,
+// <base>/catalog.jsonld#catalog, in every catalogue file.
+const catalogIDSuffix = "/catalog.jsonld#catalog"
+
+// rebase rewrites the addresses of a catalogue file written under another
+// base (the run's LIGERDATA_BASE_URL) to base, the one it is served from:
+// every IRI starting with the written base and a slash. The written base is
+// read from the catalogue node's IRI; a catalogue with relative IRIs, or
+// already under base, is returned as it is.
+func rebase(b []byte, base string) []byte {
+	i := bytes.Index(b, []byte(catalogIDSuffix))
+	if i < 0 {
+		return b
+	}
+	start := bytes.LastIndexAny(b[:i], "\"<")
+	if start < 0 {
+		return b
+	}
+	written := string(b[start+1 : i])
+	if written == "" || written == base || !strings.Contains(written, "://") {
+		return b
+	}
+	return bytes.ReplaceAll(b, []byte(written+"/"), []byte(base+"/"))
 }
 
 // contentType returns the media type of a published file from its name.

@@ -36,6 +36,9 @@ type Config struct {
 	Alerts alerts.Config `yaml:"alerts"`
 	// Limits bounds the daemon.
 	Limits Limits `yaml:"limits"`
+	// MapTiles are the background of the dataset maps (none by default:
+	// the points are drawn alone).
+	MapTiles MapTiles `yaml:"map_tiles"`
 }
 
 // Steward is one person allowed to act on the dashboard and the API. The
@@ -147,6 +150,9 @@ func (c *Config) check(file string) error {
 		if !strings.HasPrefix(w.URL, "http://") && !strings.HasPrefix(w.URL, "https://") {
 			bad("alerts.webhooks.url", "want an http(s) address, got %q", w.URL)
 		}
+	}
+	if _, err := c.MapTiles.source(); err != nil {
+		bad("map_tiles.url", "want an absolute http(s) tile address such as https://data.geopf.fr/wmts?…&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}, got %q", c.MapTiles.URL)
 	}
 	if e := c.Alerts.Email; e != nil && (e.Port < 0 || e.Port > 65535) {
 		bad("alerts.email.port", "not a port number: %d", e.Port)

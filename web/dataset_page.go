@@ -1,8 +1,10 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -77,7 +79,7 @@ type datasetPage struct {
 	Dataset      string
 	Title        string
 	Paragraphs   []string
-	Keywords     []string
+	Keywords     []link
 	Licences     []link
 	Sources      []link
 	Publishers   []link
@@ -93,9 +95,17 @@ type datasetPage struct {
 	LatestURLCSV string
 	Releases     []releaseRow
 	MoreReleases int
-	Preview      *preview
+	Table        *tablePreview
+	Profile      *profileView
+	Map          *mapView
+	Downloads    []downloadChoice
+	Snippets     []snippet
 	DCAT         dcatLinks
 	FeedURL      string
+	// Harvested is when the release was published; SourceModified when
+	// the source says its data last changed ("" when it does not say).
+	Harvested      string
+	SourceModified string
 }
 
 // dcatLinks locate a dataset in the DCAT-AP catalogue.
@@ -107,9 +117,9 @@ type dcatLinks struct {
 }
 
 // dcatOf returns the catalogue links of a dataset; the node IRI follows
-// package output: BaseURL + "/datasets/<id>".
-func (s *site) dcatOf(dataset string) dcatLinks {
-	d := dcatLinks{ID: s.absURL("/datasets/" + dataset), JSONLD: s.absURL("/catalog.jsonld")}
+// package output: base + "/datasets/<id>", under the base r is served at.
+func (s *site) dcatOf(r *http.Request, dataset string) dcatLinks {
+	d := dcatLinks{ID: s.urlFor(r, "/datasets/"+dataset), JSONLD: s.absURL("/catalog.jsonld")}
 	if fi, err := os.Stat(filepath.Join(s.tree.dir, "catalog.ttl")); err == nil && fi.Mode().IsRegular() {
 		d.Turtle = s.absURL("/catalog.ttl")
 	}
@@ -139,45 +149,25 @@ func (s *site) dataset(w http.ResponseWriter, r *http.Request) {
 		Dataset:    name,
 		Title:      rel.title(),
 		Paragraphs: paragraphs(dp.Description),
-		Keywords:   dp.Keywords,
 		Release:    rel.Name,
 		Updated:    frenchDate(rel.Time),
+		Harvested:  frenchDateTime(rel.Time),
 		Rows:       frenchInt(rel.rows()) + " " + plural(rel.rows(), "ligne", "lignes"),
 		Schedule:   dp.Ligerdata.Schedule,
 		SchemaName: dp.Ligerdata.Schema,
 		Files:      s.files(rel),
-		DCAT:       s.dcatOf(name),
+		Downloads:  s.downloadChoices(rel),
+		Snippets:   s.reuseSnippets(r, rel),
+		DCAT:       s.dcatOf(r, name),
 		FeedURL:    s.absURL(datasetFeedURL(name)),
 	}
-	if pv, err := previewOf(rel); err != nil {
-		s.log.Warn("dataset page: preview unavailable", "dataset", name, "release", rel.Name, "err", err)
-	} else {
-		page.Preview = pv
+	if t, ok := sourceModified(dp); ok {
+		page.SourceModified = frenchDateTime(t)
 	}
-	for _, l := range dp.Licenses {
-		t := l.Title
-		if t == "" {
-			t = l.Name
-		}
-		page.Licences = append(page.Licences, link{Title: t, URL: l.Path})
+	for _, k := range dp.Keywords {
+		page.Keywords = append(page.Keywords, link{Title: k, URL: "/recherche?" + url.Values{"mot-cle": {k}}.Encode()})
 	}
-	for _, src := range dp.Sources {
-		t := src.Title
-		if t == "" {
-			t = src.Path
-		}
-		page.Sources = append(page.Sources, link{Title: t, URL: src.Path})
-	}
-	for _, c := range dp.Contributors {
-		if c.Role != "publisher" && c.Role != "" {
-			continue
-		}
-		u := c.Path
-		if u == "" && c.Email != "" {
-			u = "mailto:" + c.Email
-		}
-		page.Publishers = append(page.Publishers, link{Title: c.Title, URL: u})
-	}
+	page.Licences, page.Sources, page.Publishers = datasetLinks(dp)
 	if _, ok := rel.sum("data.csv"); ok {
 		page.LatestURLCSV = s.absURL(fileURL(name, latestName, "data.csv"))
 	}
@@ -189,25 +179,60 @@ func (s *site) dataset(w http.ResponseWriter, r *http.Request) {
 		s.log.Warn("dataset page: schema unavailable", "dataset", name, "release", rel.Name, "err", err)
 	}
 	if schema != nil {
-		pk := make(map[string]bool)
-		for _, k := range schema.primaryKey() {
-			pk[k] = true
-		}
-		for _, f := range schema.Fields {
-			req := "non"
-			if f.Constraints.Required || pk[f.Name] {
-				req = "oui"
-			}
-			page.Fields = append(page.Fields, fieldRow{
-				Name: f.Name, Title: f.Title, Type: fieldTypeLabel(f.Type),
-				Required: req, Description: f.Description,
-			})
-		}
-		n := int64(len(page.Fields))
-		page.FieldCount = frenchInt(n) + " " + plural(n, "champ", "champs")
+		page.Fields, page.FieldCount = fieldRows(schema)
+		page.Table = s.tablePreviewOf(r, rel, schema.Fields)
+		page.Profile = s.profileOf(rel, schema.Fields)
+		page.Map = s.mapOf(name, rel, schema.Fields)
+	}
+	if page.Map != nil {
+		page.Layout.Styles = []string{staticPath("static/leaflet/leaflet.css")}
+		page.Layout.Scripts = []string{staticPath("static/leaflet/leaflet.js"), staticPath("static/carte.js")}
 	}
 	page.Releases, page.MoreReleases = s.releaseRows(name, rel.Name)
+	s.describeDatasetPage(r, &page, rel)
 	s.render(w, r, http.StatusOK, "dataset.html", page)
+}
+
+// datasetLinks are the licences, sources and publishers of a release.
+func datasetLinks(dp *dataPackage) (licences, sources, publishers []link) {
+	for _, l := range dp.Licenses {
+		licences = append(licences, link{Title: cmp.Or(l.Title, l.Name), URL: l.Path})
+	}
+	for _, src := range dp.Sources {
+		sources = append(sources, link{Title: cmp.Or(src.Title, src.Path), URL: src.Path})
+	}
+	for _, c := range dp.Contributors {
+		if c.Role != "publisher" && c.Role != "" {
+			continue
+		}
+		u := c.Path
+		if u == "" && c.Email != "" {
+			u = "mailto:" + c.Email
+		}
+		publishers = append(publishers, link{Title: c.Title, URL: u})
+	}
+	return licences, sources, publishers
+}
+
+// fieldRows are the rows of a schema's table, and their count in words.
+func fieldRows(schema *tableSchema) ([]fieldRow, string) {
+	pk := make(map[string]bool)
+	for _, k := range schema.primaryKey() {
+		pk[k] = true
+	}
+	var rows []fieldRow
+	for _, f := range schema.Fields {
+		req := "non"
+		if f.Constraints.Required || pk[f.Name] {
+			req = "oui"
+		}
+		rows = append(rows, fieldRow{
+			Name: f.Name, Title: f.Title, Type: fieldTypeLabel(f.Type),
+			Required: req, Description: f.Description,
+		})
+	}
+	n := int64(len(rows))
+	return rows, frenchInt(n) + " " + plural(n, "champ", "champs")
 }
 
 // keysOnDatasetPage bounds the row keys listed per kind for each release

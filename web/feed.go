@@ -81,8 +81,8 @@ func (s *site) siteFeed(w http.ResponseWriter, r *http.Request) {
 		ID:    tagAuthority + "flux",
 		Title: "Données ouvertes des Pays de la Loire — nouvelles versions",
 		Links: []atomLink{
-			{Rel: "self", Type: "application/atom+xml", Href: s.absURL("/flux.atom")},
-			{Rel: "alternate", Type: "text/html", Href: s.absURL("/")},
+			{Rel: "self", Type: "application/atom+xml", Href: s.urlFor(r, "/flux.atom")},
+			{Rel: "alternate", Type: "text/html", Href: s.urlFor(r, "/")},
 		},
 	}, cands)
 }
@@ -107,8 +107,8 @@ func (s *site) datasetFeed(w http.ResponseWriter, r *http.Request) {
 		ID:    tagAuthority + "flux/" + name,
 		Title: rel.title() + " — nouvelles versions",
 		Links: []atomLink{
-			{Rel: "self", Type: "application/atom+xml", Href: s.absURL(datasetFeedURL(name))},
-			{Rel: "alternate", Type: "text/html", Href: s.absURL("/jeux-de-donnees/" + name)},
+			{Rel: "self", Type: "application/atom+xml", Href: s.urlFor(r, datasetFeedURL(name))},
+			{Rel: "alternate", Type: "text/html", Href: s.urlFor(r, "/jeux-de-donnees/"+name)},
 		},
 	}, s.feedCandidates(name))
 }
@@ -166,7 +166,7 @@ func (s *site) writeFeed(w http.ResponseWriter, r *http.Request, feed atomFeed, 
 			Title:   rel.title() + " — version du " + frenchDate(rel.Time),
 			Updated: rel.Time.UTC().Format(time.RFC3339),
 			Links: []atomLink{{Rel: "alternate", Type: "text/html",
-				Href: s.absURL(releasePageURL(c.dataset, c.release))}},
+				Href: s.urlFor(r, releasePageURL(c.dataset, c.release))}},
 		}
 		if rel.Time.IsZero() {
 			e.Title = rel.title() + " — version " + c.release

@@ -47,6 +47,9 @@ type pageCache struct {
 	ttl      time.Duration
 	maxBytes int
 	now      func() time.Time
+	// vary, when set, gives what a page depends on besides its path and
+	// query (the base address a page is served under); it joins the key.
+	vary func(*http.Request) string
 
 	refreshing atomic.Bool // a request is taking the state again
 
@@ -87,6 +90,9 @@ func (c *pageCache) wrap(h http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		key := r.URL.Path + "?" + r.URL.RawQuery
+		if c.vary != nil {
+			key = c.vary(r) + " " + key
+		}
 		p, gen := c.lookup(key)
 		if p == nil {
 			p = c.render(h, r)

@@ -264,6 +264,9 @@ type dataPackage struct {
 		Rows     int64  `json:"rows"`
 		Schema   string `json:"schema"`
 		Schedule string `json:"schedule"`
+		// SourceModified is when the source says its data last changed
+		// (RFC 3339), when it says so.
+		SourceModified string `json:"source_modified"`
 	} `json:"ligerdata"`
 }
 

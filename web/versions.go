@@ -51,8 +51,12 @@ const maxKeysOnReleasePage = 5000
 // full changelog and the downloads of one published release.
 func (s *site) releasePage(w http.ResponseWriter, r *http.Request) {
 	dataset, name := r.PathValue("dataset"), r.PathValue("release")
-	if !validName(dataset) || !validName(name) || name == latestName {
+	if !validName(dataset) || !validName(name) {
 		s.notFound(w, r)
+		return
+	}
+	if name == latestName {
+		s.releaseFolder(w, r) // the page of the release latest designates now
 		return
 	}
 	latest, err := s.tree.latest(dataset)
@@ -94,7 +98,7 @@ func (s *site) releasePage(w http.ResponseWriter, r *http.Request) {
 		Latest:       name == latest,
 		Rows:         frenchInt(rel.rows()) + " " + plural(rel.rows(), "ligne", "lignes"),
 		Files:        s.files(rel),
-		DCAT:         s.dcatOf(dataset),
+		DCAT:         s.dcatOf(r, dataset),
 		FeedURL:      s.absURL(datasetFeedURL(dataset)),
 	}
 	if rel.Quality != nil {

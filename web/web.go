@@ -13,7 +13,7 @@
 // Options.DisableDashboard).
 //
 // The site reads the published tree written by package output at request
-// time (it does not import output), so a release switched by a run is served
+// time (it uses package output only to describe one dataset in DCAT), so a release switched by a run is served
 // without a restart. It never serves names starting with "." (staging areas) nor files
 // that are not listed in a release's SHA256SUMS.
 package web
@@ -38,6 +38,7 @@ import (
 	"time"
 
 	"github.com/ligerdata/ligerdata/indicators"
+	"github.com/ligerdata/ligerdata/output"
 	"github.com/ligerdata/ligerdata/pipelines"
 	"github.com/ligerdata/ligerdata/web/explore"
 )
@@ -88,6 +89,13 @@ type Options struct {
 	// Ready tells /readyz whether the daemon is ready (nil: always once
 	// the site answers).
 	Ready func() error
+	// Catalog describes the catalogue for the DCAT descriptions the site
+	// answers at each dataset's identifier (its BaseURL is ignored: the
+	// site's base is used).
+	Catalog output.CatalogMeta
+	// MapTiles are the background tiles of the dataset maps; the zero
+	// value draws the points without a background.
+	MapTiles MapTiles
 	// Steward puts the dashboard behind the stewards' sign-in and adds
 	// their actions and JSON API (see StewardOptions).
 	Steward *StewardOptions
@@ -103,6 +111,12 @@ type site struct {
 	pages   map[string]*template.Template
 	cssPath string // versioned URL of the style sheet
 	cssETag string
+	// catalogMeta describes the catalogue (Options.Catalog).
+	catalogMeta output.CatalogMeta
+	// tiles are the maps' background (Options.MapTiles).
+	tiles MapTiles
+	// csp is the Content-Security-Policy of every answer.
+	csp string
 	// storeDir is the store root, "" when the site has no store.
 	storeDir string
 	changes  changesCache
@@ -113,6 +127,8 @@ type site struct {
 	auditLog *auditLog
 	// indicators are the declared indicators, sorted by id.
 	indicators []*indicators.Definition
+	// api is the query API, also asked by the dataset pages.
+	query *apiHandler
 	// cache serves the pages that depend only on the published tree.
 	cache *pageCache
 	// att serves the attendance declarations (nil without a store).
@@ -161,16 +177,24 @@ func New(opts Options) (http.Handler, error) {
 	}
 	sum := sha256.Sum256(styleCSS)
 	s := &site{
-		tree:     tree{dir: opts.PublicDir},
-		baseURL:  base,
-		log:      log,
-		now:      now,
-		mux:      http.NewServeMux(),
-		cssPath:  "/static/style.css?v=" + hex.EncodeToString(sum[:6]),
-		cssETag:  `"` + hex.EncodeToString(sum[:]) + `"`,
-		storeDir: opts.StoreDir,
-		cache:    newPageCache(opts.PublicDir, cmp.Or(opts.PageCacheTTL, pageCacheTTL), pageCacheBytes),
+		tree:        tree{dir: opts.PublicDir},
+		baseURL:     base,
+		log:         log,
+		now:         now,
+		mux:         http.NewServeMux(),
+		cssPath:     "/static/style.css?v=" + hex.EncodeToString(sum[:6]),
+		cssETag:     `"` + hex.EncodeToString(sum[:]) + `"`,
+		storeDir:    opts.StoreDir,
+		catalogMeta: opts.Catalog,
+		tiles:       opts.MapTiles,
+		cache:       newPageCache(opts.PublicDir, cmp.Or(opts.PageCacheTTL, pageCacheTTL), pageCacheBytes),
 	}
+	s.cache.vary = s.cacheVary
+	src, err := opts.MapTiles.source()
+	if err != nil {
+		return nil, err
+	}
+	s.csp = contentSecurityPolicy(src)
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -185,6 +209,7 @@ func New(opts Options) (http.Handler, error) {
 	s.mux.HandleFunc("GET /jeux-de-donnees/{dataset}/flux.atom", s.cache.wrap(s.datasetFeed))
 	s.mux.HandleFunc("GET /flux.atom", s.cache.wrap(s.siteFeed))
 	s.mux.HandleFunc("GET /datasets/{dataset}/{release}/{file}", s.download)
+	s.dcatRoutes()
 	s.reportRoutes()
 	// The catalogue is read and compressed once per published state.
 	s.mux.HandleFunc("GET /catalog.jsonld", s.cache.wrap(s.catalog))
@@ -196,19 +221,22 @@ func New(opts Options) (http.Handler, error) {
 		s.mux.HandleFunc("GET /tableau-de-bord/executions/{pipeline}/{run}", s.stewardPage(s.runPageHandler))
 	}
 	s.attendanceRoutes()
-	s.mux.Handle(explore.Prefix+"/", &apiHandler{site: s, lim: opts.API})
+	s.query = &apiHandler{site: s, lim: opts.API}
+	s.mux.Handle(explore.Prefix+"/", s.query)
 	s.mux.HandleFunc("GET /api", s.apiDoc)
 	s.mux.HandleFunc("GET /recherche", s.search)
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.probeRoutes(opts.Metrics, opts.Ready)
 	s.mux.HandleFunc("GET /static/style.css", s.style)
+	s.mux.HandleFunc("GET /static/{file}", s.staticFile)
+	s.mux.HandleFunc("GET /static/leaflet/{file}", s.staticFile)
 	s.mux.HandleFunc("/", s.fallback)
 	return forReusers(s), nil
 }
 
 func (s *site) parseTemplates() error {
 	funcs := template.FuncMap{"url": s.absURL}
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/warnings_part.html", "templates/attendance_report_part.html")
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/warnings_part.html", "templates/attendance_report_part.html", "templates/dataset_parts.html")
 	if err != nil {
 		return fmt.Errorf("web: parse layout template: %w", err)
 	}
@@ -251,7 +279,7 @@ func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.log.Debug("http request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
 			"bytes", rec.bytes, "duration", time.Since(start), "remote", r.RemoteAddr)
 	}()
-	setSecurityHeaders(rec.Header())
+	setSecurityHeaders(rec.Header(), s.csp)
 	if !safePath(r.URL) {
 		s.notFound(rec, r)
 		return
@@ -259,15 +287,25 @@ func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(rec, r)
 }
 
-// contentSecurityPolicy: the site has no script and no inline style; its
-// pages may not be framed, nor post forms elsewhere.
-const contentSecurityPolicy = "default-src 'self'; script-src 'none'; object-src 'none'; img-src 'self' data:; " +
-	"style-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+// contentSecurityPolicy: the site's only scripts are its own files (the
+// bundled map library and its page script), it has no inline script nor
+// style; images come from the site or, for the maps, the tile server
+// (tileSource, "" without tiles); its pages may not be framed, nor post
+// forms elsewhere.
+func contentSecurityPolicy(tileSource string) string {
+	img := "img-src 'self' data:"
+	if tileSource != "" {
+		img += " " + tileSource
+	}
+	return "default-src 'self'; script-src 'self'; object-src 'none'; " + img + "; " +
+		"style-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+}
 
-// setSecurityHeaders sets the headers every answer carries.
-func setSecurityHeaders(h http.Header) {
+// setSecurityHeaders sets the headers every answer carries, with the
+// content security policy csp.
+func setSecurityHeaders(h http.Header, csp string) {
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", contentSecurityPolicy)
+	h.Set("Content-Security-Policy", csp)
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
@@ -359,6 +397,14 @@ type layoutData struct {
 	Feeds []link
 	// NoIndex asks robots not to index the page (dashboard).
 	NoIndex bool
+	// Description is the page's meta description, OG its Open Graph
+	// properties and JSONLD its schema.org description (dataset pages).
+	Description string
+	OG          *openGraph
+	JSONLD      template.JS
+	// Styles and Scripts are the page's own style sheets and scripts
+	// (the map of a dataset page), after the site's.
+	Styles, Scripts []string
 }
 
 func (s *site) layout(r *http.Request, title string) layoutData {
@@ -380,11 +426,9 @@ func (s *site) datasetLayout(r *http.Request, title, dataset, datasetTitle strin
 	return l
 }
 
+// canonical is the page's own absolute address, without its query.
 func (s *site) canonical(r *http.Request) string {
-	if s.baseURL == "" {
-		return ""
-	}
-	return s.baseURL + r.URL.EscapedPath()
+	return s.base(r) + r.URL.EscapedPath()
 }
 
 // errorPage is the data of the French error page.

@@ -232,7 +232,6 @@ func TestTraversalAndHiddenNames(t *testing.T) {
 		{"unlisted file", rel + "/secret.txt"},
 		{"unlisted via latest", "/datasets/" + sportDataset + "/latest/secret.txt"},
 		{"symlink leaving the tree", "/datasets/piege/latest/data.csv"},
-		{"dataset folder itself", "/datasets/" + sportDataset + "/latest"},
 		{"latest as file", "/datasets/" + sportDataset + "/" + sportLatest + "/latest"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -31,6 +31,9 @@ type common struct {
 	json     bool
 	logLevel string
 	baseURL  string
+	// baseExplicit reports that the base URL was given (flag,
+	// environment or configuration), not the default.
+	baseExplicit bool
 }
 
 func (c *common) register(fs *flag.FlagSet, withStore bool) {

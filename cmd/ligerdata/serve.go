@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/ligerdata/ligerdata/alerts"
@@ -54,6 +55,9 @@ func serverConfig(path string, fs *flag.FlagSet, c *common, addr string) (*web.C
 	override("addr", &cfg.Addr, addr)
 	override("store", &cfg.Store, c.store)
 	override("defs", &cfg.Defs, c.defs)
+	// The site takes its base from the request unless one is given: a
+	// flag, the environment or the configuration file.
+	c.baseExplicit = set["base-url"] || cfg.BaseURL != "" || os.Getenv("LIGERDATA_BASE_URL") != ""
 	override("base-url", &cfg.BaseURL, c.baseURL)
 	c.store, c.defs, c.baseURL = cfg.Store, cfg.Defs, cfg.BaseURL
 	cfg.SetDefaults()
@@ -113,10 +117,14 @@ func serveDaemon(ctx context.Context, cfg *web.Config, c *common, mode daemonMod
 		fmt.Fprintln(stderr, "ligerdata serve:", err)
 		return exitUsage
 	}
-	h, err := web.New(web.Options{PublicDir: st.PublicDir(), StoreDir: st.Root, BaseURL: cfg.BaseURL, Logger: logger,
-		Indicators: idefs,
-		Steward:    &web.StewardOptions{Stewards: stewards, Scheduler: sched, Limits: cfg.Limits, Remind: reminder(cfg, notifier)},
-		Metrics:    metrics,
+	siteBase := ""
+	if c.baseExplicit {
+		siteBase = cfg.BaseURL
+	}
+	h, err := web.New(web.Options{PublicDir: st.PublicDir(), StoreDir: st.Root, BaseURL: siteBase, Logger: logger,
+		Indicators: idefs, Catalog: catalogMeta(cfg.BaseURL), MapTiles: cfg.MapTiles,
+		Steward: &web.StewardOptions{Stewards: stewards, Scheduler: sched, Limits: cfg.Limits, Remind: reminder(cfg, notifier)},
+		Metrics: metrics,
 		Ready: func() error {
 			if ctx.Err() != nil {
 				return errors.New("shutting down")
