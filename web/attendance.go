@@ -65,6 +65,9 @@ type attendancePageData struct {
 	Files   []link
 	CSRF    string
 	API     string
+	// Choices are the places of the map, to open one's page (the
+	// framework's page only).
+	Choices []attendance.Place
 	// Report is the place's declarations and report (its page only).
 	Report   *placeReport
 	Profiles []string
@@ -98,6 +101,11 @@ func (s *site) attendancePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := s.attendancePageData(w, r, nil)
+	if places, err := attendance.LoadPlaces(s.tree.dir); err == nil {
+		page.Choices = places.Sorted()
+	} else {
+		s.log.Warn("reading the places", "error", err)
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "attendance.html", page)
 }

@@ -17,7 +17,8 @@ import (
 )
 
 // TestBrowserAttendanceCycle drives headless Chromium through the whole
-// attendance cycle: a steward signs in and issues a token for a place on
+// attendance cycle: a place finds its page on the framework's page; a
+// steward signs in and issues a token for a place on
 // the dashboard; the place opens its page from there, downloads its
 // template (its id and the months filled in), fills it, submits it with
 // a mistake and reads the French list of what to fix, submits the
@@ -48,6 +49,15 @@ func TestBrowserAttendanceCycle(t *testing.T) {
 		s, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(css), chromedp.NodeVisible))
 		must(step, err)
 		return s
+	}
+
+	// A place finds its page from the framework's page.
+	must("open the framework's page", chromedp.Do(bctx, chromedp.Navigate(srv.URL+attendancePath), chromedp.WaitVisible(chromedp.CSS("#colonnes"))))
+	browsertest.Axe(t, bctx, "attendance page")
+	must("choose the place", chromedp.Do(bctx, chromedp.SetValue(chromedp.CSS("#lieu"), "pdl-0001")))
+	click("open the place's page", "#choisir-lieu button")
+	if loc, err := chromedp.Run(bctx, chromedp.Location()); err != nil || loc != srv.URL+"/frequentation/lieux/pdl-0001" {
+		t.Errorf("chosen place: at %s, %v", loc, err)
 	}
 
 	// The steward signs in and issues the place's token.
@@ -89,7 +99,7 @@ func TestBrowserAttendanceCycle(t *testing.T) {
 			chromedp.SendKeys(chromedp.CSS("#jeton"), token),
 			chromedp.SetUploadFiles(chromedp.CSS("#fichier"), []string{file}),
 		))
-		click("send the file", "form.territoire button[type=submit]")
+		click("send the file", `form[action="/frequentation/declarer"] button[type=submit]`)
 		return text("read the answer", "main")
 	}
 

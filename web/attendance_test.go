@@ -134,7 +134,11 @@ const attendanceHeader = "id,mois,visites,visiteurs_distincts,ateliers,visites_j
 func TestAttendanceTemplateIsFilledForThePlace(t *testing.T) {
 	srv, _ := newAttendanceSite(t, nil)
 	c := cookieClient(t)
-	// ?lieu= (the address of older links) leads to the place's page.
+	// The framework's page lists the places to open one's page.
+	if _, body, _ := page(t, c, srv.URL+attendancePath); !strings.Contains(body, `<option value="pdl-0001">Espace public numérique de Nantes (Nantes)</option>`) {
+		t.Error("the framework's page does not offer pdl-0001's page")
+	}
+	// ?lieu= (the form above, older links) leads to the place's page.
 	resp, err := c.Get(srv.URL + attendancePath + "?lieu=pdl-0001")
 	if err != nil || resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/frequentation/lieux/pdl-0001" {
 		t.Fatalf("?lieu=: %v %v", resp, err)
