@@ -359,4 +359,3 @@ func TestSchedulerOnFinishSeesThePipelineIdle(t *testing.T) {
 		t.Fatalf("second run still active in OnFinish: %q", second.state.RunID)
 	}
 }
-
