@@ -17,7 +17,7 @@ type commandHelp struct{ what, example string }
 var commands = map[string]commandHelp{
 	"run":        {"Harvest, validate and publish pipelines (all of them without names), then compute the indicators that read them.", "ligerdata run ping-lieux-mediation --replay testdata/replay"},
 	"indicators": {"Compute the indicators whose inputs are published (or the ones named) in embedded DuckDB.", "ligerdata indicators --force"},
-	"validate":   {"Check a CSV file against a schema file or an embedded schema and list every problem with its row, field and reason.", "ligerdata validate --schema lieux-mediation-numerique lieux.csv"},
+	"validate":   {"Check a CSV file against a schema file or an embedded schema, or every resource of a datapackage.json (foreign keys between them included), and list every problem with its row, field and reason.", "ligerdata validate --schema lieux-mediation-numerique lieux.csv"},
 	"lint":       {"Check every pipeline definition, schema and indicator and report all problems at once.", "ligerdata lint --defs ./mes-chaines"},
 	"serve":      {"Run the pipelines on their cron schedules and serve the site, the dashboard and the stewards' actions.", "ligerdata serve --config ligerdata.yaml"},
 	"token":      {"Print a new steward token and the SHA-256 the server configuration keeps.", "ligerdata token alice"},
