@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/ligerdata/ligerdata/indicators"
@@ -145,10 +146,11 @@ func (s *site) reportIndicatorOf(l loaded, t territory, inside []string) reportI
 
 // noFigureNote says why a territory has no value for an indicator.
 func noFigureNote(def *indicators.Definition, t territory) string {
-	for _, g := range def.Granularity {
-		if g == t.Level {
-			return "Aucune valeur n'est publiée pour " + t.Label + "."
-		}
+	if slices.Contains(def.Granularity, t.Level) {
+		return "Aucune valeur n'est publiée pour " + t.Label + "."
+	}
+	if slices.Equal(def.Granularity, []string{"commune"}) {
+		return "Cet indicateur n'est publié qu'à l'échelle des communes : ses lignes se consultent dans ses fichiers, depuis sa page."
 	}
 	return "Cet indicateur n'est pas calculé à l'échelle " + levelPhrase(t.Level) + "."
 }

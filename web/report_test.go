@@ -435,3 +435,22 @@ func TestKeyFigureWithoutTotal(t *testing.T) {
 		t.Errorf("key figure = %+v", k)
 	}
 }
+
+// TestNoFigureNote: the note of a territory without a value says whether
+// the indicator has no row there, is not computed at that level, or is a
+// table of communes only (such as the consolidated places).
+func TestNoFigureNote(t *testing.T) {
+	dep := territory{Level: "departement", Code: "44", Label: "Loire-Atlantique"}
+	for _, c := range []struct {
+		levels []string
+		want   string
+	}{
+		{[]string{"departement", "region"}, "Aucune valeur n'est publiée pour Loire-Atlantique."},
+		{[]string{"epci", "region"}, "Cet indicateur n'est pas calculé à l'échelle des départements."},
+		{[]string{"commune"}, "Cet indicateur n'est publié qu'à l'échelle des communes : ses lignes se consultent dans ses fichiers, depuis sa page."},
+	} {
+		if got := noFigureNote(&indicators.Definition{Granularity: c.levels}, dep); got != c.want {
+			t.Errorf("%v: %q, want %q", c.levels, got, c.want)
+		}
+	}
+}
