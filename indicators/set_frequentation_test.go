@@ -131,22 +131,37 @@ func TestFrequentationCouverture(t *testing.T) {
 	// January: pdl-a1 (declared as pdl-a1 and as ping-1: once), pdl-a3
 	// (declared as its PiNG twin ping-3), ping-4, ping-7 = 4 of 9.
 	// February: ping-6, pdl-a5 = 2 of 9 (pdl-old is not on the map).
-	// Rows: région 2 + 2 départements × 2 + 4 EPCI × 2 = 14.
-	want := expectation{total: 14, rows: []row{
+	// The first quarter and the year (a month of it at least): the six.
+	// Rows: 4 periods × (région + 2 départements + 4 EPCI) = 28.
+	want := expectation{total: 28, rows: []row{
 		{"niveau": "region", "code": "52", "periode": "2025-01", "valeur": 4.0 / 9, "numerateur": 4, "denominateur": 9},
 		{"niveau": "region", "code": "52", "periode": "2025-02", "valeur": 2.0 / 9, "numerateur": 2, "denominateur": 9},
-		{"niveau": "departement", "code": "44", "periode": "2025-01", "valeur": 0.4, "numerateur": 2, "denominateur": 5},     // a1 a3
-		{"niveau": "departement", "code": "44", "periode": "2025-02", "valeur": 0.2, "numerateur": 1, "denominateur": 5},     // ping-6
+		{"niveau": "region", "code": "52", "periode": "2025-T1", "valeur": 6.0 / 9, "numerateur": 6, "denominateur": 9},
+		{"niveau": "region", "code": "52", "periode": "2025", "valeur": 6.0 / 9, "numerateur": 6, "denominateur": 9},
+		{"niveau": "departement", "code": "44", "periode": "2025-01", "valeur": 0.4, "numerateur": 2, "denominateur": 5}, // a1 a3
+		{"niveau": "departement", "code": "44", "periode": "2025-02", "valeur": 0.2, "numerateur": 1, "denominateur": 5}, // ping-6
+		{"niveau": "departement", "code": "44", "periode": "2025-T1", "valeur": 0.6, "numerateur": 3, "denominateur": 5},
+		{"niveau": "departement", "code": "44", "periode": "2025", "valeur": 0.6, "numerateur": 3, "denominateur": 5},
 		{"niveau": "departement", "code": "49", "periode": "2025-01", "valeur": 1.0 / 3, "numerateur": 1, "denominateur": 3}, // ping-4
 		{"niveau": "departement", "code": "49", "periode": "2025-02", "valeur": 1.0 / 3, "numerateur": 1, "denominateur": 3}, // a5
+		{"niveau": "departement", "code": "49", "periode": "2025-T1", "valeur": 2.0 / 3, "numerateur": 2, "denominateur": 3},
+		{"niveau": "departement", "code": "49", "periode": "2025", "valeur": 2.0 / 3, "numerateur": 2, "denominateur": 3},
 		{"niveau": "epci", "code": "244400404", "periode": "2025-01", "valeur": 2.0 / 3, "numerateur": 2, "denominateur": 3},
 		{"niveau": "epci", "code": "244400404", "periode": "2025-02", "valeur": 0, "numerateur": 0, "denominateur": 3},
+		{"niveau": "epci", "code": "244400404", "periode": "2025-T1", "valeur": 2.0 / 3, "numerateur": 2, "denominateur": 3},
+		{"niveau": "epci", "code": "244400404", "periode": "2025", "valeur": 2.0 / 3, "numerateur": 2, "denominateur": 3},
 		{"niveau": "epci", "code": "244400537", "periode": "2025-01", "valeur": 0, "numerateur": 0, "denominateur": 2},
 		{"niveau": "epci", "code": "244400537", "periode": "2025-02", "valeur": 0.5, "numerateur": 1, "denominateur": 2},
+		{"niveau": "epci", "code": "244400537", "periode": "2025-T1", "valeur": 0.5, "numerateur": 1, "denominateur": 2},
+		{"niveau": "epci", "code": "244400537", "periode": "2025", "valeur": 0.5, "numerateur": 1, "denominateur": 2},
 		{"niveau": "epci", "code": "244900015", "periode": "2025-01", "valeur": 0, "numerateur": 0, "denominateur": 2},
 		{"niveau": "epci", "code": "244900015", "periode": "2025-02", "valeur": 0.5, "numerateur": 1, "denominateur": 2},
+		{"niveau": "epci", "code": "244900015", "periode": "2025-T1", "valeur": 0.5, "numerateur": 1, "denominateur": 2},
+		{"niveau": "epci", "code": "244900015", "periode": "2025", "valeur": 0.5, "numerateur": 1, "denominateur": 2},
 		{"niveau": "epci", "code": "200071876", "periode": "2025-01", "valeur": 1, "numerateur": 1, "denominateur": 1},
 		{"niveau": "epci", "code": "200071876", "periode": "2025-02", "valeur": 0, "numerateur": 0, "denominateur": 1},
+		{"niveau": "epci", "code": "200071876", "periode": "2025-T1", "valeur": 1, "numerateur": 1, "denominateur": 1},
+		{"niveau": "epci", "code": "200071876", "periode": "2025", "valeur": 1, "numerateur": 1, "denominateur": 1},
 	}}
 	compare(t, def, got, want)
 }

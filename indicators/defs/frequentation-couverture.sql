@@ -1,9 +1,10 @@
 -- Share of the places on the map (the consolidated table of both place
 -- datasets, a place seen in both counted once) that declared each month,
--- per EPCI, département and région. A place declared under either of its
--- source ids (the export's or PiNG's) counts once; a declaration of an id
--- no longer on the map counts nowhere. A place without a known commune
--- counts for the région only.
+-- quarter and year (at least one month of it), per EPCI, département and
+-- région. A place declared under either of its source ids (the export's
+-- or PiNG's) counts once; a declaration of an id no longer on the map
+-- counts nowhere. A place without a known commune counts for the région
+-- only.
 WITH lieux AS (
     SELECT l.dimension AS lieu, l.sources, c.siren_epci, c.nom_epci, c.code_departement, c.nom_departement
     FROM lieux_mediation_numerique_consolides l
@@ -14,14 +15,22 @@ ids AS (
     SELECT lieu, substr(s.source, strpos(s.source, ':') + 1) AS id
     FROM lieux, unnest(string_split(lieux.sources, '|')) AS s(source)
 ),
-declares AS (
-    SELECT DISTINCT i.lieu, f.mois FROM ids i JOIN frequentation_lieux_mediation f ON f.id = i.id
+-- Each declared month counts for its month, its quarter and its year.
+periodes AS (
+    SELECT id, mois AS periode FROM frequentation_lieux_mediation
+    UNION ALL
+    SELECT id, substr(mois, 1, 4) || '-T' || CAST((CAST(substr(mois, 6, 2) AS INTEGER) + 2) // 3 AS VARCHAR)
+    FROM frequentation_lieux_mediation
+    UNION ALL
+    SELECT id, substr(mois, 1, 4) FROM frequentation_lieux_mediation
 ),
-mois AS (SELECT DISTINCT mois FROM frequentation_lieux_mediation),
+declares AS (
+    SELECT DISTINCT i.lieu, p.periode FROM ids i JOIN periodes p ON p.id = i.id
+),
 grille AS (
-    SELECT l.*, m.mois, d.lieu IS NOT NULL AS declare
-    FROM lieux l CROSS JOIN mois m
-    LEFT JOIN declares d ON d.lieu = l.lieu AND d.mois = m.mois
+    SELECT l.*, m.periode AS mois, d.lieu IS NOT NULL AS declare
+    FROM lieux l CROSS JOIN (SELECT DISTINCT periode FROM periodes) m
+    LEFT JOIN declares d ON d.lieu = l.lieu AND d.periode = m.periode
 ),
 parts AS (
     SELECT 'epci' AS niveau, siren_epci AS code, nom_epci AS libelle, mois AS periode,
