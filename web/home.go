@@ -2,7 +2,7 @@ package web
 
 import (
 	"net/http"
-	"sort"
+	"net/url"
 	"strings"
 )
 
@@ -19,45 +19,24 @@ type card struct {
 	sortKey     string
 }
 
+// homePage is the home page: the first page of the datasets, as the
+// search lists them, with the facets to browse them by.
 type homePage struct {
 	Layout layoutData
-	Cards  []card
+	Cards  []searchDoc
+	Facets []facetGroup
+	Total  int
+	Next   string // the search's second page, when there is one
 }
 
 func (s *site) home(w http.ResponseWriter, r *http.Request) {
-	names, err := s.tree.datasets()
+	view, err := s.searchView(&http.Request{URL: &url.URL{Path: "/recherche"}})
 	if err != nil {
 		s.log.Error("list datasets", "err", err)
 		s.serverError(w, r)
 		return
 	}
-	page := homePage{Layout: s.layout(r, "Données ouvertes des Pays de la Loire")}
-	for _, name := range names {
-		rel, err := s.loadLatest(name)
-		if err != nil {
-			s.log.Warn("dataset skipped on home page: latest release unavailable", "dataset", name, "err", err)
-			continue
-		}
-		c := card{
-			Dataset:     name,
-			Title:       rel.title(),
-			URL:         "/jeux-de-donnees/" + name,
-			Description: excerpt(rel.Package.Description, 200),
-			Rows:        frenchInt(rel.rows()) + " " + plural(rel.rows(), "ligne", "lignes"),
-			Updated:     frenchDate(rel.Time),
-			Licence:     licenceTitle(rel.Package),
-			sortKey:     sortKey(rel.title()),
-		}
-		for _, f := range []string{"data.csv", "data.parquet"} {
-			if _, ok := rel.sum(f); ok {
-				c.Downloads = append(c.Downloads, fileLink{
-					Name: f, Format: formatLabel(f), URL: s.absURL(fileURL(name, rel.Name, f)),
-				})
-			}
-		}
-		page.Cards = append(page.Cards, c)
-	}
-	sort.SliceStable(page.Cards, func(i, j int) bool { return page.Cards[i].sortKey < page.Cards[j].sortKey })
+	page := homePage{Layout: s.layout(r, siteName), Cards: view.Results, Facets: view.Facets, Total: view.Total, Next: view.Next}
 	s.render(w, r, http.StatusOK, "home.html", page)
 }
 

@@ -84,6 +84,7 @@ func (s *site) searchDocs() ([]searchDoc, error) {
 	for _, name := range names {
 		rel, err := s.loadLatest(name)
 		if err != nil {
+			s.log.Warn("dataset left out of the list: latest release unavailable", "dataset", name, "err", err)
 			continue
 		}
 		dp := rel.Package
@@ -101,6 +102,11 @@ func (s *site) searchDocs() ([]searchDoc, error) {
 			}
 		}
 		_, d.Geo = rel.sum("data.geojson")
+		for _, f := range []string{"data.csv", "data.parquet"} {
+			if _, ok := rel.sum(f); ok {
+				d.Downloads = append(d.Downloads, fileLink{Name: f, Format: formatLabel(f), URL: s.absURL(fileURL(name, rel.Name, f))})
+			}
+		}
 		parts := []string{d.Title, dp.Description, strings.Join(dp.Keywords, " "), d.Publisher}
 		if ts, err := dp.schema(); err == nil && ts != nil {
 			for _, f := range ts.Fields {
@@ -143,13 +149,26 @@ func (d *searchDoc) matches(words []string) bool {
 // keywords, column names; accents and case ignored) and the facets, with
 // paging; it works without JavaScript.
 func (s *site) search(w http.ResponseWriter, r *http.Request) {
-	docs, err := s.searchDocs()
+	page, err := s.searchView(r)
 	if err != nil {
+		s.log.Error("search: list datasets", "err", err)
 		s.serverError(w, r)
 		return
 	}
+	page.Layout = s.layout(r, "Recherche")
+	s.render(w, r, http.StatusOK, "search.html", page)
+}
+
+// searchView finds the datasets r's query string asks for (q and the
+// facets), with the facets' counts and the links of the other pages, all
+// under /recherche.
+func (s *site) searchView(r *http.Request) (searchPage, error) {
+	docs, err := s.searchDocs()
+	if err != nil {
+		return searchPage{}, err
+	}
 	qv := r.URL.Query()
-	page := searchPage{Layout: s.layout(r, "Recherche"), Query: strings.TrimSpace(qv.Get("q"))}
+	page := searchPage{Query: strings.TrimSpace(qv.Get("q"))}
 	var words []string
 	for _, w := range strings.Fields(foldText(page.Query)) {
 		words = append(words, stem(w))
@@ -177,6 +196,16 @@ func (s *site) search(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].sortKey < hits[j].sortKey })
+	page.Facets = facetGroups(qv, docs, words, selected)
+	page.pageOf(qv, hits)
+	return page, nil
+}
+
+// facetGroups counts, for each facet, the datasets matching the words and
+// the other selected facets, by value; each value links to the search
+// with it selected (or unselected).
+func facetGroups(qv url.Values, docs []searchDoc, words []string, selected func(*searchDoc, string) bool) []facetGroup {
+	var groups []facetGroup
 	for _, fp := range facetParams {
 		counts := map[string]int{}
 		for i := range docs {
@@ -205,9 +234,15 @@ func (s *site) search(w http.ResponseWriter, r *http.Request) {
 			return g.Values[i].Label < g.Values[j].Label
 		})
 		if len(g.Values) > 0 {
-			page.Facets = append(page.Facets, g)
+			groups = append(groups, g)
 		}
 	}
+	return groups
+}
+
+// pageOf keeps the page of hits the query string asks for, and the links
+// to the previous and next pages.
+func (page *searchPage) pageOf(qv url.Values, hits []searchDoc) {
 	page.Total = len(hits)
 	page.Pages = (len(hits) + searchPageSize - 1) / searchPageSize
 	page.Page, _ = strconv.Atoi(qv.Get("page"))
@@ -232,7 +267,6 @@ func (s *site) search(w http.ResponseWriter, r *http.Request) {
 	if page.Page < page.Pages {
 		page.Next = pageURL(page.Page + 1)
 	}
-	s.render(w, r, http.StatusOK, "search.html", page)
 }
 
 func cloneValues(v url.Values) url.Values {

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -59,4 +61,40 @@ func TestBrowserSearch(t *testing.T) {
 		t.Fatalf("browser: open the search page: %v", err)
 	}
 	browsertest.Axe(t, bctx, "search page")
+}
+
+// TestHomeBrowses: the home page lists the datasets with the facets of
+// the search (their links lead to it) and keyword links, without
+// JavaScript.
+func TestHomeBrowses(t *testing.T) {
+	h, _ := apiSite(t, Options{})
+	body := do(t, h, "GET", "/", nil).Body.String()
+	for _, want := range []string{
+		`<nav class="facets" aria-label="Parcourir les jeux de données">`,
+		`<a href="/recherche?editeur=R%C3%A9gion&#43;Pays&#43;de&#43;la&#43;Loire">Région Pays de la Loire</a> (1)`,
+		`<a href="/recherche?mot-cle=fablab">fablab</a>`,
+		"1 jeu de données publié.",
+		`id="jeu-` + apiDataset + `"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("home page lacks %q", want)
+		}
+	}
+}
+
+// TestSearchPaging: 45 hits, 20 a page; page 3 holds the last 5, links
+// back to page 2 and has no next page; a page past the end shows the last.
+func TestSearchPaging(t *testing.T) {
+	hits := make([]searchDoc, 45)
+	for i := range hits {
+		hits[i].Dataset = fmt.Sprintf("d%02d", i)
+	}
+	var p searchPage
+	p.pageOf(url.Values{"page": {"9"}, "q": {"lieux"}}, hits)
+	if p.Page != 3 || p.Pages != 3 || len(p.Results) != 5 || p.Results[0].Dataset != "d40" {
+		t.Errorf("page %d of %d, %d results", p.Page, p.Pages, len(p.Results))
+	}
+	if p.Prev != "/recherche?page=2&q=lieux" || p.Next != "" {
+		t.Errorf("links %q %q", p.Prev, p.Next)
+	}
 }
