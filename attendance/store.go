@@ -100,12 +100,17 @@ func newID(seq int, at time.Time) string {
 	return fmt.Sprintf("%06d-%s-%s", seq, at.UTC().Format("20060102T150405Z"), hex.EncodeToString(b))
 }
 
-// createOnce writes a new file, failing if it exists, and syncs it.
+// createOnce writes a new file, failing if it exists: the data is written
+// and synced under a temporary name, then linked to path, so a reader
+// (the publishing run) never sees a half-written file and nothing is
+// ever overwritten.
 func createOnce(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
+	tmp := fmt.Sprintf("%s.tmp-%d", path, os.Getpid())
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o640)
 	if err != nil {
 		return fmt.Errorf("attendance: %w", err)
 	}
+	defer os.Remove(tmp)
 	if _, err := f.Write(data); err != nil {
 		f.Close()
 		return fmt.Errorf("attendance: write %s: %w", path, err)
@@ -114,7 +119,13 @@ func createOnce(path string, data []byte) error {
 		f.Close()
 		return fmt.Errorf("attendance: sync %s: %w", path, err)
 	}
-	return f.Close()
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("attendance: write %s: %w", path, err)
+	}
+	if err := os.Link(tmp, path); err != nil {
+		return fmt.Errorf("attendance: %w", err)
+	}
+	return nil
 }
 
 // History returns every submission of place, oldest first.

@@ -99,3 +99,20 @@ func TestTokensAreHashedPerPlaceAndRevocable(t *testing.T) {
 		t.Error("revoking ping-12 revoked ping-13's token")
 	}
 }
+
+func TestCreateOnceNeverOverwritesNorLeavesATemporaryFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "000001.json")
+	if err := createOnce(path, []byte("first")); err != nil {
+		t.Fatal(err)
+	}
+	if err := createOnce(path, []byte("second")); err == nil {
+		t.Error("an existing file was written again")
+	}
+	if b, _ := os.ReadFile(path); string(b) != "first" {
+		t.Errorf("file = %q, want first", b)
+	}
+	if names, _ := filepath.Glob(filepath.Join(dir, "*")); len(names) != 1 {
+		t.Errorf("files left: %v", names)
+	}
+}
