@@ -66,6 +66,17 @@ func TestAPIRecords(t *testing.T) {
 			[]map[string]any{{"departement": "44", "n": 3.0, "places": 35.0}, {"departement": "49", "n": 2.0, "places": 45.0}, {"departement": "85", "n": 1.0, "places": 12.0}}},
 		{"full-text search, accents and case folded", query("where", `"FÂBLAB"`, "select", "id"), 2,
 			[]map[string]any{{"id": "L2"}, {"id": "L5"}}},
+		{"full-text search matches word beginnings", query("where", `"MÉDIATH"`, "select", "id"), 1, []map[string]any{{"id": "L1"}}},
+		{"full-text search does not match inside a word", query("where", `"thèque"`, "select", "id"), 0, nil},
+		{"full-text search finds a postal code", query("where", `"44400"`, "select", "id"), 1, []map[string]any{{"id": "L2"}}},
+		{"full-text search needs every word", query("where", `"fablab rezé"`, "select", "id"), 1, []map[string]any{{"id": "L2"}}},
+		// "wi-fi" is the words wi and fi, in the labels of L1, L4 and L6.
+		{"search(*) looks in list fields too", query("where", `search(*, "wi-fi")`, "select", "id"), 3,
+			[]map[string]any{{"id": "L1"}, {"id": "L4"}, {"id": "L6"}}},
+		// Sorted by departement: 44 L1 L2 L5, 49 L3 L6, 85 L4, ties in file
+		// order; the second page of two is L5, L3.
+		{"ties of order_by in file order", query("order_by", "departement", "select", "id", "limit", "2", "offset", "2"), 6,
+			[]map[string]any{{"id": "L5"}, {"id": "L3"}}},
 		{"search() on one field", query("where", `search(nom, "demy")`, "select", "id"), 1, []map[string]any{{"id": "L1"}}},
 		{"like", query("where", `nom like "tiers"`, "select", "id"), 1, []map[string]any{{"id": "L6"}}},
 		{"startswith", query("where", `startswith(code_postal, "44")`, "select", "id", "order_by", "id desc"), 3,

@@ -9,7 +9,9 @@
 package main
 
 import (
+	"database/sql"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -21,8 +23,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/ligerdata/ligerdata/bench/lieuxgen"
 	"github.com/ligerdata/ligerdata/bench/loadgen"
@@ -38,28 +44,43 @@ func main() {
 	rows := flag.Int("rows", 1000000, "rows of the generated dataset")
 	conns := flag.Int("conns", 8, "concurrent connections of the load generator")
 	duration := flag.Duration("duration", 5*time.Second, "load per query")
+	reuse := flag.Bool("reuse", false, "serve the dataset an earlier run published in -dir (any -rows) instead of generating it again")
 	flag.Parse()
 	log.SetFlags(0)
 
-	check(os.RemoveAll(*dir))
-	check(os.MkdirAll(*dir, 0o755))
-	start := time.Now()
-	n := publish(*dir, *rows)
-	log.Printf("apibench: published %d rows in %s", n, time.Since(start).Round(time.Millisecond))
+	var n int
+	if *reuse {
+		n = published(*dir)
+	} else {
+		check(os.RemoveAll(*dir))
+		check(os.MkdirAll(*dir, 0o755))
+		start := time.Now()
+		n = publish(*dir, *rows)
+		log.Printf("apibench: published %d rows in %s", n, time.Since(start).Round(time.Millisecond))
+	}
 
 	base, cmd := serve(*bin, *dir)
 	records := "/api/explore/v2.1/catalog/datasets/" + dataset + "/records?"
-	queries := []struct{ name, path string }{
-		{"records, no filter", records + "limit=20"},
-		{"records, where commune", records + url.Values{"where": {`commune = "Nantes"`}, "limit": {"20"}}.Encode()},
-		{"records, full-text search", records + url.Values{"where": {`"médiathèque"`}, "limit": {"20"}}.Encode()},
-		{"records, group_by", records + url.Values{"select": {"commune, count(*) as n"}, "group_by": {"commune"}, "order_by": {"n desc"}, "limit": {"10"}}.Encode()},
+	parquet := filepath.Join(*dir, "public", "datasets", dataset, "latest", "data.parquet")
+	queries := []struct{ name, path, duck string }{
+		{"records, no filter", records + "limit=20", "LIMIT 20"},
+		{"records, where commune", records + url.Values{"where": {`commune = "Nantes"`}, "limit": {"20"}}.Encode(), "WHERE commune = 'Nantes' LIMIT 20"},
+		{"records, where + order_by", records + url.Values{"where": {`commune = "Nantes"`}, "order_by": {"nom"}, "limit": {"20"}}.Encode(), "WHERE commune = 'Nantes' ORDER BY nom LIMIT 20"},
+		{"records, full-text search", records + url.Values{"where": {`"médiathèque"`}, "limit": {"20"}}.Encode(), ""},
+		{"records, group_by", records + url.Values{"select": {"commune, count(*) as n"}, "group_by": {"commune"}, "order_by": {"n desc"}, "limit": {"10"}}.Encode(), ""},
 	}
 	fmt.Printf("\nQuery API: %d rows, %d connections for %s per query, 127.0.0.1, ligerdata serve as a child process\n", n, *conns, *duration)
-	fmt.Printf("%-28s %10s %9s %9s %8s\n", "query", "req/s", "p50 ms", "p99 ms", "errors")
+	fmt.Printf("(first answer: a query's first request, which builds a full-text word index or a count; DuckDB alone: the same\n")
+	fmt.Printf(" page as SELECT * … plus its count(*), one at a time in this process, median of %s of runs)\n", *duration)
+	fmt.Printf("%-28s %10s %9s %9s %8s %14s %15s\n", "query", "req/s", "p50 ms", "p99 ms", "errors", "first ans. ms", "DuckDB alone ms")
 	for _, q := range queries {
+		first := firstAnswer(base + q.path)
 		r := loadgen.Load(base+q.path, *conns, *duration)
-		fmt.Printf("%-28s %10.1f %9.1f %9.1f %8d\n", q.name, r.RPS, r.P50, r.P99, r.Errors)
+		alone := "-"
+		if q.duck != "" {
+			alone = fmt.Sprintf("%.1f", duckAlone(parquet, q.duck, *duration))
+		}
+		fmt.Printf("%-28s %10.1f %9.1f %9.1f %8d %14.0f %15s\n", q.name, r.RPS, r.P50, r.P99, r.Errors, first, alone)
 	}
 	t, size := timeExport(base + "/api/explore/v2.1/catalog/datasets/" + dataset + "/exports/csv")
 	_ = cmd.Process.Signal(syscall.SIGTERM)
@@ -110,6 +131,17 @@ func publish(dir string, rows int) int {
 	return n
 }
 
+// published returns the rows of the release an earlier run published.
+func published(dir string) int {
+	b, err := os.ReadFile(filepath.Join(dir, "public", "datasets", dataset, "latest", output.FileQuality))
+	check(err)
+	var q struct {
+		Accepted int `json:"accepted"`
+	}
+	check(json.Unmarshal(b, &q))
+	return q.Accepted
+}
+
 func serve(bin, store string) (string, *exec.Cmd) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	check(err)
@@ -128,6 +160,54 @@ func serve(bin, store string) (string, *exec.Cmd) {
 	}
 	log.Fatal("apibench: ligerdata serve did not answer /healthz")
 	return "", nil
+}
+
+// firstAnswer times the first request of a query (waiting up to two
+// minutes, in case it builds an index), in milliseconds.
+func firstAnswer(u string) float64 {
+	client := &http.Client{Timeout: 2 * time.Minute}
+	start := time.Now()
+	for time.Since(start) < 2*time.Minute {
+		resp, err := client.Get(u)
+		if err != nil {
+			log.Fatalf("apibench: %s: %v", u, err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			break
+		}
+		time.Sleep(200 * time.Millisecond) // the index is still being built
+	}
+	return float64(time.Since(start).Microseconds()) / 1000
+}
+
+// duckAlone is the median time, in milliseconds, of a page of the naive
+// query (SELECT * FROM the file, then tail) and its count, run by DuckDB
+// in this process one at a time for about d.
+func duckAlone(parquet, tail string, d time.Duration) float64 {
+	db, err := sql.Open("duckdb", "")
+	check(err)
+	defer db.Close()
+	page := "SELECT * FROM read_parquet(?) " + tail
+	filtered, _, _ := strings.Cut(page, " LIMIT")
+	filtered, _, _ = strings.Cut(filtered, " ORDER BY")
+	count := "SELECT count(*) FROM (" + filtered + ")"
+	var times []float64
+	for start := time.Now(); time.Since(start) < d || len(times) < 3; {
+		t := time.Now()
+		var n int64
+		check(db.QueryRow(count, parquet).Scan(&n))
+		rows, err := db.Query(page, parquet)
+		check(err)
+		for rows.Next() {
+		}
+		check(rows.Err())
+		rows.Close()
+		times = append(times, float64(time.Since(t).Microseconds())/1000)
+	}
+	slices.Sort(times)
+	return times[len(times)/2]
 }
 
 // timeExport downloads a whole export and returns its duration and size.

@@ -1,6 +1,7 @@
 package odsql
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -50,6 +51,19 @@ type Options struct {
 	// JSONText types the column j of the JSON formats VARCHAR instead of
 	// JSON, for a reader that would decode JSON values (the Go driver does).
 	JSONText bool
+	// RowNumber names the column of the table from that numbers its rows
+	// (DuckDB's file_row_number of read_parquet(…, file_row_number =
+	// true)); "" when it has none. With it, a query that neither groups
+	// nor aggregates also gets its two-phase form (Query.RowsSQL,
+	// FetchSQL), and FullText may answer full-text searches. It is ignored
+	// when the schema has a field of that name.
+	RowNumber string
+	// FullText, with RowNumber, answers a full-text search over every text
+	// field (a bare string, search(*, …)): the ascending numbers of the
+	// rows holding every word of words (see QueryWords), a word matching
+	// each indexed word it begins (see Words). Without it, such a search
+	// matches each word anywhere in a text field, scanning them all.
+	FullText func(words []string) ([]uint64, error)
 }
 
 // Column is one column of the result.
@@ -73,6 +87,37 @@ type Query struct {
 	// Geometry is the column whose value is the feature's geometry
 	// (FormatGeoJSON), "" when none is selected.
 	Geometry string
+	// RowsSQL is the first phase of a query that filters or orders rows
+	// but neither groups nor aggregates them, when Options.RowNumber is
+	// set ("" otherwise): it selects
+	// the row numbers of the page in order, reading only the columns the
+	// filter and the order need. Fetch writes the second phase.
+	RowsSQL  string
+	RowsArgs []any
+	// Indexed is set when the whole filter is a full-text search answered
+	// by Options.FullText and the query has no order: Matched counts the
+	// rows, Page holds the numbers of the page's rows (for Fetch), and
+	// neither CountSQL nor RowsSQL need to run.
+	Indexed bool
+	Matched int64
+	Page    []uint64
+	// fetchSelect and fetchArgs start the second phase (see Fetch).
+	fetchSelect string
+	fetchArgs   []any
+	rowNumber   string
+}
+
+// Fetch writes the second phase of a two-phase query: the rows numbered
+// nums rendered, as two columns: the row number, then j. The numbers are
+// written as a list of parameters, which DuckDB pushes down to the Parquet
+// reader: only the row groups that hold them are read.
+func (q *Query) Fetch(nums []uint64) (string, []any) {
+	marks := strings.Repeat(", ?", len(nums))
+	args := slices.Clip(q.fetchArgs)
+	for _, n := range nums {
+		args = append(args, n)
+	}
+	return q.fetchSelect + " WHERE " + quoteIdent(q.rowNumber) + " IN (" + strings.TrimPrefix(marks, ", ") + ")", args
 }
 
 // Macros are the SQL macros compiled queries call; the caller creates
@@ -99,7 +144,13 @@ func Compile(schema Schema, from string, fromArgs []any, req Request, opts Optio
 	if err != nil {
 		return nil, err
 	}
-	c := &compiler{schema: schema, loc: loc, tz: tz}
+	if _, clash := schema.field(opts.RowNumber); clash {
+		opts.RowNumber, opts.FullText = "", nil
+	}
+	if opts.RowNumber == "" {
+		opts.FullText = nil
+	}
+	c := &compiler{schema: schema, loc: loc, tz: tz, fullText: opts.FullText, rowNumber: opts.RowNumber}
 	where, err := c.whereClause(req)
 	if err != nil {
 		return nil, err
@@ -117,13 +168,13 @@ func Compile(schema Schema, from string, fromArgs []any, req Request, opts Optio
 		return nil, err
 	}
 	q := &Query{}
-	rendered, args, err := c.render(sel, opts, q)
+	rendered, renderedArgs, err := c.render(sel, opts, q)
 	if err != nil {
 		return nil, err
 	}
 	var b strings.Builder
 	b.WriteString("SELECT " + rendered + " FROM " + from)
-	args = concat(args, fromArgs)
+	args := concat(renderedArgs, fromArgs)
 	tail, tailArgs := c.tail(where, groups, sel)
 	b.WriteString(tail)
 	args = concat(args, tailArgs)
@@ -131,6 +182,65 @@ func Compile(schema Schema, from string, fromArgs []any, req Request, opts Optio
 		b.WriteString(" ORDER BY " + order.sql)
 		args = concat(args, order.args)
 	}
+	args = limitOffset(&b, args, req)
+	q.SQL, q.Args = b.String(), args
+	q.CountSQL, q.CountArgs = c.count(from, fromArgs, where, groups, sel)
+	// Without filter nor order the first rows of the file are the page:
+	// one phase reads no more than two would.
+	if opts.RowNumber != "" && !grouped(sel, groups) && (where.sql != "" || order.sql != "") {
+		c.twoPhase(q, from, fromArgs, where, order, req, rendered, renderedArgs)
+		if rows, ok := c.onlyIndexed(where, req); ok && order.sql == "" {
+			q.Indexed, q.Matched, q.Page = true, int64(len(rows)), pageOf(rows, req)
+		}
+	}
+	return q, nil
+}
+
+// onlyIndexed returns the row numbers of the filter when it is only a
+// full-text search answered by the index (see indexed).
+func (c *compiler) onlyIndexed(where sqlExpr, req Request) ([]uint64, bool) {
+	if len(req.Refine)+len(req.Exclude) > 0 || where.sql != quoteIdent(c.rowNumber)+indexedIn || len(where.args) != 1 {
+		return nil, false
+	}
+	rows, ok := where.args[0].([]uint64)
+	return rows, ok
+}
+
+// pageOf returns the rows of the page req asks for.
+func pageOf(rows []uint64, req Request) []uint64 {
+	start := min(max(req.Offset, 0), int64(len(rows)))
+	end := int64(len(rows))
+	if req.Limit >= 0 {
+		end = min(end, start+req.Limit)
+	}
+	return rows[start:end]
+}
+
+// twoPhase writes q.RowsSQL and q.FetchSQL (see Query). The row number
+// breaks ties of the order, so that pages never overlap.
+func (c *compiler) twoPhase(q *Query, from string, fromArgs []any, where, order sqlExpr, req Request, rendered string, renderedArgs []any) {
+	rn := quoteIdent(c.rowNumber)
+	var b strings.Builder
+	b.WriteString("SELECT " + rn + " FROM " + from)
+	args := concat(fromArgs)
+	if where.sql != "" {
+		b.WriteString(" WHERE " + where.sql)
+		args = concat(args, where.args)
+	}
+	if order.sql != "" {
+		b.WriteString(" ORDER BY " + order.sql + ", " + rn)
+		args = concat(args, order.args)
+	}
+	args = limitOffset(&b, args, req)
+	q.RowsSQL, q.RowsArgs = b.String(), args
+	q.fetchSelect = "SELECT " + rn + ", " + rendered + " FROM " + from
+	q.fetchArgs = concat(renderedArgs, fromArgs)
+	q.rowNumber = c.rowNumber
+}
+
+// limitOffset writes the LIMIT and OFFSET of req and returns args with
+// their values.
+func limitOffset(b *strings.Builder, args []any, req Request) []any {
 	if req.Limit >= 0 {
 		b.WriteString(" LIMIT ?")
 		args = append(args, req.Limit)
@@ -139,9 +249,20 @@ func Compile(schema Schema, from string, fromArgs []any, req Request, opts Optio
 		b.WriteString(" OFFSET ?")
 		args = append(args, req.Offset)
 	}
-	q.SQL, q.Args = b.String(), args
-	q.CountSQL, q.CountArgs = c.count(from, fromArgs, where, groups, sel)
-	return q, nil
+	return args
+}
+
+// grouped reports whether a query groups or aggregates its rows.
+func grouped(sel, groups []selected) bool {
+	if len(groups) > 0 {
+		return true
+	}
+	for _, s := range sel {
+		if s.expr.agg {
+			return true
+		}
+	}
+	return false
 }
 
 // zone loads the request's time zone (UTC by default).

@@ -21,9 +21,11 @@ func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) 
 
 // compiler compiles the expressions of one request.
 type compiler struct {
-	schema Schema
-	loc    *time.Location
-	tz     string
+	schema    Schema
+	loc       *time.Location
+	tz        string
+	rowNumber string                                 // Options.RowNumber
+	fullText  func(words []string) ([]uint64, error) // Options.FullText
 }
 
 // value compiles an expression that yields a value: a field, a literal, a

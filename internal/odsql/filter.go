@@ -54,10 +54,10 @@ func (c *compiler) textColumns() []sqlExpr {
 // search compiles a full-text search in one field, or in every text field
 // when field is nil.
 func (c *compiler) search(field Expr, text string, pos int) (sqlExpr, error) {
-	if field == nil {
-		return containsWords(c.textColumns(), text, pos)
-	}
-	if _, ok := field.(*Star); ok {
+	if _, star := field.(*Star); field == nil || star {
+		if c.fullText != nil {
+			return c.indexed(text, pos)
+		}
 		return containsWords(c.textColumns(), text, pos)
 	}
 	f, err := c.value(field)
@@ -69,6 +69,32 @@ func (c *compiler) search(field Expr, text string, pos int) (sqlExpr, error) {
 	}
 	return containsWords([]sqlExpr{f}, text, pos)
 }
+
+// indexed compiles a full-text search over every text field answered by
+// Options.FullText: the row number is one of those it returns. A search
+// for a word the index does not keep (see Indexed) scans the text fields.
+func (c *compiler) indexed(text string, pos int) (sqlExpr, error) {
+	words := QueryWords(text)
+	if len(words) == 0 {
+		return boolExpr("TRUE"), nil
+	}
+	for _, w := range words {
+		if !Indexed([]byte(w)) {
+			return containsWords(c.textColumns(), text, pos)
+		}
+	}
+	rows, err := c.fullText(words)
+	if err != nil {
+		return sqlExpr{}, err
+	}
+	if rows == nil {
+		rows = []uint64{}
+	}
+	return boolExpr(quoteIdent(c.rowNumber)+indexedIn, []any{rows}), nil
+}
+
+// indexedIn follows the row number in the condition of an indexed search.
+const indexedIn = " IN (SELECT unnest(?))"
 
 func (c *compiler) like(e *Binary) (sqlExpr, error) {
 	s, ok := e.R.(*Str)

@@ -1,8 +1,8 @@
 package explore
 
 import (
+	"crypto/sha256"
 	"fmt"
-	"strings"
 	"sync"
 )
 
@@ -20,16 +20,14 @@ type countCache struct {
 }
 
 // countKey identifies a count: the file (a release's path), the SQL and
-// its arguments.
+// its arguments (hashed: an argument may list many row numbers).
 func countKey(parquet, sql string, args []any) string {
-	var b strings.Builder
-	b.WriteString(parquet)
-	b.WriteByte(0)
-	b.WriteString(sql)
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s", parquet, sql)
 	for _, a := range args {
-		fmt.Fprintf(&b, "\x00%T:%v", a, a)
+		fmt.Fprintf(h, "\x00%T:%v", a, a)
 	}
-	return b.String()
+	return string(h.Sum(nil))
 }
 
 func (c *countCache) get(key string) (int64, bool) {

@@ -67,10 +67,11 @@ func (l Limits) withDefaults() Limits {
 
 // engine runs compiled queries on DuckDB, a bounded number at a time.
 type engine struct {
-	db     *sql.DB
-	slots  chan struct{}
-	lim    Limits
-	counts countCache
+	db      *sql.DB
+	slots   chan struct{}
+	lim     Limits
+	counts  countCache
+	indexes indexCache
 }
 
 // errBusy reports that no query slot freed up in time.

@@ -70,7 +70,9 @@ func (h *Handler) export(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, badParam("le jeu de données %s n'a pas de champ géographique : pas d'export GeoJSON", d.ID))
 		return
 	}
-	q, err := odsql.Compile(d.schema(), from, []any{d.Parquet}, req, odsql.Options{Format: ef.format, ListSeparator: listSep, WKBToGeoJSON: wkbFunc})
+	ctx, cancel := context.WithTimeout(r.Context(), h.eng.lim.Timeout)
+	q, err := h.compileOn(ctx, d, req, odsql.Options{Format: ef.format, ListSeparator: listSep, WKBToGeoJSON: wkbFunc})
+	cancel()
 	if err != nil {
 		h.writeError(w, err)
 		return
