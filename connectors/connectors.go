@@ -51,7 +51,9 @@ type Source interface {
 	// It returns ErrUnchanged, before emitting anything, when the source
 	// answered that nothing changed since the previous run (HTTP 304).
 	// Fetch must not retain a page after emit returns, and emit must not
-	// retain it either.
+	// retain it either; but the records' field maps are handed over: emit
+	// may keep them (the pipeline normalises a page on another goroutine
+	// while the next one is read), so Fetch must not reuse nor change them.
 	Fetch(ctx context.Context, emit func(page []Record) error) error
 }
 

@@ -534,18 +534,24 @@ func (r *Runner) harvest(ctx context.Context, s *runState) (unchanged bool, err 
 		}
 		defer sp.close()
 	}
+	// Pages are normalised on a goroutine of their own while the
+	// connector reads and parses the next ones.
+	st := newStage(s.process)
 	if s.isLocal && s.localSame && len(s.prev) == 0 {
 		// Only local inputs, and they did not change: nothing to read.
 		err = connectors.ErrUnchanged
 	} else {
-		err = fetchSpooled(ctx, s.src, s.hl, &decided, sp, s.process)
+		err = fetchSpooled(ctx, s.src, s.hl, &decided, sp, st.send)
 	}
 	if err == nil && !decided {
 		if s.hl.anyChanged() || !sameKeys(s.hl.seen, s.prev) {
-			err = sp.replay(s.process)
+			err = sp.replay(st.send)
 		} else {
 			err = connectors.ErrUnchanged
 		}
+	}
+	if serr := st.close(); err == nil {
+		err = serr
 	}
 	return s.recordHarvest(err)
 }
@@ -752,11 +758,20 @@ type normaliser struct {
 	n        int
 	communes communeStats
 	warnings []schemas.Error // of the last record (see mapCells)
+	// order and maps are the schema index and the mapping of each field of
+	// def.Order.
+	order []int
+	maps  []FieldMap
 }
 
 func newNormaliser(def *Definition, runDate string) *normaliser {
 	t, _ := def.TableSchema.NewTable(nil)
-	return &normaliser{def: def, table: t, cells: make([]string, len(def.TableSchema.Fields)), runDate: runDate}
+	n := &normaliser{def: def, table: t, cells: make([]string, len(def.TableSchema.Fields)), runDate: runDate}
+	for _, name := range def.Order {
+		n.order = append(n.order, def.TableSchema.FieldIndex(name))
+		n.maps = append(n.maps, def.Fields[name])
+	}
+	return n
 }
 
 // record maps and validates one record. Its row number is its position in

@@ -10,10 +10,8 @@ import (
 // the record's warnings with those of the transforms.
 func (n *normaliser) mapCells(rec connectors.Record, row int) {
 	n.warnings = n.warnings[:0]
-	ts := n.def.TableSchema
-	for _, name := range n.def.Order {
-		fi := ts.FieldIndex(name)
-		fm := n.def.Fields[name]
+	for k, name := range n.def.Order {
+		fi, fm := n.order[k], &n.maps[k]
 		var w *cellWarning
 		n.cells[fi], w = fm.apply(rec.Fields, n.runDate)
 		if w != nil {

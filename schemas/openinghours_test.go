@@ -74,3 +74,30 @@ func placeCells(s *Schema) []string {
 	}
 	return cells
 }
+
+// The verdict cache answers as the check does, for a text seen again, past
+// its capacity (it starts over) and for a text too long to be kept; the
+// check runs once per kept text.
+func TestVerdictCache(t *testing.T) {
+	calls := map[string]int{}
+	c := &verdictCache{check: func(s string) bool { calls[s]++; return strings.HasPrefix(s, "ok") }, max: 2}
+	long := "ok" + strings.Repeat("x", maxCachedText)
+	for round := range 2 {
+		for _, tc := range []struct {
+			s    string
+			want bool
+		}{{"ok 1", true}, {"non", false}, {"ok 1", true}, {long, true}, {"non", false}} {
+			if got := c.valid(tc.s); got != tc.want {
+				t.Errorf("round %d: valid(%.10q) = %v, want %v", round, tc.s, got, tc.want)
+			}
+		}
+	}
+	// Round 1 starts with "ok 1" and "non" kept; the long text is never kept.
+	if calls["ok 1"] != 1 || calls["non"] != 1 || calls[long] != 2 {
+		t.Errorf("checks run: ok 1 %d, non %d, long %d; want 1, 1, 2", calls["ok 1"], calls["non"], calls[long])
+	}
+	c.valid("third") // capacity 2: starts over
+	if c.valid("ok 1"); calls["ok 1"] != 2 {
+		t.Errorf("after the cache started over, ok 1 checked %d times, want 2", calls["ok 1"])
+	}
+}
