@@ -54,6 +54,10 @@ type DatasetMeta struct {
 	// DerivedFrom names the releases an indicator was computed from; the
 	// catalogue lists them as prov:wasDerivedFrom and dct:source.
 	DerivedFrom []Derivation
+	// SourceModified is when the source says its data last changed (its
+	// answers' Last-Modified); zero when it does not say. Written as
+	// "ligerdata": {"source_modified": RFC 3339} beside the release time.
+	SourceModified time.Time
 }
 
 // Derivation is one input release of a computed publication.
@@ -201,6 +205,8 @@ type dpExtension struct {
 	License    string `json:"license,omitempty"`
 	Publisher  string `json:"publisher,omitempty"`
 	ContactEml string `json:"contact_email,omitempty"`
+	// SourceModified is DatasetMeta.SourceModified (RFC 3339, UTC).
+	SourceModified string `json:"source_modified,omitempty"`
 	// Geometry is the WKB geometry column of data.parquet and BBox its
 	// extent [xmin, ymin, xmax, ymax] in longitude/latitude, for a
 	// geographic dataset.
@@ -247,6 +253,9 @@ func (r *Release) dataPackage(q Quality, files []File, ch *Changes) ([]byte, err
 			License: lic.URL, Publisher: m.Publisher, ContactEml: m.ContactEmail,
 			DerivedFrom: m.DerivedFrom,
 		},
+	}
+	if !m.SourceModified.IsZero() {
+		dp.Ligerdata.SourceModified = m.SourceModified.UTC().Format(time.RFC3339)
 	}
 	if ch != nil {
 		sum := ch.Summary()

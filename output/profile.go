@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/ligerdata/ligerdata/internal/colprofile"
 	"github.com/ligerdata/ligerdata/internal/duck"
@@ -34,4 +35,11 @@ func (r *Release) writeProfile() (f File, ok bool, err error) {
 		return File{}, false, err
 	}
 	return fileOf(FileProfile, MediaTypeJSON, b), true, nil
+}
+
+// SetSourceModified records when the source says its data last changed
+// (DatasetMeta.SourceModified), known once the harvest is over; call it
+// before Commit.
+func (r *Release) SetSourceModified(t time.Time) {
+	r.meta.SourceModified = t
 }

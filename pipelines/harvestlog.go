@@ -1,8 +1,10 @@
 package pipelines
 
 import (
+	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ligerdata/ligerdata/internal/fetch"
 	"github.com/ligerdata/ligerdata/internal/store"
@@ -81,4 +83,19 @@ func sameKeys(seen, prev map[string]store.Validators) bool {
 		}
 	}
 	return true
+}
+
+// sourceModified is the latest Last-Modified the source gave for the
+// documents of this run (kept from the last good run for an unchanged
+// one); false when it gave none.
+func (h *harvestLog) sourceModified() (time.Time, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var latest time.Time
+	for _, v := range h.seen {
+		if t, err := http.ParseTime(v.LastModified); err == nil && t.After(latest) {
+			latest = t
+		}
+	}
+	return latest, !latest.IsZero()
 }

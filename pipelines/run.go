@@ -661,6 +661,9 @@ func (r *Runner) publish(ctx context.Context, s *runState) error {
 	if err := addWarnings(s.rel, &s.q.Warnings); err != nil {
 		return fmt.Errorf("publishing: %w", err)
 	}
+	if t, ok := s.hl.sourceModified(); ok {
+		s.rel.SetSourceModified(t)
+	}
 	pub, err := s.rel.Commit(s.q)
 	if errors.Is(err, output.ErrIdentical) {
 		return r.keepIdentical(s, pub)

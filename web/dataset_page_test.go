@@ -206,3 +206,23 @@ func TestMapTilesSource(t *testing.T) {
 		t.Error("a relative tile template was accepted")
 	}
 }
+
+// TestSourceModifiedShown: the source's date is read from datapackage.json
+// (RFC 3339) and written in French beside the harvest date.
+func TestSourceModifiedShown(t *testing.T) {
+	dp := &dataPackage{}
+	if _, ok := sourceModified(dp); ok {
+		t.Error("a date without source_modified")
+	}
+	dp.Ligerdata.SourceModified = "2025-10-14T08:12:03Z"
+	got, ok := sourceModified(dp)
+	if !ok || frenchDateTime(got) != "14 octobre 2025 à 10 h 12" {
+		t.Errorf("%v %v: %q", got, ok, frenchDateTime(got))
+	}
+	h, _ := apiSite(t, Options{})
+	body := do(t, h, http.MethodGet, "/jeux-de-donnees/"+apiDataset, nil).Body.String()
+	if !strings.Contains(body, `<dd class="source-modified">la source ne donne pas de date</dd>`) ||
+		!strings.Contains(body, `<dd class="harvested">le 1er mars 2026 à 9 h 00 (version <code>`+apiRelease+`</code>)</dd>`) {
+		t.Errorf("dates not shown: %s", between(t, body, `<dl class="infos">`, "</dl>"))
+	}
+}
