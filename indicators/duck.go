@@ -6,9 +6,12 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
+	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,6 +19,7 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	internalduck "github.com/ligerdata/ligerdata/internal/duck"
+	"github.com/ligerdata/ligerdata/output"
 )
 
 // Config is how DuckDB runs: a memory limit (DuckDB syntax: "2GB",
@@ -119,9 +123,24 @@ func (d *duck) version(ctx context.Context) string {
 	return v
 }
 
-// viewParquet creates the view of an input over a Parquet file.
+// viewParquet creates the view of an input over a Parquet file. The list
+// fields of a release written before LIST columns (JSON array text) are
+// turned into LISTs, so that the queries see one layout.
 func (d *duck) viewParquet(ctx context.Context, dataset, path string) error {
-	stmt := fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM read_parquet(%s)", quoteIdent(ViewName(dataset)), quoteString(path))
+	legacy, err := output.LegacyListFields(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	sel := "*"
+	if len(legacy) > 0 {
+		var repl []string
+		for _, name := range slices.Sorted(maps.Keys(legacy)) {
+			repl = append(repl, fmt.Sprintf("CAST(json_extract_string(%s, '$[*]') AS %s[]) AS %s",
+				quoteIdent(name), duckItemType(legacy[name]), quoteIdent(name)))
+		}
+		sel = "* REPLACE (" + strings.Join(repl, ", ") + ")"
+	}
+	stmt := fmt.Sprintf("CREATE VIEW %s AS SELECT %s FROM read_parquet(%s)", quoteIdent(ViewName(dataset)), sel, quoteString(path))
 	if _, err := d.conn.ExecContext(ctx, stmt); err != nil {
 		return fmt.Errorf("duckdb: view of %s: %w", dataset, err)
 	}
@@ -244,4 +263,24 @@ func oneLine(s string) string {
 		fields[i] = strings.TrimSpace(fields[i])
 	}
 	return strings.Join(fields, " ")
+}
+
+// duckItemType is the DuckDB type of the items of a list of Table Schema
+// item type t, as output writes them.
+func duckItemType(t string) string {
+	switch t {
+	case "integer", "year":
+		return "BIGINT"
+	case "number":
+		return "DOUBLE"
+	case "boolean":
+		return "BOOLEAN"
+	case "date":
+		return "DATE"
+	case "datetime":
+		return "TIMESTAMPTZ"
+	case "time":
+		return "TIME"
+	}
+	return "VARCHAR"
 }

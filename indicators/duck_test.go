@@ -1,6 +1,11 @@
 package indicators
 
-import "testing"
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+)
 
 func TestConfigMemory(t *testing.T) {
 	for _, tc := range []struct {
@@ -24,5 +29,41 @@ func TestConfigMemory(t *testing.T) {
 	t.Setenv("LIGERDATA_DUCKDB_THREADS", "deux")
 	if _, err := ConfigFromEnv(); err == nil {
 		t.Error("LIGERDATA_DUCKDB_THREADS=deux accepted")
+	}
+}
+
+// TestViewParquetLegacyLists reads a release written before LIST columns
+// (lists as JSON array text, no parquet_layout in datapackage.json): its
+// view has the lists as LISTs, as in a current release.
+func TestViewParquetLegacyLists(t *testing.T) {
+	ctx := context.Background()
+	cfg, err := ConfigFromEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := openDuck(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.close()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "data.parquet")
+	copyStmt := `COPY (SELECT 'a' AS id, '["x","y"]' AS etiquettes, '[3,14]' AS nombres, NULL AS vide) TO ` + quoteString(path) + ` (FORMAT parquet)`
+	if _, err := d.conn.ExecContext(ctx, copyStmt); err != nil {
+		t.Fatal(err)
+	}
+	dp := `{"resources":[{"name":"data-csv","schema":{"fields":[{"name":"id"},{"name":"etiquettes","type":"list"},
+		{"name":"nombres","type":"list","itemType":"integer"},{"name":"vide","type":"list"}]}}],"ligerdata":{}}`
+	if err := os.WriteFile(filepath.Join(dir, "datapackage.json"), []byte(dp), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.viewParquet(ctx, "ancien", path); err != nil {
+		t.Fatal(err)
+	}
+	var typ, second string
+	var sum int64
+	err = d.conn.QueryRowContext(ctx, `SELECT typeof(etiquettes), etiquettes[2], list_sum(nombres) FROM ancien`).Scan(&typ, &second, &sum)
+	if err != nil || typ != "VARCHAR[]" || second != "y" || sum != 17 {
+		t.Errorf("legacy view: %q %q %d, %v", typ, second, sum, err)
 	}
 }

@@ -219,7 +219,7 @@ func TestChangesGeoJSONAgainstLegacyRelease(t *testing.T) {
 	const r1, r2 = "20261127T100000Z-0001", "20261128T100000Z-0002"
 	publishWith(t, public, "communes", r1, s, communesRows())
 	// Rewrite r1's data.parquet with the legacy layout.
-	legacy, err := newPlanGeo(s, false)
+	legacy, err := newPlanLayout(s, layout{alphabetical: true, jsonLists: true, noGeo: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,9 +311,9 @@ func writeLegacyParquet(t *testing.T, path string, p *plan, rows [][]schemas.Val
 	defer f.Close()
 	w := parquet.NewWriter(f, p.schema)
 	for _, vals := range rows {
-		row := make(parquet.Row, p.leaves)
 		var scratch []byte
-		if err := p.parquetRow(row, vals, &scratch); err != nil {
+		row, err := p.parquetRow(vals, &scratch, nil)
+		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := w.WriteRows([]parquet.Row{row}); err != nil {

@@ -64,10 +64,11 @@ func TestColumnarParquetMatchesWriteRows(t *testing.T) {
 			st := newGeoStats()
 			for i, vals := range rows {
 				var scratch []byte
-				prows[i] = make(parquet.Row, pl.leaves)
-				if err := pl.parquetRowGeo(prows[i], vals, &scratch, st); err != nil {
+				row, err := pl.parquetRow(vals, &scratch, st)
+				if err != nil {
 					t.Fatal(err)
 				}
+				prows[i] = row
 			}
 			// One call: the writer cuts the rows in its chunks of 64.
 			if _, err := w.WriteRows(prows); err != nil {

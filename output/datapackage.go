@@ -191,6 +191,10 @@ type dpDialect struct {
 	LineTerminator string `json:"lineTerminator,omitempty"`
 }
 
+// ParquetLayoutCurrent is the "parquet_layout" of the releases written now
+// (see dpExtension.ParquetLayout).
+const ParquetLayoutCurrent = 2
+
 // dpExtension is the "ligerdata" property of datapackage.json: what the
 // catalogue and the web site need beyond the Data Package specification.
 type dpExtension struct {
@@ -212,6 +216,10 @@ type dpExtension struct {
 	// geographic dataset.
 	Geometry string    `json:"geometry,omitempty"`
 	BBox     []float64 `json:"bbox,omitempty"`
+	// ParquetLayout is the layout of data.parquet: ParquetLayoutCurrent
+	// (columns in schema order, lists as LIST); absent in older releases
+	// (columns by name, lists as JSON array text).
+	ParquetLayout int `json:"parquet_layout,omitempty"`
 	// Changes summarises changes.json.
 	Changes *ChangesSummary `json:"changes,omitempty"`
 	// DerivedFrom is DatasetMeta.DerivedFrom (indicators).
@@ -251,7 +259,7 @@ func (r *Release) dataPackage(q Quality, files []File, ch *Changes) ([]byte, err
 			Schema: r.schema.Name, SchemaURI: schemaURI(r.schema),
 			Schedule: m.Schedule, Theme: m.Theme, Spatial: m.Spatial,
 			License: lic.URL, Publisher: m.Publisher, ContactEml: m.ContactEmail,
-			DerivedFrom: m.DerivedFrom,
+			DerivedFrom: m.DerivedFrom, ParquetLayout: ParquetLayoutCurrent,
 		},
 	}
 	if !m.SourceModified.IsZero() {

@@ -27,7 +27,7 @@ const (
 	kindTime                 // time: parquet TIME(µs), wall clock
 	kindGeopoint             // geopoint: parquet group {lon, lat double}
 	kindJSON                 // object, array, geojson: JSON text
-	kindList                 // list: JSON array text in Parquet, delimited in CSV
+	kindList                 // list: parquet LIST of the item type, delimited in CSV
 	kindGeoWKB               // the geojson field of a geographic dataset: WKB in Parquet, JSON text in CSV
 )
 
@@ -83,6 +83,24 @@ type plan struct {
 	columns []column
 	leaves  int
 	geo     *geoPlan // nil when the dataset is not geographic
+	layout  layout
+}
+
+// layout says how a plan lays data.parquet out; the zero value is the
+// current layout. The others are those of older releases, still read by
+// ReadRows and compared by the changelog.
+type layout struct {
+	alphabetical bool // columns sorted by name instead of schema order
+	jsonLists    bool // list fields as JSON array text instead of LIST
+	noGeo        bool // no WKB geometry column
+}
+
+// legacyLayouts are the layouts of the releases published before the
+// current one, most recent first.
+var legacyLayouts = []layout{
+	{noGeo: true}, // before the geometry of latitude/longitude pairs
+	{alphabetical: true, jsonLists: true},
+	{alphabetical: true, jsonLists: true, noGeo: true},
 }
 
 // newPlan builds the parquet schema of a Table Schema. Every field becomes an
@@ -97,20 +115,21 @@ type plan struct {
 //	datetime                         -> INT64 (TIMESTAMP, microseconds, adjusted to UTC)
 //	time                             -> INT64 (TIME, microseconds, local wall clock: not adjusted to UTC)
 //	geopoint                         -> group {lon DOUBLE, lat DOUBLE}
-//	object, array, geojson, list     -> BYTE_ARRAY (STRING) holding JSON text
+//	object, array, geojson           -> BYTE_ARRAY (STRING) holding JSON text
+//	list                             -> LIST of optional items of the item
+//	                                    type, mapped as above (string default)
 //
+// Columns are in schema order (then the extra geometry column, if any).
 // A geographic dataset (see geoField) also has a WKB geometry column: its
 // geojson field becomes a BYTE_ARRAY column of WKB, or, for a geopoint
 // field, an extra column (see geometryColumnName) holds the WKB point next
 // to the {lon, lat} group.
 func newPlan(s *schemas.Schema) (*plan, error) {
-	return newPlanGeo(s, true)
+	return newPlanLayout(s, layout{})
 }
 
-// newPlanGeo is newPlan; with geo false, the plan has no geometry column
-// (the layout of the releases published before GeoParquet support, still
-// read by ReadRows).
-func newPlanGeo(s *schemas.Schema, geo bool) (*plan, error) {
+// newPlanLayout is newPlan for the layout lay (see legacyLayouts).
+func newPlanLayout(s *schemas.Schema, lay layout) (*plan, error) {
 	if s == nil || len(s.Fields) == 0 {
 		return nil, fmt.Errorf("output: schema has no fields")
 	}
@@ -126,8 +145,9 @@ func newPlanGeo(s *schemas.Schema, geo bool) (*plan, error) {
 		}
 	}
 	group := parquet.Group{}
+	order := make([]string, 0, len(s.Fields)+1)
 	geoIdx := -1
-	if geo {
+	if !lay.noGeo {
 		geoIdx = geoField(s)
 	}
 	cols := make([]column, len(s.Fields))
@@ -144,18 +164,8 @@ func newPlanGeo(s *schemas.Schema, geo bool) (*plan, error) {
 		}
 		var node parquet.Node
 		switch c.kind {
-		case kindInt64:
-			node = parquet.Int(64)
-		case kindDouble:
-			node = parquet.Leaf(parquet.DoubleType)
-		case kindBool:
-			node = parquet.Leaf(parquet.BooleanType)
-		case kindDate:
-			node = parquet.Date()
-		case kindDatetime:
-			node = parquet.Timestamp(parquet.Microsecond)
-		case kindTime:
-			node = parquet.TimeAdjusted(parquet.Microsecond, false) // wall-clock time of day
+		case kindInt64, kindDouble, kindBool, kindDate, kindDatetime, kindTime:
+			node = leafNode(c.kind)
 		case kindGeopoint:
 			node = parquet.Group{
 				"lon": parquet.Leaf(parquet.DoubleType),
@@ -170,11 +180,15 @@ func newPlanGeo(s *schemas.Schema, geo bool) (*plan, error) {
 			if c.delimiter == "" {
 				c.delimiter = ","
 			}
-			node = parquet.String()
+			node = parquet.List(parquet.Optional(leafNode(c.itemKind)))
+			if lay.jsonLists {
+				node = parquet.String()
+			}
 		default:
 			node = parquet.String()
 		}
 		group[f.Name] = parquet.Optional(node)
+		order = append(order, f.Name)
 		cols[i] = c
 	}
 	var gp *geoPlan
@@ -184,13 +198,18 @@ func newPlanGeo(s *schemas.Schema, geo bool) (*plan, error) {
 			gp.point = true
 			gp.column = geometryColumnName(s)
 			group[gp.column] = parquet.Optional(parquet.Leaf(parquet.ByteArrayType))
+			order = append(order, gp.column)
 		}
 	}
 	name := s.Name
 	if name == "" {
 		name = "ligerdata"
 	}
-	ps := parquet.NewSchema(name, group)
+	var root parquet.Node = newOrderedGroup(group, order)
+	if lay.alphabetical {
+		root = group
+	}
+	ps := parquet.NewSchema(name, root)
 	for i := range cols {
 		c := &cols[i]
 		if c.kind == kindGeopoint {
@@ -202,7 +221,11 @@ func newPlanGeo(s *schemas.Schema, geo bool) (*plan, error) {
 			c.leaf, c.leafLat = lon.ColumnIndex, lat.ColumnIndex
 			continue
 		}
-		leaf, ok := ps.Lookup(c.name)
+		path := []string{c.name}
+		if c.kind == kindList && !lay.jsonLists {
+			path = append(path, "list", "element")
+		}
+		leaf, ok := ps.Lookup(path...)
 		if !ok {
 			return nil, fmt.Errorf("output: parquet schema: column %q not found", c.name)
 		}
@@ -215,41 +238,74 @@ func newPlanGeo(s *schemas.Schema, geo bool) (*plan, error) {
 		}
 		gp.leaf = leaf.ColumnIndex
 	}
-	return &plan{schema: ps, columns: cols, leaves: len(ps.Columns()), geo: gp}, nil
+	return &plan{schema: ps, columns: cols, leaves: len(ps.Columns()), geo: gp, layout: lay}, nil
 }
+
+// leafNode is the parquet node of a scalar kind; text for the others.
+func leafNode(k kind) parquet.Node {
+	switch k {
+	case kindInt64:
+		return parquet.Int(64)
+	case kindDouble:
+		return parquet.Leaf(parquet.DoubleType)
+	case kindBool:
+		return parquet.Leaf(parquet.BooleanType)
+	case kindDate:
+		return parquet.Date()
+	case kindDatetime:
+		return parquet.Timestamp(parquet.Microsecond)
+	case kindTime:
+		return parquet.TimeAdjusted(parquet.Microsecond, false) // wall-clock time of day
+	}
+	return parquet.String()
+}
+
+// orderedGroup is a parquet group whose fields come in a given order
+// (parquet.Group sorts them by name).
+type orderedGroup struct {
+	parquet.Group
+	fields []parquet.Field
+}
+
+// newOrderedGroup returns group with its fields in order, which must name
+// each of them once.
+func newOrderedGroup(group parquet.Group, order []string) orderedGroup {
+	byName := map[string]parquet.Field{}
+	for _, f := range group.Fields() {
+		byName[f.Name()] = f
+	}
+	g := orderedGroup{Group: group, fields: make([]parquet.Field, len(order))}
+	for i, name := range order {
+		g.fields[i] = byName[name]
+	}
+	return g
+}
+
+// Fields returns the fields of g in its order.
+func (g orderedGroup) Fields() []parquet.Field { return g.fields }
 
 // fieldError reports a value whose dynamic type does not match its field.
 func fieldError(c *column, v schemas.Value) error {
 	return fmt.Errorf("output: field %q: unexpected value of type %T", c.name, v)
 }
 
-// parquetRow fills row (len p.leaves) with the values of one record. Byte
-// array values are copied into *scratch, so that row does not reference the
-// caller's memory; row is valid until *scratch is reset.
-func (p *plan) parquetRow(row parquet.Row, values []schemas.Value, scratch *[]byte) error {
-	return p.parquetRowGeo(row, values, scratch, nil)
-}
-
-// parquetRowGeo is parquetRow; it also fills the WKB geometry column of a
-// geographic dataset and adds the geometry to st (when not nil).
-func (p *plan) parquetRowGeo(row parquet.Row, values []schemas.Value, scratch *[]byte, st *geoStats) error {
-	if p.geo != nil && p.geo.point {
-		// The extra WKB column of a geopoint dataset; the geopoint itself
-		// is written below.
-		row[p.geo.leaf] = p.pointWKBValue(values[p.geo.field], scratch, st)
+// parquetRow returns the parquet row of one record (values in leaf
+// order; a list has one value per item). Text values point into the
+// strings of values; other byte arrays are copied into *scratch: the row
+// is valid until *scratch is reset. The geometry is added to st (when
+// not nil). The encoder writes column by column (parquetColumns); this
+// row is for parquet.Writer.WriteRows.
+func (p *plan) parquetRow(values []schemas.Value, scratch *[]byte, st *geoStats) (parquet.Row, error) {
+	cols := make([][]parquet.Value, p.leaves)
+	vals := values
+	if err := p.parquetColumns(cols, vals, scratch, st); err != nil {
+		return nil, err
 	}
-	for i := range p.columns {
-		c := &p.columns[i]
-		pv, lat, err := p.parquetCell(c, values[i], scratch, st)
-		if err != nil {
-			return err
-		}
-		row[c.leaf] = pv
-		if c.kind == kindGeopoint {
-			row[c.leafLat] = lat
-		}
+	var row parquet.Row
+	for _, c := range cols {
+		row = append(row, c...)
 	}
-	return nil
+	return row, nil
 }
 
 // pointWKBValue is the value of the extra WKB column of a geopoint dataset
@@ -389,6 +445,13 @@ func (p *plan) parquetColumns(cols [][]parquet.Value, vals []schemas.Value, scra
 				out = append(out, parquet.ByteArrayValue(unsafe.Slice(unsafe.StringData(s), len(s))).Level(0, 1, c.leaf))
 				continue
 			}
+			if c.kind == kindList && !p.layout.jsonLists {
+				var err error
+				if out, err = p.appendListValues(out, c, v, scratch); err != nil {
+					return err
+				}
+				continue
+			}
 			pv, lat, err := p.parquetCell(c, v, scratch, st)
 			if err != nil {
 				return err
@@ -401,6 +464,34 @@ func (p *plan) parquetColumns(cols [][]parquet.Value, vals []schemas.Value, scra
 		cols[c.leaf] = out
 	}
 	return nil
+}
+
+// appendListValues appends the values of the LIST column c for the list v
+// (not nil): one value per item (repetition level 0 for the first, 1 for
+// the others; definition level 3 for an item, 2 for a missing item), or a
+// single value at definition level 1 for an empty list.
+func (p *plan) appendListValues(out []parquet.Value, c *column, v schemas.Value, scratch *[]byte) ([]parquet.Value, error) {
+	items, ok := v.([]schemas.Value)
+	if !ok {
+		return out, fieldError(c, v)
+	}
+	if len(items) == 0 {
+		return append(out, parquet.NullValue().Level(0, 1, c.leaf)), nil
+	}
+	item := column{name: c.name, kind: c.itemKind, leaf: c.leaf}
+	for i, it := range items {
+		rep := min(i, 1)
+		if it == nil {
+			out = append(out, parquet.NullValue().Level(rep, 2, c.leaf))
+			continue
+		}
+		pv, _, err := p.parquetCell(&item, it, scratch, nil)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, pv.Level(rep, 3, c.leaf))
+	}
+	return out, nil
 }
 
 // csvRecord formats one record for the CSV file, into rec (len = fields).

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -78,15 +79,23 @@ func TestListEncoding(t *testing.T) {
 			if rec[0] != tt.wantCSV {
 				t.Errorf("csv %q, want %q", rec[0], tt.wantCSV)
 			}
-			row := make(parquet.Row, p.leaves)
-			if err := p.parquetRow(row, []schemas.Value{tt.value}, &scratch); err != nil {
+			// Parquet: a LIST, one value per item (one null for an empty
+			// list), read back as the list.
+			row, err := p.parquetRow([]schemas.Value{tt.value}, &scratch, nil)
+			if err != nil {
 				t.Fatal(err)
 			}
-			if got := string(row[0].ByteArray()); got != tt.wantJSON {
-				t.Errorf("parquet %q, want %q", got, tt.wantJSON)
+			if n := len(tt.value.([]schemas.Value)); len(row) != max(n, 1) {
+				t.Errorf("parquet row of %d values for %d items", len(row), n)
 			}
-			if !json.Valid(row[0].ByteArray()) {
-				t.Errorf("parquet value is not JSON")
+			back, err := p.columns[0].decode([][]parquet.Value{row}, false)
+			if err != nil || !reflect.DeepEqual(back, tt.value) {
+				t.Errorf("parquet read back %#v (%v), want %#v", back, err, tt.value)
+			}
+			// The JSON text of the list (GeoJSON properties, older releases).
+			js, err := appendJSON(nil, tt.value)
+			if err != nil || string(js) != tt.wantJSON || !json.Valid(js) {
+				t.Errorf("json %s (%v), want %s", js, err, tt.wantJSON)
 			}
 		})
 	}
@@ -174,8 +183,8 @@ func FuzzCSVEncoding(f *testing.F) {
 		if back != us {
 			t.Errorf("time %dµs written %q read back %dµs", us, got[3], back)
 		}
-		row := make(parquet.Row, p.leaves)
-		if err := p.parquetRow(row, vals, &scratch); err != nil {
+		row, err := p.parquetRow(vals, &scratch, nil)
+		if err != nil {
 			t.Fatal(err)
 		}
 		leaf, _ := p.schema.Lookup("s")

@@ -152,7 +152,7 @@ func wkbColumn(t *testing.T, pf *parquet.File, name string) []geom.T {
 	n, _ := rd.ReadRows(rows)
 	var out []geom.T
 	for _, row := range rows[:n] {
-		v := row[leaf.ColumnIndex]
+		v := leafValues(row, leaf.ColumnIndex)[0]
 		if v.IsNull() {
 			out = append(out, nil)
 			continue
@@ -162,6 +162,18 @@ func wkbColumn(t *testing.T, pf *parquet.File, name string) []geom.T {
 			t.Fatalf("column %s: %v", name, err)
 		}
 		out = append(out, g)
+	}
+	return out
+}
+
+// leafValues returns the values of row in leaf column i (several for a
+// list).
+func leafValues(row parquet.Row, i int) []parquet.Value {
+	var out []parquet.Value
+	for _, v := range row {
+		if v.Column() == i {
+			out = append(out, v)
+		}
 	}
 	return out
 }

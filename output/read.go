@@ -2,11 +2,14 @@ package output
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -23,14 +26,9 @@ func ReadRows(publicDir, dataset, release string, s *schemas.Schema, fn func(val
 	return CollectionDatasets.ReadRows(publicDir, dataset, release, s, fn)
 }
 
-// readParquetRows is ReadRows on the data.parquet at path. A file written
-// before geographic datasets had a WKB geometry column (its geojson field
-// as JSON text, no extra geometry column) is read too.
+// readParquetRows is ReadRows on the data.parquet at path. Files written
+// in an older layout (see legacyLayouts) are read too.
 func readParquetRows(path string, s *schemas.Schema, fn func(values []schemas.Value) error) error {
-	p, err := newPlan(s)
-	if err != nil {
-		return err
-	}
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("output: read release: %w", err)
@@ -44,26 +42,26 @@ func readParquetRows(path string, s *schemas.Schema, fn func(values []schemas.Va
 	if err != nil {
 		return fmt.Errorf("output: read %s: %w", path, err)
 	}
-	if !parquet.SameNodes(pf.Schema(), p.schema) {
-		legacy, err := newPlanGeo(s, false)
-		if err != nil || p.geo == nil || !parquet.SameNodes(pf.Schema(), legacy.schema) {
-			return fmt.Errorf("output: read %s: its columns do not match schema %q", path, s.Name)
-		}
-		p = legacy
+	p, err := planOfFile(pf.Schema(), s)
+	if err != nil {
+		return fmt.Errorf("output: read %s: %w", path, err)
 	}
 	r := parquet.NewReader(pf)
 	defer r.Close()
 	rows := make([]parquet.Row, 64)
 	values := make([]schemas.Value, len(p.columns))
-	byLeaf := make([]parquet.Value, p.leaves)
+	byLeaf := make([][]parquet.Value, p.leaves)
 	for {
 		n, err := r.ReadRows(rows)
 		for _, row := range rows[:n] {
+			for i := range byLeaf {
+				byLeaf[i] = byLeaf[i][:0]
+			}
 			for _, v := range row {
-				byLeaf[v.Column()] = v
+				byLeaf[v.Column()] = append(byLeaf[v.Column()], v)
 			}
 			for i := range p.columns {
-				val, err := p.columns[i].decode(byLeaf)
+				val, err := p.columns[i].decode(byLeaf, p.layout.jsonLists)
 				if err != nil {
 					return fmt.Errorf("output: read %s: %w", path, err)
 				}
@@ -82,10 +80,34 @@ func readParquetRows(path string, s *schemas.Schema, fn func(values []schemas.Va
 	}
 }
 
+// planOfFile returns the plan of schema s whose layout (current or legacy)
+// is that of the file schema fs.
+func planOfFile(fs *parquet.Schema, s *schemas.Schema) (*plan, error) {
+	p, err := newPlan(s)
+	if err != nil {
+		return nil, err
+	}
+	if parquet.EqualNodes(fs, p.schema) {
+		return p, nil
+	}
+	for _, lay := range legacyLayouts {
+		if lp, err := newPlanLayout(s, lay); err == nil && parquet.EqualNodes(fs, lp.schema) {
+			return lp, nil
+		}
+	}
+	return nil, fmt.Errorf("its columns do not match schema %q", s.Name)
+}
+
 // decode turns the parquet value(s) of one column back into a logical
 // value.
-func (c *column) decode(leaves []parquet.Value) (schemas.Value, error) {
-	v := leaves[c.leaf]
+func (c *column) decode(leaves [][]parquet.Value, jsonLists bool) (schemas.Value, error) {
+	if len(leaves[c.leaf]) == 0 {
+		return nil, fmt.Errorf("column %q: no value", c.name)
+	}
+	v := leaves[c.leaf][0]
+	if c.kind == kindList && !jsonLists {
+		return c.decodeList(leaves[c.leaf])
+	}
 	if v.IsNull() {
 		return nil, nil
 	}
@@ -103,7 +125,10 @@ func (c *column) decode(leaves []parquet.Value) (schemas.Value, error) {
 	case kindTime:
 		return time.Duration(v.Int64()) * time.Microsecond, nil
 	case kindGeopoint:
-		lat := leaves[c.leafLat]
+		if len(leaves[c.leafLat]) == 0 {
+			return nil, fmt.Errorf("column %q: no latitude", c.name)
+		}
+		lat := leaves[c.leafLat][0]
 		if lat.IsNull() {
 			return nil, nil
 		}
@@ -123,7 +148,34 @@ func (c *column) decode(leaves []parquet.Value) (schemas.Value, error) {
 	}
 }
 
-// decodeList reads the JSON array text a list column holds.
+// decodeList reads the values of a LIST column of one row back as a list
+// (see appendListValues for the levels).
+func (c *column) decodeList(vs []parquet.Value) (schemas.Value, error) {
+	switch def := vs[0].DefinitionLevel(); {
+	case def == 0:
+		return nil, nil
+	case def == 1:
+		return []schemas.Value{}, nil
+	}
+	item := column{name: c.name, kind: c.itemKind, leaf: 0}
+	out := make([]schemas.Value, len(vs))
+	one := [][]parquet.Value{nil}
+	for i, v := range vs {
+		if v.DefinitionLevel() < 3 {
+			continue
+		}
+		one[0] = vs[i : i+1]
+		x, err := item.decode(one, false)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = x
+	}
+	return out, nil
+}
+
+// decodeList reads the JSON array text a list column holds (layout
+// jsonLists).
 func decodeList(b []byte, item kind) (schemas.Value, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
@@ -168,6 +220,54 @@ func decodeList(b []byte, item kind) (schemas.Value, error) {
 		default:
 			out[i] = y
 		}
+	}
+	return out, nil
+}
+
+// LegacyListFields returns the list fields of the release in dir whose
+// data.parquet column holds JSON array text instead of a LIST (releases
+// written before ParquetLayoutCurrent, as its datapackage.json says), by
+// name, with their item type ("string" when not declared); nil for a
+// release in the current layout.
+func LegacyListFields(dir string) (map[string]string, error) {
+	b, err := os.ReadFile(filepath.Join(dir, FileDataPackage))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil // not a release: nothing says its layout is old
+	}
+	if err != nil {
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	var dp struct {
+		Resources []struct {
+			Schema *struct {
+				Fields []struct {
+					Name     string `json:"name"`
+					Type     string `json:"type"`
+					ItemType string `json:"itemType"`
+				} `json:"fields"`
+			} `json:"schema"`
+		} `json:"resources"`
+		Ligerdata struct {
+			ParquetLayout int `json:"parquet_layout"`
+		} `json:"ligerdata"`
+	}
+	if err := json.Unmarshal(b, &dp); err != nil {
+		return nil, fmt.Errorf("output: %s: %w", FileDataPackage, err)
+	}
+	if dp.Ligerdata.ParquetLayout >= ParquetLayoutCurrent {
+		return nil, nil
+	}
+	out := map[string]string{}
+	for _, r := range dp.Resources {
+		if r.Schema == nil {
+			continue
+		}
+		for _, f := range r.Schema.Fields {
+			if f.Type == "list" {
+				out[f.Name] = cmp.Or(f.ItemType, "string")
+			}
+		}
+		break
 	}
 	return out, nil
 }

@@ -398,7 +398,24 @@ func checkParquet(t *testing.T, path string) {
 		{[]string{"position", "lon"}, parquet.Double, nil},
 		{[]string{"position", "lat"}, parquet.Double, nil},
 		{[]string{"attributs"}, parquet.ByteArray, isString},
-		{[]string{"etiquettes"}, parquet.ByteArray, isString},
+		{[]string{"etiquettes", "list", "element"}, parquet.ByteArray, isString},
+	}
+	// Columns in schema order, then the geometry; the list is a LIST.
+	var names []string
+	for _, f := range s.Fields() {
+		names = append(names, f.Name())
+	}
+	wantNames := []string{"code_postal", "nom", "effectif", "annee", "prix", "ouvert", "date_maj", "horodatage", "heure", "mois", "duree", "position", "attributs", "etiquettes", "divers", "geometry"}
+	if !reflect.DeepEqual(names, wantNames) {
+		t.Errorf("parquet columns %v, want %v", names, wantNames)
+	}
+	for _, f := range s.Fields() {
+		if f.Name() != "etiquettes" {
+			continue
+		}
+		if _, isList := logical(f.Type().LogicalType()).(*format.ListType); !isList || !f.Optional() {
+			t.Errorf("etiquettes: logical type %v, optional %v", f.Type().LogicalType(), f.Optional())
+		}
 	}
 	for _, c := range checks {
 		leaf, ok := s.Lookup(c.path...)
@@ -427,7 +444,26 @@ func checkParquet(t *testing.T, path string) {
 		leaf, _ := s.Lookup(path...)
 		return leaf.ColumnIndex
 	}
-	r0, r1, r2 := rows[0], rows[1], rows[2]
+	// Rows indexed by leaf column (lists have several values: see below).
+	byCol := func(r parquet.Row) parquet.Row {
+		out := make(parquet.Row, len(s.Columns()))
+		for i := range out {
+			out[i] = leafValues(r, i)[0]
+		}
+		return out
+	}
+	r0, r1, r2 := byCol(rows[0]), byCol(rows[1]), byCol(rows[2])
+	list := leafValues(rows[0], col("etiquettes", "list", "element"))
+	if len(list) != 2 || string(list[0].ByteArray()) != "x" || string(list[1].ByteArray()) != "y" ||
+		list[0].RepetitionLevel() != 0 || list[1].RepetitionLevel() != 1 || list[1].DefinitionLevel() != 3 {
+		t.Errorf("list values %v", list)
+	}
+	if empty := leafValues(rows[1], col("etiquettes", "list", "element")); len(empty) != 1 || !empty[0].IsNull() || empty[0].DefinitionLevel() != 1 {
+		t.Errorf("empty list values %v", empty)
+	}
+	if missing := leafValues(rows[2], col("etiquettes", "list", "element")); len(missing) != 1 || missing[0].DefinitionLevel() != 0 {
+		t.Errorf("missing list values %v", missing)
+	}
 	tests := []struct {
 		name string
 		got  any
@@ -449,8 +485,6 @@ func checkParquet(t *testing.T, path string) {
 		{"lat", r0[col("position", "lat")].Double(), 47.2184},
 		{"geopoint null", r1[col("position", "lat")].IsNull(), true},
 		{"object", string(r0[col("attributs")].ByteArray()), `{"a":1}`},
-		{"list", string(r0[col("etiquettes")].ByteArray()), `["x","y"]`},
-		{"empty list", string(r1[col("etiquettes")].ByteArray()), `[]`},
 		{"any", string(r1[col("divers")].ByteArray()), "3"},
 	}
 	for _, tt := range tests {
@@ -516,6 +550,31 @@ func checkDuckDB(t *testing.T, path string) {
 	var lat float64
 	if err := db.QueryRow(`SELECT position.lat FROM ` + src + ` WHERE code_postal = '01000'`).Scan(&lat); err != nil || lat != 47.2184 {
 		t.Errorf("duckdb position.lat = %v, %v", lat, err)
+	}
+	// The list is a LIST of text: typed, indexable, with its empty and
+	// missing values apart.
+	var tList, first, lens string
+	err = db.QueryRow(`SELECT any_value(typeof(etiquettes)), max(etiquettes[2]),
+		string_agg(coalesce(CAST(len(etiquettes) AS VARCHAR), 'null'), '|' ORDER BY code_postal) FROM `+src).Scan(&tList, &first, &lens)
+	if err != nil || tList != "VARCHAR[]" || first != "y" || lens != "null|2|0" {
+		t.Errorf("duckdb list: type %q etiquettes[2] %q lengths %q, %v", tList, first, lens, err)
+	}
+	// Columns in schema order, the geometry last.
+	rows, err := db.Query(`SELECT column_name FROM (DESCRIBE SELECT * FROM ` + src + `)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, n)
+	}
+	if got := strings.Join(names, ","); got != "code_postal,nom,effectif,annee,prix,ouvert,date_maj,horodatage,heure,mois,duree,position,attributs,etiquettes,divers,geometry" {
+		t.Errorf("duckdb columns %s", got)
 	}
 }
 

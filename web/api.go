@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/ligerdata/ligerdata/internal/odsql"
+	"github.com/ligerdata/ligerdata/output"
 	"github.com/ligerdata/ligerdata/web/explore"
 )
 
@@ -94,6 +95,7 @@ func (c apiCatalog) Dataset(id, releaseName string) (*explore.Dataset, error) {
 	for _, f := range ts.Fields {
 		typ, list := explore.TypeOf(f.Type)
 		fd := explore.Field{Field: odsql.Field{Name: f.Name, Type: typ, List: list}, Label: f.Title, Description: f.Description}
+		fd.ListJSON = list && dp.Ligerdata.ParquetLayout < output.ParquetLayoutCurrent
 		// The first geojson field of a geographic release is stored as WKB
 		// (GeoParquet); see output's geoField.
 		if (f.Type == "geojson" && f.Format != "topojson" || f.Type == "geopoint") && !wkbDone {

@@ -267,6 +267,9 @@ type dataPackage struct {
 		// SourceModified is when the source says its data last changed
 		// (RFC 3339), when it says so.
 		SourceModified string `json:"source_modified"`
+		// ParquetLayout: see output.ParquetLayoutCurrent (0 in releases
+		// whose data.parquet has its lists as JSON text).
+		ParquetLayout int `json:"parquet_layout"`
 	} `json:"ligerdata"`
 }
 

@@ -98,10 +98,10 @@ CREATE MACRO etablissements_hal() AS TABLE
         (301215, 'Oniris')
     ) AS e(struct_id, etablissement);
 
--- structures_hal(structures): the HAL structure ids of a deposit (the JSON
--- array of the structures column) as a list of BIGINT, empty when missing.
+-- structures_hal(structures): the HAL structure ids of a deposit (the
+-- structures column, a LIST of BIGINT) as a list, empty when missing.
 CREATE MACRO structures_hal(structures) AS
-    coalesce(CAST(json_extract(structures, '$[*]') AS BIGINT[]), []);
+    coalesce(structures, []);
 
 -- offres_touristiques(): every e-SPRIT tourism offer, from both published
 -- tables of the schema offre-touristique: esprit_offres_touristiques

@@ -5,9 +5,9 @@
 -- category count under "Thème non renseigné".
 WITH fiches AS (
     SELECT identifier,
-           CASE WHEN coalesce(json_array_length(nullif(trim(topic_category), '')), 0) = 0
+           CASE WHEN coalesce(len(topic_category), 0) = 0
                 THEN ['?']
-                ELSE CAST(json_extract_string(topic_category, '$[*]') AS VARCHAR[])
+                ELSE topic_category
            END AS categories
     FROM geopal_catalogue
 ),

@@ -11,7 +11,7 @@ WITH offres AS (
            nullif(trim(site_web), '') IS NOT NULL AS site_web,
            nullif(trim(courriel), '') IS NOT NULL AS courriel,
            nullif(trim(reservation_en_ligne), '') IS NOT NULL AS reservation,
-           coalesce(json_array_length(nullif(trim(reseaux_sociaux), '')), 0) > 0 AS reseaux
+           coalesce(len(reseaux_sociaux), 0) > 0 AS reseaux
     FROM offres_touristiques()
 ),
 comptes AS (

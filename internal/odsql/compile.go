@@ -334,7 +334,7 @@ func (c *compiler) facet(s string, exclude bool) (sqlExpr, error) {
 	if !found {
 		return sqlExpr{}, errorf(-1, "champ inconnu « %s »", name)
 	}
-	col := sqlExpr{sql: quoteIdent(f.Name), typ: f.Type, list: f.List}
+	col := fieldExpr(f)
 	var x sqlExpr
 	var err error
 	if temporal(f.Type) {
@@ -421,7 +421,7 @@ func (c *compiler) selectClause(src string, groups []selected) ([]selected, erro
 	for _, it := range items {
 		if _, star := it.X.(*Star); star {
 			for _, f := range c.schema {
-				out = append(out, selected{name: f.Name, expr: sqlExpr{sql: quoteIdent(f.Name), typ: f.Type, name: f.Name, list: f.List, wkb: f.WKB}})
+				out = append(out, selected{name: f.Name, expr: fieldExpr(f)})
 			}
 			continue
 		}
@@ -433,7 +433,7 @@ func (c *compiler) selectClause(src string, groups []selected) ([]selected, erro
 	}
 	if len(items) == 0 {
 		for _, f := range c.schema {
-			out = append(out, selected{name: f.Name, expr: sqlExpr{sql: quoteIdent(f.Name), typ: f.Type, name: f.Name, list: f.List, wkb: f.WKB}})
+			out = append(out, selected{name: f.Name, expr: fieldExpr(f)})
 		}
 	}
 	if err := checkGrouping(out, groups); err != nil {

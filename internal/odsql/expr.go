@@ -14,7 +14,31 @@ type sqlExpr struct {
 	agg  bool   // contains an aggregate
 	name string // the field, when the expression is a bare field
 	list bool
-	wkb  bool
+	// listJSON: the list is stored as JSON array text (releases written
+	// before LIST columns), else as a DuckDB LIST of VARCHAR.
+	listJSON bool
+	wkb      bool
+}
+
+// fieldExpr is the expression of the bare field f.
+func fieldExpr(f Field) sqlExpr {
+	return sqlExpr{sql: quoteIdent(f.Name), typ: f.Type, name: f.Name, list: f.List, listJSON: f.List && f.ListJSON, wkb: f.WKB}
+}
+
+// listSQL is the SQL of the list x as a DuckDB LIST.
+func (x sqlExpr) listSQL() string {
+	if x.listJSON {
+		return "CAST(json_extract_string(" + x.sql + ", '$[*]') AS VARCHAR[])"
+	}
+	return x.sql
+}
+
+// text returns x as text for searches: a LIST joined with spaces.
+func (x sqlExpr) text() sqlExpr {
+	if x.list && !x.listJSON {
+		x.sql = "array_to_string(" + x.sql + ", ' ')"
+	}
+	return x
 }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
@@ -37,7 +61,7 @@ func (c *compiler) value(e Expr) (sqlExpr, error) {
 		if !ok {
 			return sqlExpr{}, errorf(e.P, "champ inconnu « %s »", e.Name)
 		}
-		return sqlExpr{sql: quoteIdent(f.Name), typ: f.Type, name: f.Name, list: f.List, wkb: f.WKB}, nil
+		return fieldExpr(f), nil
 	case *Num:
 		if e.Unit != "" {
 			return sqlExpr{}, errorf(e.P, "unité « %s » inattendue ici", e.Unit)
@@ -260,7 +284,7 @@ func (c *compiler) compare(e *Binary) (sqlExpr, error) {
 		return sqlExpr{}, err
 	}
 	if f.list && (op == "=" || op == "<>") {
-		s := "list_contains(CAST(json_extract_string(" + f.sql + ", '$[*]') AS VARCHAR[]), " + v.sql + ")"
+		s := "list_contains(" + f.listSQL() + ", " + v.sql + ")"
 		if op == "<>" {
 			s = "(NOT " + s + ")"
 		}

@@ -45,7 +45,7 @@ func (c *compiler) textColumns() []sqlExpr {
 	var out []sqlExpr
 	for _, f := range c.schema {
 		if f.Type == Text {
-			out = append(out, sqlExpr{sql: quoteIdent(f.Name), typ: Text})
+			out = append(out, fieldExpr(f).text())
 		}
 	}
 	return out
@@ -67,7 +67,7 @@ func (c *compiler) search(field Expr, text string, pos int) (sqlExpr, error) {
 	if f.typ != Text || f.agg {
 		return sqlExpr{}, errorf(field.Pos(), "la recherche porte sur un champ texte")
 	}
-	return containsWords([]sqlExpr{f}, text, pos)
+	return containsWords([]sqlExpr{f.text()}, text, pos)
 }
 
 // indexed compiles a full-text search over every text field answered by
@@ -133,7 +133,7 @@ func (c *compiler) filterCall(e *Call) (sqlExpr, error) {
 		if f.typ != Text || f.agg || !ok {
 			return sqlExpr{}, errorf(e.P, "startswith() prend un champ texte et une chaîne de caractères")
 		}
-		return boolExpr("starts_with(CAST("+f.sql+" AS VARCHAR), ?)", f.args, []any{s.Value}), nil
+		return boolExpr("starts_with(CAST("+f.text().sql+" AS VARCHAR), ?)", f.args, []any{s.Value}), nil
 	case "within_distance", "distance":
 		return c.withinDistance(e)
 	case "in_bbox", "bbox":

@@ -10,7 +10,7 @@ var testSchema = Schema{
 	{Name: "note", Type: Double}, {Name: "ouvert", Type: Boolean}, {Name: "debut", Type: Date},
 	{Name: "maj", Type: DateTime}, {Name: "labels", Type: Text, List: true},
 	{Name: "position", Type: GeoPoint}, {Name: "contour", Type: GeoShape, WKB: true},
-	{Name: "and", Type: Text},
+	{Name: "and", Type: Text}, {Name: "anciens_labels", Type: Text, List: true, ListJSON: true},
 }
 
 func compile(req Request) (*Query, error) {
@@ -39,7 +39,10 @@ func TestAccepted(t *testing.T) {
 		{`year(debut) = 2021`, `(year("debut") = CAST(? AS DOUBLE))`, []any{2021.0}},
 		{`startswith(nom, "Méd")`, `starts_with(CAST("nom" AS VARCHAR), ?)`, []any{"Méd"}},
 		{`search(nom, "100%_x")`, `((strip_accents(lower(CAST("nom" AS VARCHAR))) LIKE '%' || strip_accents(lower(?)) || '%' ESCAPE '\'))`, []any{`100\%\_x`}},
-		{`labels = "Wi-Fi"`, `list_contains(CAST(json_extract_string("labels", '$[*]') AS VARCHAR[]), ?)`, []any{"Wi-Fi"}},
+		{`labels = "Wi-Fi"`, `list_contains("labels", ?)`, []any{"Wi-Fi"}},
+		{`anciens_labels = "Wi-Fi"`, `list_contains(CAST(json_extract_string("anciens_labels", '$[*]') AS VARCHAR[]), ?)`, []any{"Wi-Fi"}},
+		{`search(labels, "wifi")`, `((strip_accents(lower(CAST(array_to_string("labels", ' ') AS VARCHAR))) LIKE '%' || strip_accents(lower(?)) || '%' ESCAPE '\'))`, []any{"wifi"}},
+		{`startswith(labels, "Wi")`, `starts_with(CAST(array_to_string("labels", ' ') AS VARCHAR), ?)`, []any{"Wi"}},
 		{"`and` = \"x\"", `("and" = ?)`, []any{"x"}},
 		{`in_bbox(position, 47, -2, 48, -1)`, `("position".lat BETWEEN ? AND ? AND "position".lon BETWEEN ? AND ?)`, []any{47.0, 48.0, -2.0, -1.0}},
 	}

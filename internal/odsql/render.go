@@ -151,7 +151,7 @@ func (c *compiler) cell(x sqlExpr, opts Options) (string, []any, error) {
 		if sep == "" {
 			sep = ";"
 		}
-		return "array_to_string(CAST(json_extract_string(" + x.sql + ", '$[*]') AS VARCHAR[]), ?)", concat(x.args, []any{sep}), nil
+		return "array_to_string(" + x.listSQL() + ", ?)", concat(x.args, []any{sep}), nil
 	}
 	return x.sql, x.args, nil
 }

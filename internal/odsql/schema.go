@@ -28,12 +28,15 @@ const (
 // Date a DATE; DateTime a TIMESTAMP WITH TIME ZONE; GeoPoint a STRUCT(lon
 // DOUBLE, lat DOUBLE); GeoShape a BLOB of WKB when WKB is set, else a
 // VARCHAR of GeoJSON text; JSON a VARCHAR of JSON text. List marks a
-// multivalued Text field stored as the JSON text of an array of strings.
+// multivalued Text field stored as a LIST of VARCHAR, or, with ListJSON
+// (releases written before LIST columns), as the JSON text of an array of
+// strings.
 type Field struct {
-	Name string
-	Type Type
-	List bool
-	WKB  bool
+	Name     string
+	Type     Type
+	List     bool
+	ListJSON bool
+	WKB      bool
 }
 
 // Schema is the ordered list of the queried columns.

@@ -123,13 +123,14 @@ func writeJSON(w http.ResponseWriter, v any) {
 	_ = enc.Encode(v)
 }
 
-// catalogSchema is what where and order_by may use on the catalogue.
+// catalogSchema is what where and order_by may use on the catalogue (its
+// lists are JSON array text).
 var catalogSchema = odsql.Schema{
 	{Name: "dataset_id", Type: odsql.Text}, {Name: "title", Type: odsql.Text},
 	{Name: "description", Type: odsql.Text}, {Name: "publisher", Type: odsql.Text},
-	{Name: "license", Type: odsql.Text}, {Name: "keyword", Type: odsql.Text, List: true},
-	{Name: "theme", Type: odsql.Text, List: true}, {Name: "modified", Type: odsql.DateTime},
-	{Name: "records_count", Type: odsql.Int}, {Name: "features", Type: odsql.Text, List: true},
+	{Name: "license", Type: odsql.Text}, {Name: "keyword", Type: odsql.Text, List: true, ListJSON: true},
+	{Name: "theme", Type: odsql.Text, List: true, ListJSON: true}, {Name: "modified", Type: odsql.DateTime},
+	{Name: "records_count", Type: odsql.Int}, {Name: "features", Type: odsql.Text, List: true, ListJSON: true},
 }
 
 // datasets answers /catalog/datasets: the catalogue filtered by where,
