@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path"
 	"path/filepath"
 	"reflect"
@@ -84,13 +85,18 @@ type Definition struct {
 	SourceConfig connectors.Config `yaml:"-"`
 	SourceURL    string            `yaml:"-"`
 	TableSchema  *schemas.Schema   `yaml:"-"`
-	FS           fs.FS             `yaml:"-"` // where File and join files are read from
-	Digest       string            `yaml:"-"` // sha256 of the file and its schema
-	Cron         cron.Schedule     `yaml:"-"`
-	Location     *time.Location    `yaml:"-"` // of Timezone
-	Order        []string          `yaml:"-"` // mapped schema fields, in schema order
-	joins        []map[string]joinRow
-	coords       *coordCheck // nil when the schema has no position
+	FS           fs.FS             `yaml:"-"` // where File, a schema file and join files are read from
+	// Dir is the same folder on disk (absolute), set by LoadDir: the
+	// source's relative local paths (file connector, reference files) are
+	// resolved from it. "" for the embedded definitions, whose relative
+	// paths are the working folder's.
+	Dir      string         `yaml:"-"`
+	Digest   string         `yaml:"-"` // sha256 of the file and its schema
+	Cron     cron.Schedule  `yaml:"-"`
+	Location *time.Location `yaml:"-"` // of Timezone
+	Order    []string       `yaml:"-"` // mapped schema fields, in schema order
+	joins    []map[string]joinRow
+	coords   *coordCheck // nil when the schema has no position
 }
 
 // JoinSpec adds the columns of a steward-maintained CSV table to each
@@ -135,6 +141,22 @@ type Loader struct {
 	Registry *connectors.Registry
 	// LookupEnv resolves ${VAR}; nil means the process environment.
 	LookupEnv func(string) (string, bool)
+}
+
+// LoadDir loads the definitions of a folder on disk, as LoadAll, and
+// records the folder in each definition (Definition.Dir): everything a
+// definition names by a relative path, read by the loader or by its
+// connector during a run, is then read from that one folder.
+func (l *Loader) LoadDir(dir string) ([]*Definition, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("definitions folder %s: %w", dir, err)
+	}
+	defs, err := l.LoadAll(os.DirFS(abs))
+	for _, d := range defs {
+		d.Dir = abs
+	}
+	return defs, err
 }
 
 // LoadAll reads every *.yaml file at the top of fsys. It returns the

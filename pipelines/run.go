@@ -128,10 +128,6 @@ type GateResult struct {
 type Runner struct {
 	Store  *store.Store
 	Logger *slog.Logger
-	// DefsDir is the folder of the definitions on disk, for relative file
-	// paths; empty for the embedded definitions (paths are then relative to
-	// the working folder).
-	DefsDir string
 	// ReplayDir serves recorded responses instead of the network; RecordDir
 	// keeps a copy of every response in the same format.
 	ReplayDir, RecordDir string
@@ -422,7 +418,7 @@ func (r *Runner) openSource(s *runState) error {
 	if err != nil {
 		return err
 	}
-	env := connectors.Env{HTTP: client, Dir: r.DefsDir, StoreDir: r.Store.Root, Logger: s.log, Since: s.m.Since, Prev: s.prevValidators}
+	env := connectors.Env{HTTP: client, Dir: s.def.Dir, StoreDir: r.Store.Root, Logger: s.log, Since: s.m.Since, Prev: s.prevValidators}
 	if s.src, err = s.def.Kind.Open(s.def.SourceConfig, env); err != nil {
 		return err
 	}

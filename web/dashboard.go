@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/ligerdata/ligerdata/pipelines"
 )
 
 // Store folders read by the dashboard (see package internal/store).
@@ -103,44 +105,13 @@ func parseManifest(b []byte) (*runManifest, error) {
 	return &m, nil
 }
 
-// outcomeLabels gives the French name of a run outcome.
-var outcomeLabels = map[string]string{
-	"published":   "publiée",
-	"unchanged":   "inchangée",
-	"blocked":     "bloquée",
-	"failed":      "en échec",
-	"running":     "en cours",
-	"interrupted": "interrompue",
-	"cancelled":   "annulée",
-}
-
-// outcomeLabel returns the French name of a run outcome, or the outcome
-// itself when it is unknown.
-func outcomeLabel(o string) string {
-	if l, ok := outcomeLabels[o]; ok {
-		return l
-	}
-	if o == "" {
-		return "inconnue"
-	}
-	return o
-}
-
-// gateLabels gives the French name of the publish gates.
-var gateLabels = map[string]string{
-	"empty":          "jeu vide",
-	"rejected_share": "part de lignes rejetées",
-	"row_drop":       "baisse du nombre de lignes",
-	"row_count_drop": "baisse du nombre de lignes",
-	"schema_drift":   "dérive du schéma",
-	"source_fields":  "champs de la source",
-	"licence":        "licence",
-	"license":        "licence",
-}
+// outcomeLabel returns the French name of a run outcome (see
+// pipelines.OutcomeLabel).
+func outcomeLabel(o string) string { return pipelines.OutcomeLabel(o) }
 
 // gateLabel returns "baisse du nombre de lignes" for a known gate, else the
 // gate's name.
-func gateLabel(g string) string { return labelOr(gateLabels, g, g) }
+func gateLabel(g string) string { return pipelines.GateLabel(g) }
 
 // labelOr returns the label of key in labels, else fallback.
 func labelOr(labels map[string]string, key, fallback string) string {

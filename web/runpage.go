@@ -162,14 +162,8 @@ func runSentence(m *pipelines.Manifest) (summary, technical string) {
 // failureSentence says in French why a run failed, from the program's
 // error text (kept apart, behind a "détails" fold).
 func failureSentence(errText string) string {
-	low := strings.ToLower(errText)
-	switch {
-	case strings.Contains(low, "deadline exceeded") || strings.Contains(low, "timeout"):
-		return "La moisson a dépassé le temps qui lui est accordé ; la version précédente reste en ligne."
-	case strings.Contains(low, "connection refused") || strings.Contains(low, "no such host") || strings.Contains(low, "dial tcp"):
-		return "La source n'a pas pu être jointe (serveur injoignable) ; la version précédente reste en ligne."
-	case strings.Contains(low, "status 5") || strings.Contains(low, " 50") && strings.Contains(low, "http"):
-		return "La source a répondu par une erreur de son serveur ; la version précédente reste en ligne."
+	if cause := pipelines.FailureCause(errText); cause != "" {
+		return strings.ToUpper(cause[:1]) + cause[1:] + " ; la version précédente reste en ligne."
 	}
 	return "La moisson a échoué ; la version précédente reste en ligne. Le détail technique aide à en trouver la cause."
 }

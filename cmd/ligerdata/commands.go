@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -38,12 +37,27 @@ type common struct {
 
 func (c *common) register(fs *flag.FlagSet, withStore bool) {
 	if withStore {
-		fs.StringVar(&c.store, "store", envOr("LIGERDATA_STORE", "data"), "store folder (raw responses, runs, rejected rows, public files)")
-		fs.StringVar(&c.defs, "defs", "", "folder of pipeline definitions (default: the embedded ones)")
-		fs.StringVar(&c.baseURL, "base-url", envOr("LIGERDATA_BASE_URL", "http://127.0.0.1:8080"), "public address of the site, used in the catalogue")
+		fs.StringVar(&c.store, "store", envOr("LIGERDATA_STORE", "data"), "`DOSSIER` du magasin (réponses brutes, exécutions, lignes rejetées, fichiers publiés)")
+		fs.StringVar(&c.defs, "defs", "", "`DOSSIER` des définitions de chaînes (par défaut, celles intégrées au programme)")
+		fs.StringVar(&c.baseURL, "base-url", envOr("LIGERDATA_BASE_URL", "http://127.0.0.1:8080"), "`URL` publique du site, reprise dans le catalogue")
 	}
-	fs.BoolVar(&c.json, "json", false, "print machine-readable results on stdout")
-	fs.StringVar(&c.logLevel, "log-level", envOr("LIGERDATA_LOG_LEVEL", "info"), "debug, info, warn or error")
+	fs.BoolVar(&c.json, "json", false, "écrire sur la sortie standard des résultats lisibles par un programme (JSON)")
+	c.logLevel = envOr("LIGERDATA_LOG_LEVEL", "info")
+	fs.Var((*logLevelFlag)(&c.logLevel), "log-level", "`NIVEAU` du journal : debug, info, warn ou error")
+}
+
+// logLevelFlag is the --log-level option: an unknown level is refused.
+type logLevelFlag string
+
+func (l *logLevelFlag) String() string { return string(*l) }
+
+func (l *logLevelFlag) Set(v string) error {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(v)); err != nil {
+		return errors.New("niveau inconnu (debug, info, warn ou error attendu)")
+	}
+	*l = logLevelFlag(v)
+	return nil
 }
 
 // printJSON writes v as indented JSON: the --json output of every command.
@@ -69,12 +83,22 @@ func (c *common) logger(stderr io.Writer) *slog.Logger {
 }
 
 // parseFlags parses flags placed before, between or after positional
-// arguments, and returns the positional ones.
+// arguments, and returns the positional ones. -h prints the command's help
+// with its options (errHelp); a refusal is said in French, with the
+// command's help to read, and the flag package's own English is silenced.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	out := fs.Output()
+	cmd := strings.Fields(strings.TrimPrefix(fs.Name(), "ligerdata "))[0]
+	if wantsHelp(args) {
+		printCommandHelp(out, cmd, fs)
+		return nil, errHelp
+	}
+	fs.SetOutput(io.Discard)
+	defer fs.SetOutput(out)
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			suggestFlag(fs, err)
+			fmt.Fprintf(out, "%s : %s\nVoir « ligerdata help %s ».\n", fs.Name(), flagErrorFrench(fs, err), cmd)
 			return nil, err
 		}
 		args = fs.Args()
@@ -95,11 +119,10 @@ func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 // loadDefs loads the embedded definitions or those of a folder.
 func loadDefs(dir string) ([]*pipelines.Definition, error) {
 	l := &pipelines.Loader{Registry: all.Registry()}
-	var fsys fs.FS = pipelines.Embedded
 	if dir != "" {
-		fsys = os.DirFS(dir)
+		return l.LoadDir(dir)
 	}
-	return l.LoadAll(fsys)
+	return l.LoadAll(pipelines.Embedded)
 }
 
 func catalogMeta(baseURL string) output.CatalogMeta {
@@ -121,16 +144,9 @@ func newRunner(c *common, replay, record string, full bool, logger *slog.Logger)
 	if err != nil {
 		return nil, err
 	}
-	defsDir := ""
-	if c.defs != "" {
-		if defsDir, err = filepath.Abs(c.defs); err != nil {
-			return nil, err
-		}
-	}
 	return &pipelines.Runner{
 		Store:     st,
 		Logger:    logger,
-		DefsDir:   defsDir,
 		ReplayDir: replay,
 		RecordDir: record,
 		Full:      full,
@@ -142,22 +158,22 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("run", stderr)
 	var c common
 	c.register(fs, true)
-	runAll := fs.Bool("all", false, "run every pipeline")
-	replay := fs.String("replay", "", "serve recorded responses from this folder instead of the network")
-	record := fs.String("record", "", "keep a copy of every response in this folder, in replay format")
-	full := fs.Bool("full", false, "process the sources even when they have not changed")
+	runAll := fs.Bool("all", false, "exécuter toutes les chaînes")
+	replay := fs.String("replay", "", "rejouer les réponses enregistrées dans ce `DOSSIER` au lieu d'interroger le réseau")
+	record := fs.String("record", "", "garder une copie de chaque réponse dans ce `DOSSIER`, au format de rejeu")
+	full := fs.Bool("full", false, "traiter les sources même quand elles n'ont pas changé")
 	var duck duckFlags
 	duck.register(fs)
 	names, err := parseFlags(fs, args)
 	if err != nil {
-		return exitUsage
+		return flagExit(err)
 	}
 	if len(names) == 0 && !*runAll {
-		fmt.Fprintln(stderr, "ligerdata run: name pipelines or give --all")
+		fmt.Fprintln(stderr, "ligerdata run : nommez des chaînes ou donnez --all")
 		return exitUsage
 	}
 	if len(names) > 0 && *runAll {
-		fmt.Fprintln(stderr, "ligerdata run: name pipelines or give --all, not both")
+		fmt.Fprintln(stderr, "ligerdata run : nommez des chaînes ou donnez --all, pas les deux")
 		return exitUsage
 	}
 	logger := c.logger(stderr)
@@ -172,12 +188,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	selected, err := selectDefs(defs, names)
 	if err != nil {
-		fmt.Fprintln(stderr, "ligerdata run:", err)
+		fmt.Fprintln(stderr, "ligerdata run :", err)
 		return exitUsage
 	}
 	runner, err := newRunner(&c, *replay, *record, *full, logger)
 	if err != nil {
-		fmt.Fprintln(stderr, "ligerdata run:", err)
+		fmt.Fprintln(stderr, "ligerdata run :", err)
 		return exitFailed
 	}
 	ix, code := prepareIndicators(&c, defs, &duck, logger, stderr)
@@ -208,12 +224,14 @@ func prepareIndicators(c *common, defs []*pipelines.Definition, duck *duckFlags,
 }
 
 func selectDefs(defs []*pipelines.Definition, names []string) ([]*pipelines.Definition, error) {
-	return selectByID(defs, names, "pipeline", func(d *pipelines.Definition) string { return d.ID })
+	return selectByID(defs, names, "chaîne inconnue", "chaînes connues", func(d *pipelines.Definition) string { return d.ID })
 }
 
 // selectByID returns the definitions named, in the order given (all of
-// them when none is named); an unknown name is an error listing the known.
-func selectByID[T any](defs []T, names []string, what string, id func(T) string) ([]T, error) {
+// them when none is named); an unknown name is an error, in French, that
+// suggests the nearest known name or lists them: unknown ("chaîne
+// inconnue") and known ("chaînes connues") word it.
+func selectByID[T any](defs []T, names []string, unknown, known string, id func(T) string) ([]T, error) {
 	if len(names) == 0 {
 		return defs, nil
 	}
@@ -228,9 +246,9 @@ func selectByID[T any](defs []T, names []string, what string, id func(T) string)
 		d, ok := byID[n]
 		if !ok {
 			if s := closest(n, ids); s != "" {
-				return nil, fmt.Errorf("unknown %s %q (did you mean %q?)", what, n, s)
+				return nil, fmt.Errorf("%s : %q (vouliez-vous dire %q ?)", unknown, n, s)
 			}
-			return nil, fmt.Errorf("unknown %s %q (known: %s)", what, n, strings.Join(ids, ", "))
+			return nil, fmt.Errorf("%s : %q (%s : %s)", unknown, n, known, strings.Join(ids, ", "))
 		}
 		out = append(out, d)
 	}
@@ -254,12 +272,11 @@ func runAndReport(ctx context.Context, runner *pipelines.Runner, defs []*pipelin
 		switch {
 		case err == nil:
 		case errors.Is(err, pipelines.ErrBlocked):
-			fmt.Fprintf(stderr, "%s: %v\n", def.ID, err)
 			if code == exitOK {
 				code = exitBlocked
 			}
 		default:
-			fmt.Fprintf(stderr, "%s: %v\n", def.ID, err)
+			fmt.Fprintf(stderr, "%s : %s\n", def.ID, termSafe(failureFrench(err.Error())))
 			code = exitFailed
 		}
 		if !asJSON && m != nil {
@@ -295,9 +312,9 @@ func cmdLint(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("lint", stderr)
 	var c common
 	c.register(fs, false)
-	fs.StringVar(&c.defs, "defs", "", "folder of pipeline definitions (default: the embedded ones)")
+	fs.StringVar(&c.defs, "defs", "", "`DOSSIER` des définitions de chaînes (par défaut, celles intégrées au programme)")
 	if _, err := parseFlags(fs, args); err != nil {
-		return exitUsage
+		return flagExit(err)
 	}
 	var problems []string
 	for _, name := range schemas.Names() {
@@ -325,7 +342,7 @@ func cmdLint(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, p)
 		}
 		if len(problems) == 0 {
-			fmt.Fprintf(stdout, "%d pipelines, %d indicators and %d schemas are valid\n", len(defs), len(idefs), len(schemas.Names()))
+			fmt.Fprintf(stdout, "%d chaînes, %d indicateurs et %d schémas sont valides\n", len(defs), len(idefs), len(schemas.Names()))
 		}
 	}
 	if len(problems) > 0 {
@@ -352,10 +369,10 @@ func problemLines(err error) []string {
 
 func cmdConnectors(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("connectors", stderr)
-	markdown := fs.Bool("markdown", false, "print the documentation page docs/connectors.md")
-	asJSON := fs.Bool("json", false, "print machine-readable results on stdout")
+	markdown := fs.Bool("markdown", false, "écrire la page de documentation docs/connectors.md")
+	asJSON := fs.Bool("json", false, "écrire sur la sortie standard des résultats lisibles par un programme (JSON)")
 	if _, err := parseFlags(fs, args); err != nil {
-		return exitUsage
+		return flagExit(err)
 	}
 	kinds := all.Registry().Kinds()
 	switch {
@@ -378,11 +395,11 @@ func cmdConnectors(args []string, stdout, stderr io.Writer) int {
 			for _, o := range k.Options {
 				req := ""
 				if o.Required {
-					req = " (required)"
+					req = " (obligatoire)"
 				}
 				def := ""
 				if o.Default != "" {
-					def = fmt.Sprintf(" [default: %s]", o.Default)
+					def = fmt.Sprintf(" [par défaut : %s]", o.Default)
 				}
 				fmt.Fprintf(stdout, "  %-14s %s%s%s\n", o.Name, o.Help, req, def)
 			}
@@ -425,16 +442,16 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("demo", stderr)
 	var c common
 	c.register(fs, true)
-	addr := fs.String("addr", envOr("LIGERDATA_ADDR", "127.0.0.1:8080"), "address to listen on")
-	replay := fs.String("replay", filepath.Join("testdata", "replay"), "folder of recorded responses")
-	noServe := fs.Bool("no-serve", false, "run the pipelines and stop, without serving the site")
+	addr := fs.String("addr", envOr("LIGERDATA_ADDR", "127.0.0.1:8080"), "`HÔTE:PORT` où écouter")
+	replay := fs.String("replay", filepath.Join("testdata", "replay"), "`DOSSIER` des réponses enregistrées")
+	noServe := fs.Bool("no-serve", false, "exécuter les chaînes et s'arrêter, sans servir le site")
 	var duck duckFlags
 	duck.register(fs)
 	if _, err := parseFlags(fs, args); err != nil {
-		return exitUsage
+		return flagExit(err)
 	}
 	if _, err := os.Stat(*replay); err != nil {
-		fmt.Fprintf(stderr, "ligerdata demo: recorded responses not found: %v (run from the repository root or give --replay)\n", err)
+		fmt.Fprintf(stderr, "ligerdata demo : réponses enregistrées introuvables : %v (lancez la commande depuis la racine du dépôt ou donnez --replay)\n", err)
 		return exitUsage
 	}
 	logger := c.logger(stderr)
@@ -445,7 +462,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	runner, err := newRunner(&c, *replay, "", false, logger)
 	if err != nil {
-		fmt.Fprintln(stderr, "ligerdata demo:", err)
+		fmt.Fprintln(stderr, "ligerdata demo :", err)
 		return exitFailed
 	}
 	ix, code := prepareIndicators(&c, defs, &duck, logger, stderr)
@@ -453,7 +470,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if err := seedAttendance(ctx, c.store, *replay); err != nil {
-		fmt.Fprintln(stderr, "ligerdata demo: attendance declarations:", err)
+		fmt.Fprintln(stderr, "ligerdata demo : déclarations de fréquentation :", err)
 		return exitFailed
 	}
 	code = runAndReport(ctx, runner, attendanceLast(defs), ix, c.json, stdout, stderr)
@@ -471,20 +488,20 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 func cmdRelease(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] != "approve" {
-		fmt.Fprintln(stderr, "usage: ligerdata release approve PIPELINE RUN --by NAME [--reason TEXT]")
+		fmt.Fprintln(stderr, "utilisation : ligerdata release approve CHAÎNE EXÉCUTION --by NOM [--reason TEXTE]")
 		return exitUsage
 	}
 	fs := newFlagSet("release approve", stderr)
 	var c common
 	c.register(fs, true)
-	by := fs.String("by", os.Getenv("USER"), "who approves (recorded in the run manifest)")
-	reason := fs.String("reason", "", "why the blocked release may be published (recorded)")
+	by := fs.String("by", os.Getenv("USER"), "`NOM` de qui approuve (enregistré dans le manifeste de l'exécution)")
+	reason := fs.String("reason", "", "`TEXTE` : pourquoi la version bloquée peut être publiée (enregistré)")
 	pos, err := parseFlags(fs, args[1:])
 	if err != nil {
-		return exitUsage
+		return flagExit(err)
 	}
 	if len(pos) != 2 {
-		fmt.Fprintln(stderr, "usage: ligerdata release approve PIPELINE RUN --by NAME [--reason TEXT]")
+		fmt.Fprintln(stderr, "utilisation : ligerdata release approve CHAÎNE EXÉCUTION --by NOM [--reason TEXTE]")
 		return exitUsage
 	}
 	defs, err := loadDefs(c.defs)
@@ -494,17 +511,17 @@ func cmdRelease(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	selected, err := selectDefs(defs, pos[:1])
 	if err != nil {
-		fmt.Fprintln(stderr, "ligerdata release approve:", err)
+		fmt.Fprintln(stderr, "ligerdata release approve :", err)
 		return exitUsage
 	}
 	runner, err := newRunner(&c, "", "", false, c.logger(stderr))
 	if err != nil {
-		fmt.Fprintln(stderr, "ligerdata release approve:", err)
+		fmt.Fprintln(stderr, "ligerdata release approve :", err)
 		return exitFailed
 	}
 	m, err := runner.Approve(ctx, selected[0], pos[1], *by, *reason)
 	if err != nil {
-		fmt.Fprintln(stderr, "ligerdata release approve:", err)
+		fmt.Fprintln(stderr, "ligerdata release approve :", err)
 		if errors.Is(err, pipelines.ErrNotBlocked) || errors.Is(err, os.ErrNotExist) {
 			return exitUsage
 		}
@@ -513,7 +530,7 @@ func cmdRelease(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if c.json {
 		printJSON(stdout, m)
 	} else {
-		fmt.Fprintf(stdout, "%s: run %s approved by %s, published as release %s (%d rows)\n", selected[0].ID, pos[1], *by, m.Release, m.Accepted+m.Kept)
+		fmt.Fprintf(stdout, "%s : exécution %s approuvée par %s, publiée en version %s (%d lignes)\n", selected[0].ID, pos[1], *by, m.Release, m.Accepted+m.Kept)
 	}
 	return exitOK
 }
@@ -521,7 +538,7 @@ func cmdRelease(ctx context.Context, args []string, stdout, stderr io.Writer) in
 // cmdPublish pushes a published release to a udata portal (data.gouv.fr or
 // a regional udata). The API key comes from UDATA_API_KEY, never a flag.
 func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	const use = "usage: ligerdata publish udata DATASET [--release ID] [--portal URL] [--organization ID] [--mode upload|remote]"
+	const use = "utilisation : ligerdata publish udata JEU [--release ID] [--portal URL] [--organization ID] [--mode upload|remote]"
 	if len(args) == 0 || args[0] != "udata" {
 		fmt.Fprintln(stderr, use)
 		return exitUsage
@@ -529,13 +546,13 @@ func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs := newFlagSet("publish udata", stderr)
 	var c common
 	c.register(fs, true)
-	release := fs.String("release", "latest", "release to push")
-	portal := fs.String("portal", envOr("UDATA_URL", "https://www.data.gouv.fr"), "udata portal address")
-	org := fs.String("organization", os.Getenv("UDATA_ORGANIZATION"), "udata organisation id that owns the datasets")
-	mode := fs.String("mode", udata.ModeUpload, "upload: send the files; remote: point the resources to this site's immutable URLs")
+	release := fs.String("release", "latest", "`VERSION` à envoyer")
+	portal := fs.String("portal", envOr("UDATA_URL", "https://www.data.gouv.fr"), "`URL` du portail udata")
+	org := fs.String("organization", os.Getenv("UDATA_ORGANIZATION"), "`ID` de l'organisation udata propriétaire des jeux")
+	mode := fs.String("mode", udata.ModeUpload, "`MODE` : upload envoie les fichiers ; remote fait pointer les ressources vers les adresses immuables de ce site")
 	pos, err := parseFlags(fs, args[1:])
 	if err != nil {
-		return exitUsage
+		return flagExit(err)
 	}
 	if len(pos) != 1 {
 		fmt.Fprintln(stderr, use)
@@ -543,7 +560,7 @@ func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	st, err := store.Open(c.store)
 	if err != nil {
-		fmt.Fprintln(stderr, "ligerdata publish:", err)
+		fmt.Fprintln(stderr, "ligerdata publish :", err)
 		return exitFailed
 	}
 	p, err := udata.New(udata.Options{
@@ -556,40 +573,60 @@ func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		Schemas:       map[string]string{"lieux-mediation-numerique": "LaMednum/standard-mediation-num"},
 	})
 	if err != nil {
-		fmt.Fprintln(stderr, "ligerdata publish:", err)
+		fmt.Fprintln(stderr, "ligerdata publish :", err)
 		return exitUsage
 	}
 	res, err := p.Push(ctx, st.PublicDir(), pos[0], *release)
 	if err != nil {
-		fmt.Fprintln(stderr, "ligerdata publish:", err)
+		fmt.Fprintln(stderr, "ligerdata publish :", err)
 		return exitFailed
 	}
 	if c.json {
 		printJSON(stdout, res)
 		return exitOK
 	}
-	fmt.Fprintf(stdout, "%s → %s: %d uploaded, %d replaced, %d unchanged\n", pos[0], res.URL, len(res.Uploaded), len(res.Replaced), len(res.Unchanged))
+	fmt.Fprintf(stdout, "%s → %s : %d envoyés, %d remplacés, %d inchangés\n", pos[0], res.URL, len(res.Uploaded), len(res.Replaced), len(res.Unchanged))
 	return exitOK
 }
 
-// printSummary writes a run's summary line: outcome, run id, counts,
-// release, and the reason of a failure; for a blocked run, the exact
-// command that approves it.
+// printSummary writes a run's summary line, in French: outcome, run id,
+// counts, release, and why a run failed or was blocked; for a blocked
+// run, the exact command that approves it.
 func printSummary(w io.Writer, pipeline string, m *pipelines.Manifest) {
-	fmt.Fprintf(w, "%-32s %-10s run %s, read %d, accepted %d, rejected %d", pipeline, m.Outcome, m.RunID, m.Read, m.Accepted, m.Rejected)
-	if m.Release != "" {
-		fmt.Fprintf(w, ", release %s", m.Release)
+	fmt.Fprintf(w, "%-32s %-11s exécution %s : %d lues, %d acceptées", pipeline, pipelines.OutcomeLabel(m.Outcome), m.RunID, m.Read, m.Accepted)
+	if m.Warned > 0 {
+		fmt.Fprintf(w, " (dont %d avec avertissement)", m.Warned)
 	}
-	if m.Error != "" {
+	fmt.Fprintf(w, ", %d rejetées", m.Rejected)
+	if m.Release != "" {
+		fmt.Fprintf(w, ", version %s", m.Release)
+	}
+	switch {
+	case m.Outcome == pipelines.OutcomeBlocked:
+		for _, g := range m.Gates {
+			if !g.Passed {
+				fmt.Fprintf(w, " ; bloquée par la règle « %s » : %s", pipelines.GateLabel(g.Gate), termSafe(g.Detail))
+			}
+		}
+	case m.Error != "":
 		// The reason, on the line a user reads (stderr may be buried in
 		// logs).
-		fmt.Fprintf(w, ": %s", termSafe(m.Error))
+		fmt.Fprintf(w, " ; %s", termSafe(failureFrench(m.Error)))
 	}
 	if m.CatalogError != "" {
-		fmt.Fprintf(w, " (catalogue not rewritten: %s)", termSafe(m.CatalogError))
+		fmt.Fprintf(w, " (catalogue non réécrit : %s)", termSafe(m.CatalogError))
 	}
 	fmt.Fprintln(w)
 	if m.Outcome == pipelines.OutcomeBlocked {
-		fmt.Fprintf(w, "  to publish it anyway: ligerdata release approve %s %s --by NAME --reason TEXT\n", pipeline, m.RunID)
+		fmt.Fprintf(w, "  pour la publier malgré tout : ligerdata release approve %s %s --by NOM --reason \"RAISON\"\n", pipeline, m.RunID)
 	}
+}
+
+// failureFrench says why a run failed: the likely cause in French, then
+// the program's own text as a technical detail.
+func failureFrench(errText string) string {
+	if cause := pipelines.FailureCause(errText); cause != "" {
+		return cause + " (détail technique : " + errText + ")"
+	}
+	return "échec (détail technique : " + errText + ")"
 }

@@ -28,8 +28,8 @@ type duckFlags struct {
 
 func (d *duckFlags) register(fs *flag.FlagSet) {
 	def, _ := indicators.ConfigFromEnv()
-	fs.StringVar(&d.memory, "memory", def.MemoryLimit, "DuckDB memory limit for indicator computations (env LIGERDATA_DUCKDB_MEMORY)")
-	fs.IntVar(&d.threads, "threads", def.Threads, "DuckDB threads for indicator computations (env LIGERDATA_DUCKDB_THREADS)")
+	fs.StringVar(&d.memory, "memory", def.MemoryLimit, "`TAILLE` : mémoire permise à DuckDB pour les calculs d'indicateurs (variable LIGERDATA_DUCKDB_MEMORY)")
+	fs.IntVar(&d.threads, "threads", def.Threads, "`N` fils d'exécution de DuckDB pour les calculs d'indicateurs (variable LIGERDATA_DUCKDB_THREADS)")
 }
 
 func (d *duckFlags) config() (indicators.Config, error) {
@@ -147,14 +147,14 @@ func cmdIndicators(ctx context.Context, args []string, stdout, stderr io.Writer)
 	c.register(fs, true)
 	var d duckFlags
 	d.register(fs)
-	force := fs.Bool("force", false, "compute even when the definition and the inputs did not change")
+	force := fs.Bool("force", false, "calculer même quand la définition et les jeux lus n'ont pas changé")
 	ids, err := parseFlags(fs, args)
 	if err != nil {
-		return exitUsage
+		return flagExit(err)
 	}
 	cfg, err := d.config()
 	if err != nil {
-		fmt.Fprintln(stderr, "ligerdata indicators:", err)
+		fmt.Fprintln(stderr, "ligerdata indicators :", err)
 		return exitUsage
 	}
 	pdefs, err := loadDefs(c.defs)
@@ -169,13 +169,13 @@ func cmdIndicators(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	selected, err := selectIndicators(idefs, ids)
 	if err != nil {
-		fmt.Fprintln(stderr, "ligerdata indicators:", err)
+		fmt.Fprintln(stderr, "ligerdata indicators :", err)
 		return exitUsage
 	}
 	logger := c.logger(stderr)
 	e, err := newEngine(&c, cfg, *force, logger)
 	if err != nil {
-		fmt.Fprintln(stderr, "ligerdata indicators:", err)
+		fmt.Fprintln(stderr, "ligerdata indicators :", err)
 		return exitFailed
 	}
 	if len(ids) == 0 {
@@ -197,7 +197,7 @@ func readyIndicators(e *indicators.Engine, defs []*indicators.Definition, stderr
 	var out []*indicators.Definition
 	for _, d := range defs {
 		if missing := indicators.Waiting(e.Store.PublicDir(), d, defs); len(missing) > 0 {
-			fmt.Fprintf(stderr, "%s: waiting for %s to be published\n", d.ID, strings.Join(missing, ", "))
+			fmt.Fprintf(stderr, "%s : en attente de la publication de %s\n", d.ID, strings.Join(missing, ", "))
 			continue
 		}
 		out = append(out, d)
@@ -206,17 +206,32 @@ func readyIndicators(e *indicators.Engine, defs []*indicators.Definition, stderr
 }
 
 func selectIndicators(defs []*indicators.Definition, ids []string) ([]*indicators.Definition, error) {
-	return selectByID(defs, ids, "indicator", func(d *indicators.Definition) string { return d.ID })
+	return selectByID(defs, ids, "indicateur inconnu", "indicateurs connus", func(d *indicators.Definition) string { return d.ID })
 }
 
 func printIndicatorRuns(w io.Writer, ms []*indicators.RunManifest) {
 	for _, m := range ms {
-		fmt.Fprintf(w, "%-40s %-12s %d rows", m.Indicator, m.Outcome, m.Rows)
+		fmt.Fprintf(w, "%-40s %-12s %d lignes", m.Indicator, indicatorOutcomeLabel(m.Outcome), m.Rows)
 		if m.Release != "" {
-			fmt.Fprintf(w, ", release %s", m.Release)
+			fmt.Fprintf(w, ", version %s", m.Release)
 		}
 		fmt.Fprintln(w)
 	}
+}
+
+// indicatorOutcomeLabels name the outcomes of a computation in French.
+var indicatorOutcomeLabels = map[string]string{
+	indicators.OutcomeComputed:    "calculé",
+	indicators.OutcomeUnchanged:   "inchangé",
+	indicators.OutcomeAuditFailed: "bloqué",
+	indicators.OutcomeFailed:      "en échec",
+}
+
+func indicatorOutcomeLabel(o string) string {
+	if l, ok := indicatorOutcomeLabels[o]; ok {
+		return l
+	}
+	return o
 }
 
 // indicatorsExit prints the error of computations and returns the exit

@@ -110,7 +110,7 @@ func TestRunThenIndicators(t *testing.T) {
 
 	// On their own, with nothing changed: unchanged.
 	code, out, errs = runCmd(t, "indicators", "--defs", dir, "--store", store)
-	if code != exitOK || !strings.Contains(out, "population-test") || !strings.Contains(out, "unchanged") {
+	if code != exitOK || !strings.Contains(out, "population-test") || !strings.Contains(out, "inchangé") {
 		t.Errorf("indicators: exit %d\n%s%s", code, out, errs)
 	}
 

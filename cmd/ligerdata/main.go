@@ -35,24 +35,25 @@ func main() {
 	os.Exit(code)
 }
 
-const usage = `ligerdata harvests, validates and publishes the open data of the Pays de la Loire region.
+const usage = `ligerdata moissonne, vérifie et publie les données ouvertes des Pays de la Loire.
 
-Usage:
-  ligerdata run [PIPELINE...] [--all] [--store DIR] [--defs DIR] [--replay DIR] [--record DIR] [--full] [--json]
-  ligerdata indicators [INDICATOR...] [--store DIR] [--defs DIR] [--force] [--memory SIZE] [--threads N] [--json]
-  ligerdata validate --schema FILE_OR_NAME DATA_FILE [--delimiter C] [--json]
-  ligerdata lint [--defs DIR] [--json]
-  ligerdata serve [--config FILE] [--addr HOST:PORT] [--store DIR] [--defs DIR] [--no-schedule]
-  ligerdata token NAME
-  ligerdata demo [--addr HOST:PORT] [--store DIR] [--replay DIR] [--no-serve]
-  ligerdata release approve PIPELINE RUN --by NAME [--reason TEXT] [--store DIR] [--defs DIR]
-  ligerdata publish udata DATASET [--release ID] [--portal URL] [--organization ID] [--mode upload|remote]
+Utilisation :
+  ligerdata run [CHAÎNE...] [--all] [--store DOSSIER] [--defs DOSSIER] [--replay DOSSIER] [--record DOSSIER] [--full] [--json]
+  ligerdata indicators [INDICATEUR...] [--store DOSSIER] [--defs DOSSIER] [--force] [--memory TAILLE] [--threads N] [--json]
+  ligerdata validate --schema FICHIER_OU_NOM FICHIER_DE_DONNÉES [--delimiter C] [--json]
+  ligerdata validate DATAPACKAGE.json [--json]
+  ligerdata lint [--defs DOSSIER] [--json]
+  ligerdata serve [--config FICHIER] [--addr HÔTE:PORT] [--store DOSSIER] [--defs DOSSIER] [--no-schedule]
+  ligerdata token NOM
+  ligerdata demo [--addr HÔTE:PORT] [--store DOSSIER] [--replay DOSSIER] [--no-serve]
+  ligerdata release approve CHAÎNE EXÉCUTION --by NOM [--reason TEXTE] [--store DOSSIER] [--defs DOSSIER]
+  ligerdata publish udata JEU [--release ID] [--portal URL] [--organization ID] [--mode upload|remote]
   ligerdata connectors [--markdown]
   ligerdata version
-  ligerdata help [COMMAND]          (or COMMAND -h)
+  ligerdata help [COMMANDE]          (ou COMMANDE -h)
 
-Exit codes: 0 ok, 1 run failed or data invalid, 2 usage or definition error, 3 release blocked by a gate or an audit.
-Logs go to stderr; --json prints machine-readable results on stdout.
+Codes de sortie : 0 succès, 1 exécution en échec ou données invalides, 2 erreur d'utilisation ou de définition, 3 publication bloquée par une règle ou un contrôle.
+Le journal va sur la sortie d'erreur ; --json écrit des résultats lisibles par un programme sur la sortie standard.
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -61,10 +62,30 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	cmd, rest := args[0], args[1:]
-	if _, known := commands[cmd]; known && cmd != "help" && wantsHelp(rest) {
-		printCommandHelp(stdout, cmd)
+	switch cmd {
+	case "-h", "--help":
+		fmt.Fprint(stdout, usage)
 		return exitOK
+	case "help":
+		c, r, code := cmdHelp(rest, stdout, stderr)
+		if c == "" {
+			return code
+		}
+		cmd, rest = c, r
 	}
+	if _, known := commands[cmd]; known && wantsHelp(rest) {
+		if cmd == "version" {
+			printCommandHelp(stdout, cmd, nil)
+			return exitOK
+		}
+		// The command prints its help, with its options, on stdout.
+		return dispatch(ctx, cmd, helpArgs(cmd), stdout, stdout)
+	}
+	return dispatch(ctx, cmd, rest, stdout, stderr)
+}
+
+// dispatch runs a command.
+func dispatch(ctx context.Context, cmd string, rest []string, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "run":
 		return cmdRun(ctx, rest, stdout, stderr)
@@ -88,11 +109,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdToken(rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "ligerdata", version)
-		return exitOK
-	case "help":
-		return cmdHelp(rest, stdout, stderr)
-	case "-h", "--help":
-		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
 	unknownCommand(stderr, cmd)

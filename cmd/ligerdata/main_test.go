@@ -440,11 +440,15 @@ func TestRunSummaryLineGivesTheFailureReason(t *testing.T) {
 		t.Fatalf("exit %d, want %d\n%s", code, exitFailed, out)
 	}
 	line := strings.TrimSpace(out)
-	if !strings.Contains(line, "failed") {
+	if !strings.Contains(line, "en échec") {
 		t.Fatalf("summary %q", line)
 	}
-	reason := line[strings.Index(line, "rejected 0")+len("rejected 0"):]
-	if !strings.HasPrefix(reason, ": ") || len(reason) < 10 {
+	// In French first, the program's text as a detail.
+	reason := line[strings.Index(line, "0 rejetées")+len("0 rejetées"):]
+	if !strings.HasPrefix(reason, " ; aucune réponse enregistrée pour cette requête (mode rejeu) (détail technique : ") {
+		t.Errorf("summary line %q gives no French reason after the counts", line)
+	}
+	if !strings.HasPrefix(reason, " ; ") || len(reason) < 10 {
 		t.Errorf("summary line %q gives no reason after the counts", line)
 	}
 	// No prefix said twice ("file: file: fetch: …").

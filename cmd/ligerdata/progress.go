@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/ligerdata/ligerdata/pipelines"
 )
@@ -19,30 +20,34 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-// progressLine is one redraw of a run's progress on a terminal: carriage
-// return, the state, and "erase to the end of the line".
+// progressLine is one redraw of a run's progress on a terminal, in
+// French: carriage return, the state, and "erase to the end of the line".
 func progressLine(p pipelines.Progress) string {
-	stage := "harvesting"
+	stage := "moisson"
 	if p.Stage == pipelines.StagePublish {
-		stage = "publishing"
+		stage = "publication"
 	}
-	return fmt.Sprintf("\r%s: %s, %d pages, %d rows (%d rejected), %s received\x1b[K", termSafe(p.Pipeline), stage, p.Pages, p.Rows, p.Rejected, byteSize(p.Bytes))
+	return fmt.Sprintf("\r%s : %s, %d pages, %d lignes (%d rejetées), %s reçus\x1b[K", termSafe(p.Pipeline), stage, p.Pages, p.Rows, p.Rejected, byteSize(p.Bytes))
 }
 
 // clearProgress erases the progress line before a summary is printed.
 const clearProgress = "\r\x1b[K"
 
-// byteSize writes a size as "850 B", "12.3 kB", "4.5 MB" (powers of 1000).
+// byteSize writes a size the French way: "850 o", "12,3 ko", "4,5 Mo"
+// (powers of 1000).
 func byteSize(n int64) string {
+	var s string
 	switch {
 	case n < 1000:
-		return fmt.Sprintf("%d B", n)
+		return fmt.Sprintf("%d o", n)
 	case n < 1000_000:
-		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+		s = fmt.Sprintf("%.1f ko", float64(n)/1e3)
 	case n < 1000_000_000:
-		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+		s = fmt.Sprintf("%.1f Mo", float64(n)/1e6)
+	default:
+		s = fmt.Sprintf("%.1f Go", float64(n)/1e9)
 	}
-	return fmt.Sprintf("%.1f GB", float64(n)/1e9)
+	return strings.Replace(s, ".", ",", 1)
 }
 
 // showProgress makes runner draw each run's progress on stderr when it is

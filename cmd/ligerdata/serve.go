@@ -21,11 +21,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := newFlagSet("serve", stderr)
 	var c common
 	c.register(fs, true)
-	addr := fs.String("addr", envOr("LIGERDATA_ADDR", "127.0.0.1:8080"), "address to listen on")
-	noSchedule := fs.Bool("no-schedule", false, "serve only; do not run pipelines on their schedules")
-	config := fs.String("config", envOr("LIGERDATA_CONFIG", ""), "server configuration file (YAML: address, base URL, store, stewards, alerts, limits)")
+	addr := fs.String("addr", envOr("LIGERDATA_ADDR", "127.0.0.1:8080"), "`HÔTE:PORT` où écouter")
+	noSchedule := fs.Bool("no-schedule", false, "servir seulement, sans exécuter les chaînes selon leur planification")
+	config := fs.String("config", envOr("LIGERDATA_CONFIG", ""), "`FICHIER` de configuration du serveur (YAML : adresse, URL publique, magasin, responsables, alertes, limites)")
 	if _, err := parseFlags(fs, args); err != nil {
-		return exitUsage
+		return flagExit(err)
 	}
 	cfg, err := serverConfig(*config, fs, &c, *addr)
 	if err != nil {
@@ -79,7 +79,7 @@ type daemonMode struct {
 func serveDaemon(ctx context.Context, cfg *web.Config, c *common, mode daemonMode, logger *slog.Logger, stdout, stderr io.Writer) int {
 	st, err := store.Open(cfg.Store)
 	if err != nil {
-		fmt.Fprintln(stderr, "ligerdata serve:", err)
+		fmt.Fprintln(stderr, "ligerdata serve :", err)
 		return exitFailed
 	}
 	if _, err := pipelines.MarkInterrupted(st, time.Now(), logger); err != nil {
@@ -110,11 +110,11 @@ func serveDaemon(ctx context.Context, cfg *web.Config, c *common, mode daemonMod
 		// dashboard is usable without leaving it open to anyone.
 		token := web.NewToken()
 		stewards = []web.Steward{{Name: "local", TokenSHA256: web.HashToken(token)}}
-		fmt.Fprintf(stdout, "No steward in the configuration: sign in to the dashboard with this token (valid until the server stops): %s\n", token)
+		fmt.Fprintf(stdout, "Aucun responsable dans la configuration : connectez-vous au tableau de bord avec ce jeton (valable jusqu'à l'arrêt du serveur) : %s\n", token)
 	}
 	idefs, err := siteIndicators(cfg.Defs)
 	if err != nil {
-		fmt.Fprintln(stderr, "ligerdata serve:", err)
+		fmt.Fprintln(stderr, "ligerdata serve :", err)
 		return exitUsage
 	}
 	siteBase := ""
@@ -132,7 +132,7 @@ func serveDaemon(ctx context.Context, cfg *web.Config, c *common, mode daemonMod
 			return nil
 		}})
 	if err != nil {
-		fmt.Fprintln(stderr, "ligerdata serve:", err)
+		fmt.Fprintln(stderr, "ligerdata serve :", err)
 		return exitFailed
 	}
 	stopped := make(chan bool, 1)
@@ -148,10 +148,10 @@ func serveDaemon(ctx context.Context, cfg *web.Config, c *common, mode daemonMod
 		stopped <- sched.Stop(gctx)
 	}()
 	err = web.Serve(ctx, cfg.Addr, h, logger, func(listen string) {
-		fmt.Fprintf(stdout, "Site ready: http://%s/\n", listen)
+		fmt.Fprintf(stdout, "Site prêt : http://%s/\n", listen)
 	})
 	if err != nil {
-		fmt.Fprintln(stderr, "ligerdata serve:", err)
+		fmt.Fprintln(stderr, "ligerdata serve :", err)
 		return exitFailed
 	}
 	if !<-stopped {
@@ -183,7 +183,7 @@ func startScheduler(cfg *web.Config, c *common, mode daemonMode, onFinish func(*
 	}
 	runner, err := newRunner(c, mode.replay, "", false, logger)
 	if err != nil {
-		return nil, fmt.Errorf("ligerdata serve: %w", err)
+		return nil, fmt.Errorf("ligerdata serve : %w", err)
 	}
 	ix, err := serveIndicators(c, cfg.Defs, defs, logger)
 	if err != nil {
@@ -198,7 +198,7 @@ func startScheduler(cfg *web.Config, c *common, mode daemonMode, onFinish func(*
 		},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("ligerdata serve: %w", err)
+		return nil, fmt.Errorf("ligerdata serve : %w", err)
 	}
 	if mode.cron {
 		sched.Start()
@@ -210,15 +210,15 @@ func cmdToken(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("token", stderr)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
-		return exitUsage
+		return flagExit(err)
 	}
 	if len(pos) != 1 {
-		fmt.Fprintln(stderr, "usage: ligerdata token NAME")
+		fmt.Fprintln(stderr, "utilisation : ligerdata token NOM")
 		return exitUsage
 	}
 	token := web.NewToken()
-	fmt.Fprintf(stdout, "Token for %s (give it to them; it is not kept anywhere): %s\n", pos[0], token)
-	fmt.Fprintf(stdout, "Add to the stewards of the server configuration:\n  - {name: %s, token_sha256: %s}\n", pos[0], web.HashToken(token))
+	fmt.Fprintf(stdout, "Jeton de %s (à lui remettre ; il n'est gardé nulle part) : %s\n", pos[0], token)
+	fmt.Fprintf(stdout, "À ajouter aux responsables (stewards) de la configuration du serveur :\n  - {name: %s, token_sha256: %s}\n", pos[0], web.HashToken(token))
 	return exitOK
 }
 

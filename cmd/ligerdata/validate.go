@@ -24,15 +24,15 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fs := newFlagSet("validate", stderr)
 	var c common
 	c.register(fs, false)
-	schemaArg := fs.String("schema", "", "schema file, or the name of an embedded schema ("+strings.Join(schemas.Names(), ", ")+"); without it, the file is a datapackage.json whose resources are checked, foreign keys between them included")
-	delim := fs.String("delimiter", "", "CSV field separator (default: read from the header line: comma, semicolon or tab)")
-	maxErrors := fs.Int("max-errors", 1000, "errors listed at most (all are counted)")
+	schemaArg := fs.String("schema", "", "`SCHÉMA` : fichier de schéma, ou nom d'un schéma intégré ("+strings.Join(schemas.Names(), ", ")+") ; sans lui, le fichier est un datapackage.json dont chaque ressource est vérifiée, clés étrangères entre elles comprises")
+	delim := fs.String("delimiter", "", "`SÉPARATEUR` des champs du CSV (par défaut, lu sur la ligne d'en-tête : virgule, point-virgule ou tabulation)")
+	maxErrors := fs.Int("max-errors", 1000, "nombre d'erreurs listées au plus (toutes sont comptées)")
 	files, err := parseFlags(fs, args)
 	if err != nil {
-		return exitUsage
+		return flagExit(err)
 	}
 	if len(files) != 1 || (*schemaArg == "" && !strings.HasSuffix(files[0], ".json")) {
-		fmt.Fprintln(stderr, "usage: ligerdata validate --schema FILE_OR_NAME DATA_FILE [--json]\n       ligerdata validate datapackage.json [--json]")
+		fmt.Fprintln(stderr, "utilisation : ligerdata validate --schema FICHIER_OU_NOM FICHIER_DE_DONNÉES [--json]\n              ligerdata validate datapackage.json [--json]")
 		return exitUsage
 	}
 	if *schemaArg == "" {
@@ -40,11 +40,11 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	s, err := schemas.Load(*schemaArg)
 	if err != nil {
-		fmt.Fprintln(stderr, "ligerdata validate:", err)
+		fmt.Fprintln(stderr, "ligerdata validate :", err)
 		return exitUsage
 	}
 	if refs := s.ReferencedResources(); len(refs) > 0 {
-		fmt.Fprintf(stderr, "ligerdata validate: les clés étrangères du schéma renvoient à d'autres ressources (%s) : validez le paquet de données qui les décrit (ligerdata validate datapackage.json)\n", strings.Join(refs, ", "))
+		fmt.Fprintf(stderr, "ligerdata validate : les clés étrangères du schéma renvoient à d'autres ressources (%s) : validez le paquet de données qui les décrit (ligerdata validate datapackage.json)\n", strings.Join(refs, ", "))
 		return exitUsage
 	}
 	d := schemas.DefaultDialect()
@@ -52,7 +52,7 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if *delim != "" {
 		r := []rune(strings.ReplaceAll(*delim, `\t`, "\t"))
 		if len(r) != 1 {
-			fmt.Fprintln(stderr, "ligerdata validate: --delimiter must be one character")
+			fmt.Fprintln(stderr, "ligerdata validate : --delimiter doit être un seul caractère")
 			return exitUsage
 		}
 		d.Delimiter = r[0]
@@ -77,7 +77,7 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 func validateFile(ctx context.Context, path string, d schemas.Dialect, s *schemas.Schema, maxErrors int, stderr io.Writer) (*validation, int) {
 	f, err := os.Open(path)
 	if err != nil {
-		fmt.Fprintln(stderr, "ligerdata validate:", err)
+		fmt.Fprintln(stderr, "ligerdata validate :", err)
 		return nil, exitUsage
 	}
 	defer f.Close()
@@ -92,7 +92,7 @@ func validateFile(ctx context.Context, path string, d schemas.Dialect, s *schema
 		return nil
 	})
 	if err != nil {
-		fmt.Fprintf(stderr, "ligerdata validate: %s: %v\n", path, err)
+		fmt.Fprintf(stderr, "ligerdata validate : %s : %v\n", path, err)
 		return nil, exitFailed
 	}
 	v.errs = append(append([]schemas.Error{}, v.sum.HeaderErrors...), listed...)
@@ -131,12 +131,12 @@ func (v *validation) print(w io.Writer) {
 func validatePackage(ctx context.Context, c *common, path string, maxErrors int, stdout, stderr io.Writer) int {
 	res, err := schemas.LoadPackage(path)
 	if err != nil {
-		fmt.Fprintln(stderr, "ligerdata validate:", termSafe(err.Error()))
+		fmt.Fprintln(stderr, "ligerdata validate :", termSafe(err.Error()))
 		return exitUsage
 	}
 	refs, err := schemas.PackageReferences(ctx, res)
 	if err != nil {
-		fmt.Fprintf(stderr, "ligerdata validate: %s: %v\n", path, err)
+		fmt.Fprintf(stderr, "ligerdata validate : %s : %v\n", path, err)
 		return exitFailed
 	}
 	valid := true
