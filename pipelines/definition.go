@@ -314,6 +314,8 @@ func checkSchemaRef(d *decoder, def *Definition, at func(string) *yaml.Node, dat
 	}
 	s, err := loadSchema(def)
 	switch {
+	case errors.Is(err, schemas.ErrUnknownSchema):
+		d.errorf(at("schema"), "schema", "%v", err) // it lists the embedded schemas
 	case err != nil:
 		d.errorf(at("schema"), "schema", "%v (embedded schemas: %s)", err, strings.Join(schemas.Names(), ", "))
 	case len(s.ForeignKeys) > 0:

@@ -201,6 +201,8 @@ type dashboardPage struct {
 	Layout    layoutData
 	Steward   *stewardBar
 	NoHistory bool
+	// Broken lists the problems of the definitions that did not load.
+	Broken []brokenDef
 	// Scheduled is set when the daemon's schedules are known.
 	Scheduled bool
 	Pipelines []pipelineView
@@ -449,6 +451,7 @@ func (s *site) dashboard(w http.ResponseWriter, r *http.Request) {
 	page.Indicators = s.indicatorRuns()
 	s.stewardView(r, &page)
 	page.Scheduled = s.sched != nil
+	page.Broken = s.brokenDefs
 	page.NoHistory = len(page.Pipelines) == 0 && len(page.Indicators) == 0
 	w.Header().Set("X-Robots-Tag", "noindex")
 	s.render(w, r, http.StatusOK, "dashboard.html", page)

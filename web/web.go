@@ -99,6 +99,10 @@ type Options struct {
 	// Steward puts the dashboard behind the stewards' sign-in and adds
 	// their actions and JSON API (see StewardOptions).
 	Steward *StewardOptions
+	// DefinitionProblems are the problems of the pipeline definitions the
+	// daemon could not load (those pipelines are not scheduled); the
+	// dashboard lists them.
+	DefinitionProblems pipelines.DefErrors
 }
 
 // site is the http.Handler returned by New.
@@ -119,7 +123,9 @@ type site struct {
 	csp string
 	// storeDir is the store root, "" when the site has no store.
 	storeDir string
-	changes  changesCache
+	// brokenDefs are the definitions the daemon could not load.
+	brokenDefs []brokenDef
+	changes    changesCache
 	// auth, sched and auditLog serve the stewards (nil without
 	// Options.Steward).
 	auth     *auth
@@ -185,6 +191,7 @@ func New(opts Options) (http.Handler, error) {
 		cssPath:     "/static/style.css?v=" + hex.EncodeToString(sum[:6]),
 		cssETag:     `"` + hex.EncodeToString(sum[:]) + `"`,
 		storeDir:    opts.StoreDir,
+		brokenDefs:  brokenDefs(opts.DefinitionProblems),
 		catalogMeta: opts.Catalog,
 		tiles:       opts.MapTiles,
 		cache:       newPageCache(opts.PublicDir, cmp.Or(opts.PageCacheTTL, pageCacheTTL), pageCacheBytes),

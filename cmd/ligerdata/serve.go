@@ -117,6 +117,7 @@ func serveDaemon(ctx context.Context, cfg *web.Config, c *common, mode daemonMod
 		fmt.Fprintln(stderr, "ligerdata serve :", err)
 		return exitUsage
 	}
+	_, defErr := loadDefs(cfg.Defs)
 	siteBase := ""
 	if c.baseExplicit {
 		siteBase = cfg.BaseURL
@@ -124,7 +125,7 @@ func serveDaemon(ctx context.Context, cfg *web.Config, c *common, mode daemonMod
 	h, err := web.New(web.Options{PublicDir: st.PublicDir(), StoreDir: st.Root, BaseURL: siteBase, Logger: logger,
 		Indicators: idefs, Catalog: catalogMeta(cfg.BaseURL), MapTiles: cfg.MapTiles,
 		Steward: &web.StewardOptions{Stewards: stewards, Scheduler: sched, Limits: cfg.Limits, Remind: reminder(cfg, notifier)},
-		Metrics: metrics,
+		Metrics: metrics, DefinitionProblems: definitionProblems(defErr),
 		Ready: func() error {
 			if ctx.Err() != nil {
 				return errors.New("shutting down")
@@ -166,7 +167,7 @@ func serveDaemon(ctx context.Context, cfg *web.Config, c *common, mode daemonMod
 // DIR/indicators.
 func siteIndicators(defsDir string) ([]*indicators.Definition, error) {
 	pdefs, err := loadDefs(defsDir)
-	if err != nil && len(pdefs) == 0 {
+	if err != nil && len(pdefs) == 0 && definitionProblems(err) == nil {
 		return nil, err
 	}
 	return loadIndicators(defsDir, pdefs, false)
@@ -176,7 +177,7 @@ func startScheduler(cfg *web.Config, c *common, mode daemonMode, onFinish func(*
 	// A broken definition stops only itself: the others are scheduled.
 	defs, err := loadDefs(cfg.Defs)
 	if err != nil {
-		if len(defs) == 0 {
+		if len(defs) == 0 && definitionProblems(err) == nil {
 			return nil, err
 		}
 		logger.Error("pipeline definitions with problems are not scheduled; the others are", "error", err)
@@ -246,4 +247,14 @@ func reminder(cfg *web.Config, n *alerts.Notifier) func(place, name, month, url 
 		return nil
 	}
 	return n.Remind
+}
+
+// definitionProblems returns the problems of the definition files that did
+// not load, or nil when err is something else (an unreadable folder) or nil.
+func definitionProblems(err error) pipelines.DefErrors {
+	var problems pipelines.DefErrors
+	if errors.As(err, &problems) {
+		return problems
+	}
+	return nil
 }
