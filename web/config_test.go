@@ -98,3 +98,25 @@ limits:
 		}
 	}
 }
+
+// TestLoadConfigMapTiles: map_tiles is read; a tile address that is not
+// an absolute http(s) template is refused, named by its key.
+func TestLoadConfigMapTiles(t *testing.T) {
+	dir := t.TempDir()
+	path := writeConfig(t, dir, "tiles.yaml", `map_tiles:
+  url: "https://{s}.tile.openstreetmap.fr/osmfr/{z}/{x}/{y}.png"
+  attribution: "© les contributeurs d'OpenStreetMap"
+  max_zoom: 19
+`)
+	c, err := LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MapTiles.URL != "https://{s}.tile.openstreetmap.fr/osmfr/{z}/{x}/{y}.png" || c.MapTiles.MaxZoom != 19 || c.MapTiles.Attribution == "" {
+		t.Errorf("map tiles: %+v", c.MapTiles)
+	}
+	bad := writeConfig(t, dir, "bad-tiles.yaml", "map_tiles: {url: \"tuiles/{z}/{x}/{y}.png\"}\n")
+	if _, err := LoadConfig(bad); err == nil || !strings.Contains(err.Error(), "map_tiles.url: want an absolute http(s) tile address") {
+		t.Errorf("relative tile address: %v", err)
+	}
+}
