@@ -181,6 +181,9 @@ func (s *site) dataset(w http.ResponseWriter, r *http.Request) {
 	if schema != nil {
 		page.Fields, page.FieldCount = fieldRows(schema)
 		page.Table = s.tablePreviewOf(r, rel, schema.Fields)
+		if page.Table != nil && page.Table.Transient {
+			w.Header().Set("Cache-Control", "no-store")
+		}
 		page.Profile = s.profileOf(rel, schema.Fields)
 		page.Map = s.mapOf(name, rel, schema.Fields)
 	}

@@ -54,6 +54,9 @@ type tablePreview struct {
 	// sort nor filter: the fallback when the API cannot read the release.
 	Static  bool
 	Partial bool // the static preview could not read the file to its end
+	// Transient reports a passing refusal (the API's queries are all
+	// taken): the page must not be kept in the page cache.
+	Transient bool
 }
 
 // previewParams are what the query string asks of the preview.
@@ -137,6 +140,10 @@ func (s *site) tablePreviewOf(r *http.Request, rel *release, fields []schemaFiel
 		var refusal *apiAnswerError
 		if errors.As(err, &refusal) && refusal.Status == http.StatusBadRequest && refusal.Message != "" {
 			tp.Error = refusal.Message
+			return tp
+		}
+		if errors.As(err, &refusal) && (refusal.Status == http.StatusTooManyRequests || refusal.Status == http.StatusServiceUnavailable) {
+			tp.Error, tp.Transient = "L'API est très sollicitée en ce moment : l'aperçu reviendra dans un instant, rechargez la page.", true
 			return tp
 		}
 		s.log.Warn("dataset page: query API unavailable for the preview, first rows of data.csv instead", "dataset", dataset, "err", err)

@@ -82,7 +82,7 @@ func newPageCache(dir string, ttl time.Duration, maxBytes int) *pageCache {
 
 // wrap returns h served from the cache. Only GET and HEAD requests with a
 // short query and no Range are cached, and only the answers 200 and 404 that set no
-// cookie; anything else goes to h on each request.
+// cookie and are not no-store (a page showing a passing failure); anything else goes to h on each request.
 func (c *pageCache) wrap(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || len(r.URL.RawQuery) > pageCacheMaxQuery || r.Header.Get("Range") != "" {
@@ -96,7 +96,8 @@ func (c *pageCache) wrap(h http.HandlerFunc) http.HandlerFunc {
 		p, gen := c.lookup(key)
 		if p == nil {
 			p = c.render(h, r)
-			if p.status != http.StatusOK && p.status != http.StatusNotFound || p.header.Get("Set-Cookie") != "" {
+			if p.status != http.StatusOK && p.status != http.StatusNotFound || p.header.Get("Set-Cookie") != "" ||
+				strings.Contains(p.header.Get("Cache-Control"), "no-store") {
 				p.write(w, r)
 				return
 			}

@@ -135,6 +135,18 @@ func TestPageCacheKeepsOnlyCacheableAnswers(t *testing.T) {
 	if calls != 4 {
 		t.Errorf("%d renders for a long query twice, a Range and a POST, want 4", calls)
 	}
+	// A page that shows a passing failure says no-store: never kept.
+	calls = 0
+	passing := c.wrap(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		w.Header().Set("Cache-Control", "no-store")
+		_, _ = io.WriteString(w, "réessayez")
+	})
+	do(t, passing, http.MethodGet, "/z", nil)
+	do(t, passing, http.MethodGet, "/z", nil)
+	if calls != 2 {
+		t.Errorf("a no-store page was rendered %d times for 2 requests, want 2", calls)
+	}
 }
 
 func TestPageCacheStaysWithinItsBudget(t *testing.T) {
