@@ -61,6 +61,13 @@ type Definition struct {
 	// (10^6 bytes), whatever its connector; 0 keeps the client's default
 	// (512 MiB). Bodies a connector keeps on disk have their own bound.
 	MaxBodyMB int `yaml:"max_body_mb"`
+	// RequestTimeout bounds each request of the source while nothing
+	// comes in (0 keeps the client's 60 s); Retries is how many times a
+	// request that failed for a reason worth retrying (network, 429, 5xx)
+	// is sent again, with growing waits (nil keeps the client's 3; at most
+	// 10).
+	RequestTimeout time.Duration `yaml:"request_timeout"`
+	Retries        *int          `yaml:"retries"`
 	// Retention is how many releases of the dataset stay downloadable
 	// (the current one always does); default 20, 0 keeps them all.
 	Retention *int `yaml:"retention"`
@@ -287,6 +294,10 @@ func checkIdentity(d *decoder, def *Definition, at func(string) *yaml.Node) {
 	}
 }
 
+// maxRetries bounds a definition's retries: more would hammer a source
+// that is down.
+const maxRetries = 10
+
 // checkLimits checks retention and the gates' shares, and gives the run
 // timeout its default.
 func checkLimits(d *decoder, def *Definition, at func(string) *yaml.Node) {
@@ -299,11 +310,23 @@ func checkLimits(d *decoder, def *Definition, at func(string) *yaml.Node) {
 	if def.MaxBodyMB < 0 {
 		d.errorf(at("max_body_mb"), "max_body_mb", "must be a number of megabytes above 0 (got %d)", def.MaxBodyMB)
 	}
+	if def.Retries != nil && (*def.Retries < 0 || *def.Retries > maxRetries) {
+		d.errorf(at("retries"), "retries", "must be between 0 and %d (got %d)", maxRetries, *def.Retries)
+	}
 	for key, g := range map[string]*float64{"max_rejected_share": def.Gates.MaxRejectedShare, "max_row_drop": def.Gates.MaxRowDrop} {
 		if g != nil && (*g < 0 || *g > 1) {
 			d.errorf(valueNode(at("gates"), key), "gates."+key, "must be between 0 and 1 (got %v)", *g)
 		}
 	}
+}
+
+// attempts is the fetch client's MaxAttempts for the definition's
+// retries: 0 keeps the client's default.
+func (def *Definition) attempts() int {
+	if def.Retries == nil {
+		return 0
+	}
+	return *def.Retries + 1
 }
 
 // checkSchemaRef loads the schema named and computes the definition's

@@ -1,6 +1,7 @@
 package pipelines
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -138,7 +139,8 @@ type Runner struct {
 	Catalog   output.CatalogMeta
 	Transport http.RoundTripper
 	// HTTPTimeout bounds each wait for an answer or for the next bytes of
-	// a body (fetch.Options.Timeout); 0 keeps fetch's default (60 s).
+	// a body (fetch.Options.Timeout) when the definition sets no
+	// request_timeout; 0 keeps fetch's default (60 s).
 	HTTPTimeout time.Duration
 	Now         func() time.Time
 	// Progress, when set, is called from the run's goroutine after each
@@ -401,8 +403,9 @@ func (r *Runner) openSource(s *runState) error {
 	}
 	client, err := fetch.New(fetch.Options{
 		TempDir:      s.tmp, // large bodies land next to the raw store
-		Timeout:      r.HTTPTimeout,
+		Timeout:      cmp.Or(s.def.RequestTimeout, r.HTTPTimeout),
 		MaxBodyBytes: int64(s.def.MaxBodyMB) * 1e6,
+		MaxAttempts:  s.def.attempts(),
 		ReplayDir:    r.ReplayDir,
 		RecordDir:    r.RecordDir,
 		Egress: fetch.Egress{
