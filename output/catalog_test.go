@@ -444,17 +444,25 @@ func lineDiff(a, b string) string {
 	return strings.Join(out, "\n")
 }
 
-func TestCatalogPaging(t *testing.T) {
-	public := t.TempDir()
-	ids := []string{"a-jeu", "b-jeu", "c-jeu", "d-jeu", "e-jeu"}
+// pagedCatalog publishes five datasets and writes their catalogue two a
+// page (three pages).
+func pagedCatalog(t *testing.T) (public string, ids []string, meta CatalogMeta) {
+	t.Helper()
+	public = t.TempDir()
+	ids = []string{"a-jeu", "b-jeu", "c-jeu", "d-jeu", "e-jeu"}
 	for _, id := range ids {
 		publishTestRelease(t, public, id, "20260301T100000Z-0001", catT1, allTypesRows()[:1])
 	}
-	meta := testCatalogMeta()
+	meta = testCatalogMeta()
 	meta.PageSize = 2
 	if err := WriteCatalog(public, meta); err != nil {
 		t.Fatal(err)
 	}
+	return public, ids, meta
+}
+
+func TestCatalogPaging(t *testing.T) {
+	public, ids, meta := pagedCatalog(t)
 	page := func(n int) string { return testBase + "/" + CatalogPageFile(n) }
 	var seen []string
 	var pagesNQ []string

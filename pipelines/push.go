@@ -9,12 +9,24 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/ligerdata/ligerdata/output/opendatasoft"
 	"github.com/ligerdata/ligerdata/output/udata"
 )
 
 // PushSpec says where a published release is pushed after each run.
 type PushSpec struct {
-	Udata *UdataPush `yaml:"udata"`
+	Udata        *UdataPush `yaml:"udata"`
+	Opendatasoft *ODSPush   `yaml:"opendatasoft"`
+}
+
+// ODSPush pushes the release to an OpenDataSoft portal through its
+// Automation API: the dataset (same id as ours) gets the metadata and
+// licence, a resource pointing to the release's data.csv on this site,
+// and is published. The API key comes from the ODS_API_KEY environment
+// variable, never from the definition; the site's public URL (base_url)
+// must be configured.
+type ODSPush struct {
+	URL string `yaml:"url,required"`
 }
 
 // UdataPush pushes the release to a udata portal (data.gouv.fr or a
@@ -40,11 +52,24 @@ type PushResult struct {
 	Uploaded  []string `json:"uploaded,omitempty"`
 	Replaced  []string `json:"replaced,omitempty"`
 	Unchanged []string `json:"unchanged,omitempty"`
-	Error     string   `json:"error,omitempty"`
+	// Resource ("added", "updated", "unchanged") and Published say what an
+	// OpenDataSoft push did with the dataset's resource.
+	Resource  string `json:"resource,omitempty"`
+	Published bool   `json:"published,omitempty"`
+	Error     string `json:"error,omitempty"`
 }
 
 func checkPush(d *decoder, def *Definition, at func(string) *yaml.Node) {
-	if def.Push == nil || def.Push.Udata == nil {
+	if def.Push == nil {
+		return
+	}
+	if o := def.Push.Opendatasoft; o != nil {
+		n := valueNode(at("push"), "opendatasoft")
+		if p, err := url.Parse(o.URL); o.URL != "" && (err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "") {
+			d.errorf(valueNode(n, "url"), "push.opendatasoft.url", "%q is not an http(s) URL", o.URL)
+		}
+	}
+	if def.Push.Udata == nil {
 		return
 	}
 	n := valueNode(at("push"), "udata")
@@ -59,9 +84,32 @@ func checkPush(d *decoder, def *Definition, at func(string) *yaml.Node) {
 	}
 }
 
-// push sends a published release to the portals the definition names. A
-// failed push does not undo the release: it is recorded in the manifest
-// and logged, and the next run pushes again (pushing is idempotent).
+// pushODS sends a published release to the OpenDataSoft portal the
+// definition names, like push.
+func (r *Runner) pushODS(ctx context.Context, def *Definition, release string, log *slog.Logger) *PushResult {
+	if def.Push == nil || def.Push.Opendatasoft == nil {
+		return nil
+	}
+	portal := def.Push.Opendatasoft.URL
+	res := &PushResult{Portal: portal}
+	p, err := opendatasoft.New(opendatasoft.Options{BaseURL: portal, PublicBaseURL: r.Catalog.BaseURL, Logger: log})
+	if err == nil {
+		var out opendatasoft.Result
+		if out, err = p.Push(ctx, r.Store.PublicDir(), def.Dataset, release); err == nil {
+			res.DatasetID, res.Created = out.UID, out.Created
+			res.Resource, res.Published = out.Resource, out.Published
+			return res
+		}
+	}
+	res.Error = fmt.Sprintf("push to %s: %v", portal, err)
+	log.Error("push failed; the release stays published here", "portal", portal, "error", err)
+	return res
+}
+
+// push sends a published release to the udata portal the definition
+// names. A failed push does not undo the release: it is recorded in the
+// manifest and logged, and the next run pushes again (pushing is
+// idempotent).
 func (r *Runner) push(ctx context.Context, def *Definition, release string, log *slog.Logger) *PushResult {
 	if def.Push == nil || def.Push.Udata == nil {
 		return nil

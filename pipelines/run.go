@@ -90,6 +90,8 @@ type Manifest struct {
 	CatalogError string `json:"catalog_error,omitempty"`
 	// Push says what was sent to the portal after publication.
 	Push *PushResult `json:"push,omitempty"`
+	// PushODS is the push to an OpenDataSoft portal (push.opendatasoft).
+	PushODS *PushResult `json:"push_opendatasoft,omitempty"`
 	// Pruned lists the old releases removed by the retention policy.
 	Pruned []string `json:"pruned,omitempty"`
 	// Approval is set on a run that published a blocked run's harvest on a
@@ -695,6 +697,7 @@ func (r *Runner) publish(ctx context.Context, s *runState) error {
 		}
 	}
 	m.Push = r.push(ctx, s.def, pub.Release, log)
+	m.PushODS = r.pushODS(ctx, s.def, pub.Release, log)
 	return nil
 }
 
