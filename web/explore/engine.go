@@ -79,7 +79,13 @@ var errBusy = errors.New("explore: too many concurrent queries")
 
 func newEngine(lim Limits) (*engine, error) {
 	lim = lim.withDefaults()
-	db, err := duck.Open(duck.Limits{MemoryBytes: lim.MemoryBytes, Threads: lim.Threads, TempDir: lim.TempDir}, nil)
+	// DuckDB reads a GeoParquet geometry column as its GEOMETRY type;
+	// queries expect the WKB bytes the file holds (see wkbToGeoJSON).
+	db, err := duck.Open(duck.Limits{MemoryBytes: lim.MemoryBytes, Threads: lim.Threads, TempDir: lim.TempDir},
+		func(ctx context.Context, exec driver.ExecerContext) error {
+			_, err := exec.ExecContext(ctx, "SET enable_geoparquet_conversion = false", nil)
+			return err
+		})
 	if err != nil {
 		return nil, err
 	}
