@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -68,5 +69,60 @@ func TestMaxBodyPerSource(t *testing.T) {
 		if tt.tooLarge && (err == nil || !strings.Contains(err.Error(), "la limite de 1 Mo fixée par max_body_mb")) {
 			t.Errorf("max_body_mb 1: reason %v, want the limit named in French", err)
 		}
+	}
+}
+
+// diskSource fetches one URL with its body on disk, and releases the
+// response (its temporary file) at once, as the file connector does once
+// it has read it.
+type diskSource struct {
+	env connectors.Env
+	url string
+}
+
+func (s *diskSource) Fetch(ctx context.Context, _ func([]connectors.Record) error) error {
+	resp, err := s.env.HTTP.Do(ctx, fetch.Request{URL: s.url, ToDisk: true})
+	if err != nil {
+		return err
+	}
+	return resp.Close()
+}
+
+// TestRawBodyOnDiskKept: a body fetched to disk is compressed into the raw
+// store on a goroutine of its own; the run waits for it, and the raw store
+// gives back every byte, even though the connector removed its temporary
+// file at once.
+func TestRawBodyOnDiskKept(t *testing.T) {
+	body := strings.Repeat("0123456789abcdef", 200_000) // 3.2 MB
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, body) }))
+	defer srv.Close()
+	kind := connectors.Kind{
+		Name: "disk", Summary: "one GET to disk",
+		NewConfig: func() connectors.Config { return &changesConfig{} },
+		Open: func(_ connectors.Config, env connectors.Env) (connectors.Source, error) {
+			return &diskSource{env: env, url: srv.URL}, nil
+		},
+	}
+	dir := t.TempDir()
+	schemaPath := filepath.Join(dir, "pages.json")
+	if err := os.WriteFile(schemaPath, []byte(pagesSchema), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	def := "id: disk\ntitle: T\ndescription: D\npublisher: P\nlicence: etalab-2.0\nsource_licence: etalab-2.0\nsource:\n  kind: disk\nschema: " + schemaPath + "\n"
+	d, err := (&Loader{Registry: connectors.NewRegistry(kind)}).Load(fstest.MapFS{"disk.yaml": {Data: []byte(def)}}, "disk.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newTestRunner(t, filepath.Join(dir, "store"))
+	r.ReplayDir, r.AllowLoopback = "", true
+	m, _ := r.Run(context.Background(), d)
+	rc, err := r.Store.OpenRaw(d.ID, m.RunID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	got, err := io.ReadAll(rc)
+	if err != nil || string(got) != body {
+		t.Errorf("raw body: %d bytes (%v), want the %d bytes served", len(got), err, len(body))
 	}
 }

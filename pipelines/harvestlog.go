@@ -24,6 +24,7 @@ type harvestLog struct {
 	seen    map[string]store.Validators
 	changed bool  // a response differed from the last good run's
 	rawErr  error // the first failure to keep a body
+	saving  sync.WaitGroup
 }
 
 func (h *harvestLog) observe(resp *fetch.Response) {
@@ -49,19 +50,51 @@ func (h *harvestLog) observe(resp *fetch.Response) {
 	}
 	_, reqSHA, _ := strings.Cut(resp.Key, " sha256:")
 	meta := store.RawMeta{Seq: seq, Method: resp.Method, URL: resp.URL, RequestSHA256: reqSHA, Status: resp.Status, Header: resp.Header, FetchedAt: resp.FetchedAt, SHA256: resp.SHA256, Bytes: resp.Size, Outcome: outcome}
-	if err := h.saveRaw(meta, resp); err != nil && h.rawErr == nil {
+	h.saveRaw(meta, resp)
+}
+
+// saveRaw streams a body, in memory or on disk, to the raw store; a body
+// on disk (a large one) is compressed into it on a goroutine of its own,
+// while the connector reads it (see wait). Called with h.mu held.
+func (h *harvestLog) saveRaw(meta store.RawMeta, resp *fetch.Response) {
+	body, err := resp.Open()
+	if err != nil {
+		h.failRaw(err)
+		return
+	}
+	save := func() error {
+		defer body.Close()
+		return h.store.SaveRawFrom(h.pipeline, h.m.RunID, meta, body)
+	}
+	if !resp.OnDisk() {
+		h.failRaw(save())
+		return
+	}
+	// The body opened stays readable when the response's temporary file
+	// is removed.
+	h.saving.Go(func() {
+		if err := save(); err != nil {
+			h.mu.Lock()
+			h.failRaw(err)
+			h.mu.Unlock()
+		}
+	})
+}
+
+// failRaw records the first failure to keep a body (h.mu held).
+func (h *harvestLog) failRaw(err error) {
+	if err != nil && h.rawErr == nil {
 		h.rawErr = err
 	}
 }
 
-// saveRaw streams a body, in memory or on disk, to the raw store.
-func (h *harvestLog) saveRaw(meta store.RawMeta, resp *fetch.Response) error {
-	body, err := resp.Open()
-	if err != nil {
-		return err
-	}
-	defer body.Close()
-	return h.store.SaveRawFrom(h.pipeline, h.m.RunID, meta, body)
+// wait waits for the bodies being kept and returns the first failure to
+// keep one.
+func (h *harvestLog) wait() error {
+	h.saving.Wait()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.rawErr
 }
 
 func (h *harvestLog) anyChanged() bool {

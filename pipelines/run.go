@@ -565,8 +565,8 @@ func (s *runState) recordHarvest(err error) (unchanged bool, _ error) {
 	if s.def.Communes != nil {
 		m.Communes = &s.n.communes
 	}
-	if s.hl.rawErr != nil {
-		return false, fmt.Errorf("keeping raw responses: %w", s.hl.rawErr)
+	if rawErr := s.hl.wait(); rawErr != nil {
+		return false, fmt.Errorf("keeping raw responses: %w", rawErr)
 	}
 	if err == nil && s.base != "" && q.Read == 0 {
 		err = connectors.ErrUnchanged // nothing modified since the watermark
