@@ -143,10 +143,20 @@ func (s *site) dataset(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
+	page := s.datasetPageOf(r, rel)
+	if page.Table != nil && page.Table.Transient {
+		w.Header().Set("Cache-Control", "no-store")
+	}
+	s.render(w, r, http.StatusOK, "dataset.html", page)
+}
+
+// datasetPageOf prepares the page of rel, the latest release of its
+// dataset, for r (whose query string drives the preview).
+func (s *site) datasetPageOf(r *http.Request, rel *release) datasetPage {
 	dp := rel.Package
 	page := datasetPage{
-		Layout:     s.datasetLayout(r, rel.title(), name, rel.title()),
-		Dataset:    name,
+		Layout:     s.datasetLayout(r, rel.title(), rel.Dataset, rel.title()),
+		Dataset:    rel.Dataset,
 		Title:      rel.title(),
 		Paragraphs: paragraphs(dp.Description),
 		Release:    rel.Name,
@@ -158,8 +168,8 @@ func (s *site) dataset(w http.ResponseWriter, r *http.Request) {
 		Files:      s.files(rel),
 		Downloads:  s.downloadChoices(rel),
 		Snippets:   s.reuseSnippets(r, rel),
-		DCAT:       s.dcatOf(r, name),
-		FeedURL:    s.absURL(datasetFeedURL(name)),
+		DCAT:       s.dcatOf(r, rel.Dataset),
+		FeedURL:    s.absURL(datasetFeedURL(rel.Dataset)),
 	}
 	if t, ok := sourceModified(dp); ok {
 		page.SourceModified = frenchDateTime(t)
@@ -169,31 +179,28 @@ func (s *site) dataset(w http.ResponseWriter, r *http.Request) {
 	}
 	page.Licences, page.Sources, page.Publishers = datasetLinks(dp)
 	if _, ok := rel.sum("data.csv"); ok {
-		page.LatestURLCSV = s.absURL(fileURL(name, latestName, "data.csv"))
+		page.LatestURLCSV = s.absURL(fileURL(rel.Dataset, latestName, "data.csv"))
 	}
 	if rel.Quality != nil {
 		page.Quality = qualityViewOf(rel.Quality)
 	}
 	schema, err := dp.schema()
 	if err != nil {
-		s.log.Warn("dataset page: schema unavailable", "dataset", name, "release", rel.Name, "err", err)
+		s.log.Warn("dataset page: schema unavailable", "dataset", rel.Dataset, "release", rel.Name, "err", err)
 	}
 	if schema != nil {
 		page.Fields, page.FieldCount = fieldRows(schema)
 		page.Table = s.tablePreviewOf(r, rel, schema.Fields)
-		if page.Table != nil && page.Table.Transient {
-			w.Header().Set("Cache-Control", "no-store")
-		}
 		page.Profile = s.profileOf(rel, schema.Fields)
-		page.Map = s.mapOf(name, rel, schema.Fields)
+		page.Map = s.mapOf(rel.Dataset, rel, schema.Fields)
 	}
 	if page.Map != nil {
 		page.Layout.Styles = []string{staticPath("static/leaflet/leaflet.css")}
 		page.Layout.Scripts = []string{staticPath("static/leaflet/leaflet.js"), staticPath("static/carte.js")}
 	}
-	page.Releases, page.MoreReleases = s.releaseRows(name, rel.Name)
+	page.Releases, page.MoreReleases = s.releaseRows(rel.Dataset, rel.Name)
 	s.describeDatasetPage(r, &page, rel)
-	s.render(w, r, http.StatusOK, "dataset.html", page)
+	return page
 }
 
 // datasetLinks are the licences, sources and publishers of a release.

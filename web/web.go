@@ -208,6 +208,12 @@ func New(opts Options) (http.Handler, error) {
 	if err := s.setIndicators(opts.Indicators); err != nil {
 		return nil, err
 	}
+	s.routes(opts)
+	return forReusers(s), nil
+}
+
+// routes registers every page, file and API of the site.
+func (s *site) routes(opts Options) {
 	// Pages that only depend on the published tree are rendered once per
 	// published state (see pageCache).
 	s.mux.HandleFunc("GET /{$}", s.cache.wrap(s.home))
@@ -238,7 +244,6 @@ func New(opts Options) (http.Handler, error) {
 	s.mux.HandleFunc("GET /static/{file}", s.staticFile)
 	s.mux.HandleFunc("GET /static/leaflet/{file}", s.staticFile)
 	s.mux.HandleFunc("/", s.fallback)
-	return forReusers(s), nil
 }
 
 func (s *site) parseTemplates() error {
