@@ -57,59 +57,57 @@ func (s *site) renderAttendanceDash(w http.ResponseWriter, r *http.Request, stat
 		page.CSRF = sess.csrf
 	}
 	page.Month = attendance.Months(s.now(), 1)[0]
-	places, err := attendance.LoadPlaces(s.tree.dir)
-	if err != nil {
+	page.CanRemind = s.remind != nil
+	if err := s.fillAttendanceRows(&page); err != nil {
+		s.log.Error("attendance dashboard", "error", err)
 		s.serverError(w, r)
 		return
+	}
+	s.render(w, r, status, "attendance_dashboard.html", page)
+}
+
+// fillAttendanceRows lists the places of the map with their live tokens,
+// their months declared and whether they (or their twin in the other
+// source) declared page.Month, and counts the places that did not.
+func (s *site) fillAttendanceRows(page *attendanceDashPage) error {
+	places, err := attendance.LoadPlaces(s.tree.dir)
+	if err != nil {
+		return err
 	}
 	tokens, err := s.att.tokens.List()
 	if err != nil {
-		s.serverError(w, r)
-		return
+		return err
 	}
 	current, err := s.att.store.Latest()
 	if err != nil {
-		s.serverError(w, r)
-		return
+		return err
 	}
 	reminders, err := s.att.reminders.List()
 	if err != nil {
-		s.serverError(w, r)
-		return
+		return err
 	}
-	reminded := map[string]bool{}
+	reminded, live := map[string]bool{}, map[string]int{}
 	for _, x := range reminders {
 		reminded[x.Place] = reminded[x.Place] || x.Month == page.Month
 	}
-	page.CanRemind = s.remind != nil
-	live := map[string]int{}
 	for _, t := range tokens {
 		if t.Revoked == nil {
 			live[t.Place]++
 		}
 	}
-	group := s.placeGroups()
-	key := func(id string) string { return cmp.Or(group[id], id) }
+	g := newPlaceGroups(s.placeGroups())
 	months, reported := map[string]int{}, map[string]bool{}
 	for _, c := range current {
 		months[c.Place]++
 		if c.Month == page.Month {
-			reported[key(c.Place)] = true
+			reported[g.key(c.Place)] = true
 		}
-	}
-	members := map[string][]string{}
-	for id, g := range group {
-		members[g] = append(members[g], id)
 	}
 	missing := map[string]bool{}
 	for _, p := range places.Sorted() {
-		k := key(p.ID)
-		row := attendancePlaceRow{Place: p, Tokens: live[p.ID], Reported: reported[k], Months: months[p.ID], Reminded: reminded[p.ID]}
-		for _, id := range members[k] {
-			if id != p.ID && places.Known(id) {
-				row.Twin = id
-			}
-		}
+		k := g.key(p.ID)
+		row := attendancePlaceRow{Place: p, Tokens: live[p.ID], Reported: reported[k], Months: months[p.ID],
+			Reminded: reminded[p.ID], Twin: g.twin(p.ID, places)}
 		missing[k] = !row.Reported
 		page.Places = append(page.Places, row)
 	}
@@ -118,7 +116,34 @@ func (s *site) renderAttendanceDash(w http.ResponseWriter, r *http.Request, stat
 			page.Missing++
 		}
 	}
-	s.render(w, r, status, "attendance_dashboard.html", page)
+	return nil
+}
+
+// placeGroupsOf tells which ids name one place of the consolidated table.
+type placeGroupsOf struct {
+	group   map[string]string   // id → consolidated place
+	members map[string][]string // consolidated place → ids
+}
+
+func newPlaceGroups(group map[string]string) placeGroupsOf {
+	g := placeGroupsOf{group: group, members: map[string][]string{}}
+	for id, k := range group {
+		g.members[k] = append(g.members[k], id)
+	}
+	return g
+}
+
+// key is the consolidated place of id (id itself when not grouped).
+func (g placeGroupsOf) key(id string) string { return cmp.Or(g.group[id], id) }
+
+// twin is the other id of id's place that is on the map, "" when none.
+func (g placeGroupsOf) twin(id string, places attendance.PlaceTable) string {
+	for _, other := range g.members[g.key(id)] {
+		if other != id && places.Known(other) {
+			return other
+		}
+	}
+	return ""
 }
 
 // attendanceTokenPost issues (op "emettre") or revokes (op "revoquer")
