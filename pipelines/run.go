@@ -68,11 +68,15 @@ type Manifest struct {
 	// Warned counts accepted rows with warnings (release file warnings.csv).
 	Warned     int            `json:"warned,omitempty"`
 	WarningsBy map[string]int `json:"warnings_by_code,omitempty"`
-	Communes   *communeStats  `json:"communes,omitempty"`
-	Gates      []GateResult   `json:"gates"`
-	Release    string         `json:"release,omitempty"`
-	Files      []output.File  `json:"files,omitempty"`
-	Rejects    string         `json:"rejected_file,omitempty"`
+	// Log is the run's log at Info and above (the first maxRunLog lines;
+	// LogDropped counts the others), for the run's page.
+	Log        []LogLine     `json:"log,omitempty"`
+	LogDropped int           `json:"log_dropped,omitempty"`
+	Communes   *communeStats `json:"communes,omitempty"`
+	Gates      []GateResult  `json:"gates"`
+	Release    string        `json:"release,omitempty"`
+	Files      []output.File `json:"files,omitempty"`
+	Rejects    string        `json:"rejected_file,omitempty"`
 	// Since and Watermark are the high-water marks of an incremental run:
 	// the one it harvested after, and the one the next run will use. Kept
 	// counts the rows carried over from the previous release.
@@ -198,7 +202,7 @@ func (r *Runner) RunAs(ctx context.Context, def *Definition, runID string) (*Man
 		Gates:      []GateResult{},
 		Fetches:    []ManifestFetch{},
 	}
-	log := r.Logger.With("pipeline", def.ID, "run", m.RunID)
+	log, logSink := teeRunLog(r.Logger.With("pipeline", def.ID, "run", m.RunID))
 	log.Info("run started", "kind", def.Kind.Name, "source", def.SourceURL)
 	m.Outcome = OutcomeRunning
 	if err := r.Store.SaveRun(def.ID, m.RunID, m); err != nil {
@@ -223,6 +227,7 @@ func (r *Runner) RunAs(ctx context.Context, def *Definition, runID string) (*Man
 	default:
 		m.Outcome, m.Error = OutcomeFailed, runErr.Error()
 	}
+	logSink.keep(m)
 	if err := r.Store.SaveRun(def.ID, m.RunID, m); err != nil {
 		return m, errors.Join(runErr, fmt.Errorf("saving run manifest: %w", err))
 	}

@@ -16,7 +16,8 @@ import (
 // dashboard sends to the sign-in page, a wrong token is refused, the right
 // one signs in, "Lancer maintenant" with a forged CSRF token is refused,
 // then a real run (blocked by a zero rejected-share gate) is approved with
-// a reason and published. axe-core checks every page kind on the way.
+// a reason and published; the rejected rows are filtered and downloaded.
+// axe-core checks every page kind on the way.
 func TestBrowserStewardSignInRunApprove(t *testing.T) {
 	bctx := browsertest.New(t, 150*time.Second)
 	s := newStewardSite(t, 10, true)
@@ -88,6 +89,27 @@ func TestBrowserStewardSignInRunApprove(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("groupes")),
 	))
 	browsertest.Axe(t, bctx, "rejected rows")
+	// Both downloads, fetched by the page with the steward's session: the
+	// standard CSV, and the spreadsheet one (byte order mark, ';', French
+	// column names).
+	heads, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](`(async () => {
+		const out = [];
+		for (const a of document.querySelectorAll('main a[download]')) {
+			const r = await fetch(a.href);
+			const b = new Uint8Array(await r.arrayBuffer());
+			const bom = b[0] === 0xEF && b[1] === 0xBB && b[2] === 0xBF;
+			out.push(r.status + ' ' + bom + ' ' + new TextDecoder().decode(b.slice(bom ? 3 : 0, 300)).split(/\r?\n/)[0]);
+		}
+		return out;
+	})()`, chromedp.EvalAwaitPromise))
+	must("download rejected rows", err)
+	wantHeads := []string{
+		"200 true ligne;enregistrement;champ;valeur;code_erreur;contrainte;message;enregistrement_source",
+		"200 false line,row,field,value,code,constraint,message,record",
+	}
+	if strings.Join(heads, "\n") != strings.Join(wantHeads, "\n") {
+		t.Errorf("downloads of the rejected rows:\n%s\nwant\n%s", strings.Join(heads, "\n"), strings.Join(wantHeads, "\n"))
+	}
 	code, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.querySelector('#code option:nth-child(2)').value`))
 	must("first error code", err)
 	// The body is marked so that the filtered page, a new document, can be

@@ -14,7 +14,8 @@ import (
 // TestBrowserWarnings opens, in headless Chromium, the pages that show the
 // rows published with warnings after PiNG's recorded map is published: the
 // dataset page's warnings section (samples unfolded), the dashboard's two
-// lists and the run page. axe-core checks each with the warnings shown.
+// lists and the run page (its log unfolded). axe-core checks each with the
+// warnings shown.
 func TestBrowserWarnings(t *testing.T) {
 	bctx := browsertest.New(t, 90*time.Second)
 	h, m := publishPing(t)
@@ -55,8 +56,10 @@ func TestBrowserWarnings(t *testing.T) {
 	must("run page", chromedp.Do(bctx,
 		chromedp.Click(chromedp.CSS("#run-"+m.RunID+" a"), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.ID("avertissements")),
+		chromedp.Click(chromedp.CSS("details.technical summary"), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS("table.log")),
 	))
-	browsertest.Axe(t, bctx, "run page with warnings")
+	browsertest.Axe(t, bctx, "run page with warnings, log unfolded")
 	rows, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll('#avertissements-par-type tbody tr').length`))
 	must("count warning types", err)
 	if rows != 2 {

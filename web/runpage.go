@@ -23,7 +23,17 @@ type runPage struct {
 	Fetches    []fetchView
 	ApproveURL string
 	Running    bool
+	// Log is the run's log, technical (the program's English), folded
+	// away; LogMore says how many lines were not kept.
+	Log     []logLineView
+	LogMore string
 }
+
+// logLineView is one line of a run's log.
+type logLineView struct{ Time, Level, Text string }
+
+// logLevels name the log levels in French.
+var logLevels = map[string]string{"info": "information", "warn": "avertissement", "error": "erreur"}
 
 type timelineStep struct{ When, What string }
 
@@ -79,6 +89,17 @@ func (s *site) runPageHandler(w http.ResponseWriter, r *http.Request) {
 	}
 	if !m.Finished.IsZero() {
 		page.Timeline = append(page.Timeline, timelineStep{frenchDateTime(m.Finished), "fin : " + outcomeLabel(m.Outcome)})
+	}
+	for _, l := range m.Log {
+		text := l.Message
+		if l.Attrs != "" {
+			text += " " + l.Attrs
+		}
+		page.Log = append(page.Log, logLineView{Time: l.Time.In(parisLocation).Format("15:04:05"), Level: cmpLabel(logLevels, l.Level), Text: text})
+	}
+	if m.LogDropped > 0 {
+		n := int64(m.LogDropped)
+		page.LogMore = frenchInt(n) + " " + plural(n, "ligne suivante non conservée", "lignes suivantes non conservées")
 	}
 	if sess := s.stewardSession(r); sess != nil {
 		page.Steward = &stewardBar{Name: sess.steward.Name, CSRF: sess.csrf}

@@ -58,7 +58,9 @@ func TestDashboardAndRunPageShowWarnings(t *testing.T) {
 		"<li>2 lignes publiées avec des avertissements</li>",
 		"<tr><td>latitude et longitude inversées</td><td><code>coordinates-swapped</code></td><td class=\"num\">1</td></tr>",
 		"<tr><td>coordonnées 0,0, position non publiée</td><td><code>coordinates-zero</code></td><td class=\"num\">1</td></tr>",
-		csvLink)
+		csvLink,
+		// The run's log, folded away as technical detail.
+		"<h2>Journal de l'exécution</h2>", "<td>information</td><td><code lang=\"en\">run started kind=ping source=")
 }
 
 // publishPing publishes PiNG's map from the recorded responses (its 0,0
