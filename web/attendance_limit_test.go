@@ -131,3 +131,17 @@ func TestAttendanceFormRefusalsAreAudited(t *testing.T) {
 		}
 	}
 }
+
+// TestAPIPageDocumentsTheDeclarations: the API page gives the endpoint
+// and the limits the handlers apply.
+func TestAPIPageDocumentsTheDeclarations(t *testing.T) {
+	srv, _ := newAttendanceSite(t, nil)
+	_, body, _ := page(t, cookieClient(t), srv.URL+"/api")
+	for _, want := range []string{"<code>POST " + attendanceAPIPath + "</code>",
+		fmt.Sprintf("fichier de plus de %d Kio", attendance.MaxBytes>>10),
+		fmt.Sprintf("(%d en %d minutes) ou du lieu (%d acceptés en 24 heures)", submissionsPerWindow, int(submissionWindow.Minutes()), placeSubmissionsPerDay)} {
+		if !strings.Contains(body, want) {
+			t.Errorf("API page lacks %q", want)
+		}
+	}
+}
