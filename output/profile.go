@@ -16,10 +16,11 @@ import (
 const FileProfile = colprofile.FileName
 
 // profileLimits bound the DuckDB database that profiles a release: it
-// spills to the system's temporary folder beyond its memory. 64 MiB keeps
-// a run's peak memory flat (`ligerdata run` of 200k rows: 412 MB peak RSS
-// with 256 MiB, 260 MB with 64 MiB; go run ./bench/runbench).
-var profileLimits = duck.Limits{MemoryBytes: 64 << 20, Threads: 2, TempDir: os.TempDir()}
+// spills to the system's temporary folder beyond its memory. The profile
+// groups one column at a time (colprofile.Compute); 256 MiB is what the
+// unique text columns of 1M rows of the national places schema need
+// (64 MiB runs out of memory there).
+var profileLimits = duck.Limits{MemoryBytes: 256 << 20, Threads: 2, TempDir: os.TempDir()}
 
 // writeProfile computes the profile of the staged data.parquet and writes
 // it into the staging folder. A profile that cannot be computed is left
