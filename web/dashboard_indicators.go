@@ -23,7 +23,10 @@ type indicatorRunView struct {
 	Duration    string
 	Outcome     string
 	OutcomeCode string
+	// Error says in French why a computation failed or was blocked;
+	// Technical is the program's own text of a failure, shown folded.
 	Error       string
+	Technical   string
 	Rows        string
 	Release     string
 	ReleaseURL  string
@@ -88,6 +91,10 @@ func (s *site) indicatorRunViewOf(m *indicators.RunManifest) indicatorRunView {
 		RunID: m.RunID, Started: frenchDateTime(m.Started), Duration: frenchDuration(m.DurationMS),
 		Outcome: label, OutcomeCode: m.Outcome, Error: m.Error,
 		Rows: frenchInt(int64(m.Rows)) + " " + plural(int64(m.Rows), "ligne", "lignes"),
+	}
+	if m.Outcome == indicators.OutcomeFailed && m.Error != "" {
+		// The engine's error (often DuckDB's) is technical: folded away.
+		v.Error, v.Technical = "Le calcul a échoué ; la version précédente reste en ligne. Le détail technique aide à en trouver la cause.", m.Error
 	}
 	if validName(m.Release) && m.Outcome == indicators.OutcomeComputed {
 		v.Release = m.Release

@@ -60,3 +60,24 @@ func TestDashboardIndicators(t *testing.T) {
 		t.Error("the newest computation is not first")
 	}
 }
+
+// A failed computation is said in French; the engine's own words (here
+// DuckDB's) are folded away as technical detail.
+func TestDashboardIndicatorFailureInFrench(t *testing.T) {
+	st, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &indicators.RunManifest{Indicator: "part-rurale", RunID: "20261203T040000Z-0003", Started: time.Date(2026, 12, 3, 4, 0, 0, 0, time.UTC),
+		Outcome: indicators.OutcomeFailed, Error: `Binder Error: Referenced column "x" not found`}
+	if err := st.SaveRun(indicators.RunKey(m.Indicator), m.RunID, m); err != nil {
+		t.Fatal(err)
+	}
+	h, _ := newStoreSite(t, st.Root, st.PublicDir(), false)
+	body := do(t, h, http.MethodGet, "/tableau-de-bord", nil).Body.String()
+	want := "<p class=\"run-error\">Le calcul a échoué ; la version précédente reste en ligne. Le détail technique aide à en trouver la cause.</p>\n" +
+		"<details class=\"technical\"><summary>Détails techniques</summary><pre>Binder Error: Referenced column &#34;x&#34; not found</pre></details>"
+	if !strings.Contains(body, want) {
+		t.Errorf("dashboard lacks %q", want)
+	}
+}

@@ -448,8 +448,9 @@ func TestDashboardShowsWhatHappenedAfterPublication(t *testing.T) {
 	h, _ := newStoreSite(t, store, "", false)
 	body := do(t, h, http.MethodGet, "/tableau-de-bord", nil).Body.String()
 	for _, want := range []string{
-		"Le catalogue n'a pas pu être mis à jour ; il décrit encore la version précédente : disque plein",
-		"Envoi au portail en échec (la version reste publiée ici) : push to https://www.data.gouv.fr: 401: UDATA_API_KEY refusée",
+		// In French; the program's words folded away as technical detail.
+		"<p class=\"run-error\">Le catalogue n'a pas pu être mis à jour ; il décrit encore la version précédente.</p>\n<details class=\"technical\"><summary>Détails techniques</summary><pre>disque plein</pre></details>",
+		"<p class=\"run-error\">Envoi au portail en échec ; la version reste publiée ici.</p>\n<details class=\"technical\"><summary>Détails techniques</summary><pre>push to https://www.data.gouv.fr: 401: UDATA_API_KEY refusée</pre></details>",
 		"Version envoyée au portail https://www.data.gouv.fr (3 fichiers envoyés)",
 		`href="https://www.data.gouv.fr/fr/datasets/lieux/"`,
 	} {
