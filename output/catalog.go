@@ -101,6 +101,7 @@ func WriteCatalog(publicDir string, meta CatalogMeta) error {
 		return fmt.Errorf("output: catalog: %w", err)
 	}
 	defer unlock()
+	removeCatalogTemps(publicDir)
 	marks := staleMarks(publicDir)
 	if err := writeCatalog(publicDir, meta, time.Now().UTC()); err != nil {
 		return err

@@ -108,3 +108,15 @@ func staleMarks(publicDir string) []string {
 	}
 	return marks
 }
+
+// removeCatalogTemps removes the temporary files of a catalogue write that
+// a killed process left in publicDir (".catalog.jsonld.tmp-…"); the caller
+// holds the catalogue lock, so no live write owns them.
+func removeCatalogTemps(publicDir string) {
+	entries, _ := os.ReadDir(publicDir)
+	for _, e := range entries {
+		if n := e.Name(); strings.HasPrefix(n, ".catalog") && strings.Contains(n, ".tmp-") && !e.IsDir() {
+			_ = os.Remove(filepath.Join(publicDir, n))
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/ligerdata/ligerdata/internal/store"
 	"github.com/ligerdata/ligerdata/output"
 )
 
@@ -224,7 +225,7 @@ func storeLeftovers(root string) []string {
 		}
 		rel, _ := filepath.Rel(root, p)
 		inTmp := strings.HasPrefix(rel, "tmp"+string(filepath.Separator)) && !d.IsDir()
-		if inTmp || strings.HasPrefix(d.Name(), ".tmp-") || strings.HasPrefix(d.Name(), ".staging-") {
+		if inTmp || store.IsTempName(d.Name()) || strings.HasPrefix(d.Name(), ".staging-") {
 			left = append(left, rel)
 		}
 		return nil

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/ligerdata/ligerdata/internal/store"
 )
 
 // staleTemp is the age after which a file directly under <store>/tmp (the
@@ -42,4 +44,21 @@ func runTempDir(root, pipeline string, now time.Time, log *slog.Logger) string {
 		log.Warn("removing temporary files left by killed runs", "error", err)
 	}
 	return dir
+}
+
+// sharedTempAge is the age after which a temporary file in a folder every
+// pipeline writes (public/, udata/) is a dead process's.
+const sharedTempAge = 10 * time.Minute
+
+// removeLeftTemp removes the files a killed run left under a temporary
+// name in the pipeline's folders (see store.CleanPipelineTemp); the caller
+// holds the pipeline's lock. Problems are logged: they never stop the run.
+func removeLeftTemp(st *store.Store, def *Definition, now time.Time, log *slog.Logger) {
+	removed, err := st.CleanPipelineTemp(def.ID, def.Dataset, sharedTempAge, now)
+	for _, p := range removed {
+		log.Info("removed a temporary file left by a killed run", "file", p)
+	}
+	if err != nil {
+		log.Warn("removing temporary files left by killed runs", "error", err)
+	}
 }

@@ -343,6 +343,7 @@ type runState struct {
 // run is one run's steps, in order; see Run for the contract.
 func (r *Runner) run(ctx context.Context, def *Definition, m *Manifest, log *slog.Logger) error {
 	s := &runState{def: def, m: m, log: log, public: r.Store.PublicDir(), tmp: runTempDir(r.Store.Root, def.ID, r.now(), log), meter: newProgressMeter(r.Progress, def.ID, m.RunID)}
+	removeLeftTemp(r.Store, def, r.now(), log)
 	// This run holds the pipeline's lock, so any staging folder of its
 	// dataset is a crashed run's; others' are removed once they are old.
 	if err := errors.Join(output.CleanDatasetStaging(s.public, def.Dataset), output.CleanStaging(s.public)); err != nil {

@@ -8,9 +8,11 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/ligerdata/ligerdata/alerts"
+	"github.com/ligerdata/ligerdata/attendance"
 	"github.com/ligerdata/ligerdata/indicators"
 	"github.com/ligerdata/ligerdata/internal/store"
 	"github.com/ligerdata/ligerdata/pipelines"
@@ -84,6 +86,11 @@ func serveDaemon(ctx context.Context, cfg *web.Config, c *common, mode daemonMod
 	}
 	if _, err := pipelines.MarkInterrupted(st, time.Now(), logger); err != nil {
 		logger.Error("marking interrupted runs", "error", err)
+	}
+	// Attendance files are written by the site: half-written ones of a
+	// killed daemon (older than any live write) are removed.
+	if removed, err := store.RemoveTemp(filepath.Join(st.Root, attendance.Dir), 3, 10*time.Minute, time.Now()); err != nil || len(removed) > 0 {
+		logger.Info("removed temporary attendance files left by a killed process", "files", removed, "error", err)
 	}
 	var sched *pipelines.Scheduler
 	metrics := web.NewMetrics(func() int {
