@@ -192,14 +192,20 @@ func newPlanLayout(s *schemas.Schema, lay layout) (*plan, error) {
 		cols[i] = c
 	}
 	var gp *geoPlan
-	if geoIdx >= 0 {
-		gp = &geoPlan{field: geoIdx, column: cols[geoIdx].name}
-		if cols[geoIdx].kind == kindGeopoint {
-			gp.point = true
-			gp.column = geometryColumnName(s)
-			group[gp.column] = parquet.Optional(parquet.Leaf(parquet.ByteArrayType))
-			order = append(order, gp.column)
+	switch {
+	case geoIdx >= 0:
+		gp = &geoPlan{field: geoIdx, column: cols[geoIdx].name, lon: -1, lat: -1}
+		gp.point = cols[geoIdx].kind == kindGeopoint
+	case !lay.noGeo && s.Geometry != nil:
+		gp = &geoPlan{field: -1, lon: fieldIndex(s, s.Geometry.Longitude), lat: fieldIndex(s, s.Geometry.Latitude), point: true}
+		if gp.lon < 0 || gp.lat < 0 {
+			return nil, fmt.Errorf("output: schema %q: x-ligerdata-geometry names unknown fields", s.Name)
 		}
+	}
+	if gp != nil && gp.point {
+		gp.column = geometryColumnName(s)
+		group[gp.column] = parquet.Optional(parquet.Leaf(parquet.ByteArrayType))
+		order = append(order, gp.column)
 	}
 	name := s.Name
 	if name == "" {
@@ -239,6 +245,16 @@ func newPlanLayout(s *schemas.Schema, lay layout) (*plan, error) {
 		gp.leaf = leaf.ColumnIndex
 	}
 	return &plan{schema: ps, columns: cols, leaves: len(ps.Columns()), geo: gp, layout: lay}, nil
+}
+
+// fieldIndex returns the position of the field name in s.Fields, or -1.
+func fieldIndex(s *schemas.Schema, name string) int {
+	for i, f := range s.Fields {
+		if f.Name == name {
+			return i
+		}
+	}
+	return -1
 }
 
 // leafNode is the parquet node of a scalar kind; text for the others.
@@ -426,8 +442,8 @@ func (p *plan) parquetColumns(cols [][]parquet.Value, vals []schemas.Value, scra
 	n := len(p.columns)
 	if p.geo != nil && p.geo.point {
 		l := p.geo.leaf
-		for off := p.geo.field; off < len(vals); off += n {
-			cols[l] = append(cols[l], p.pointWKBValue(vals[off], scratch, st))
+		for off := 0; off < len(vals); off += n {
+			cols[l] = append(cols[l], p.pointWKBValue(p.geo.pointOf(vals[off:off+n]), scratch, st))
 		}
 	}
 	for i := range p.columns {

@@ -23,7 +23,10 @@ import (
 // A dataset is geographic when its schema has a geojson field (other than
 // the "topojson" format, which is not a GeoJSON geometry) or a geopoint
 // field; when it has several, the first one in schema order is its
-// geometry. Its data.parquet then follows GeoParquet 1.1: one WKB geometry
+// geometry. Without such a field, a schema that declares its longitude and
+// latitude number fields (x-ligerdata-geometry) is geographic too: its
+// geometry is the point they give (both fields stay columns and
+// properties; a row missing either has no geometry). Its data.parquet then follows GeoParquet 1.1: one WKB geometry
 // column (the geojson field itself, or for a geopoint field an extra column
 // named by geometryColumnName, the {lon, lat} group being kept), described
 // by the file key-value metadata "geo" (see GeoMetadata), and the release
@@ -50,10 +53,37 @@ const GeoParquetVersion = "1.1.0"
 
 // geoPlan locates the geometry of a geographic dataset.
 type geoPlan struct {
-	field  int    // index in plan.columns of the geometry field
+	field  int    // index in plan.columns of the geometry field; -1 for a longitude/latitude pair
+	lon    int    // index of the longitude field of a pair, else -1
+	lat    int    // index of the latitude field of a pair, else -1
 	column string // parquet column holding the WKB geometry
 	leaf   int    // its parquet leaf index
-	point  bool   // the geometry field is a geopoint (column is an extra one)
+	point  bool   // a geopoint field or a pair (column is an extra one)
+}
+
+// pointOf returns the point of one record (values in schema order) of a
+// point dataset: its geopoint, or the [lon, lat] of its longitude and
+// latitude fields; nil when missing (either coordinate of a pair missing,
+// or not a finite number).
+func (g *geoPlan) pointOf(values []schemas.Value) schemas.Value {
+	if g.field >= 0 {
+		return values[g.field]
+	}
+	x, okx := asFloat(values[g.lon])
+	y, oky := asFloat(values[g.lat])
+	if !okx || !oky || math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) {
+		return nil
+	}
+	return [2]float64{x, y}
+}
+
+// asFloat returns the number v (float64 or integer).
+func asFloat(v schemas.Value) (float64, bool) {
+	if f, ok := v.(float64); ok {
+		return f, true
+	}
+	n, ok := asInt64(v)
+	return float64(n), ok
 }
 
 // geoField returns the index of the geometry field of s (the first geojson,
@@ -87,9 +117,11 @@ func geometryColumnName(s *schemas.Schema) string {
 }
 
 // IsGeographic reports whether a dataset of schema s is geographic (has a
-// geojson or geopoint field) and so has data.geojson and GeoParquet
-// metadata.
-func IsGeographic(s *schemas.Schema) bool { return s != nil && geoField(s) >= 0 }
+// geojson or geopoint field, or declares longitude and latitude fields)
+// and so has data.geojson and GeoParquet metadata.
+func IsGeographic(s *schemas.Schema) bool {
+	return s != nil && (geoField(s) >= 0 || s.Geometry != nil)
+}
 
 // GeoMetadata is the GeoParquet 1.1 file metadata, stored as JSON under the
 // "geo" key of data.parquet.

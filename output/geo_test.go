@@ -3,7 +3,6 @@ package output
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"os"
@@ -364,12 +363,7 @@ func readFeatureCollection(t *testing.T, path string) featureCollection {
 
 func checkDuckDBGeo(t *testing.T, path, col string, rows int) {
 	t.Helper()
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	src := "read_parquet('" + strings.ReplaceAll(path, "'", "''") + "')"
+	db, src := duckParquet(t, path)
 	var n, geoms int
 	if err := db.QueryRow(`SELECT count(*), count(`+col+`) FROM `+src).Scan(&n, &geoms); err != nil {
 		t.Fatalf("duckdb: %v", err)
@@ -379,7 +373,7 @@ func checkDuckDBGeo(t *testing.T, path, col string, rows int) {
 	}
 	// DuckDB reads the "geo" metadata back.
 	var meta string
-	err = db.QueryRow(`SELECT decode(value) FROM parquet_kv_metadata('` + strings.ReplaceAll(path, "'", "''") + `') WHERE decode(key) = 'geo'`).Scan(&meta)
+	err := db.QueryRow(`SELECT decode(value) FROM parquet_kv_metadata('` + strings.ReplaceAll(path, "'", "''") + `') WHERE decode(key) = 'geo'`).Scan(&meta)
 	if err != nil || !json.Valid([]byte(meta)) {
 		t.Errorf("duckdb geo metadata %q: %v", meta, err)
 	}

@@ -18,8 +18,9 @@ import (
 //	]}
 //
 // The geometry is the dataset's geometry field (see geoField): a geopoint
-// as a Point, a geojson value as its geometry (see geometryJSON); null when
-// missing. The properties are the other fields, in schema order, as typed
+// as a Point, a geojson value as its geometry (see geometryJSON), or the
+// Point of its declared longitude and latitude fields; null when missing.
+// The properties are the other fields (all of them for a pair), in schema order, as typed
 // JSON: integers and numbers as numbers (NaN and infinities, which JSON
 // cannot represent, as null), booleans as booleans, dates as "YYYY-MM-DD",
 // datetimes as RFC 3339 strings in UTC, times as "hh:mm:ss[.ffffff]",
@@ -38,7 +39,12 @@ func (p *plan) appendFeature(dst []byte, values []schemas.Value, first bool) ([]
 		dst = append(dst, ",\n"...)
 	}
 	dst = append(dst, `{"type":"Feature","geometry":`...)
-	gv := values[p.geo.field]
+	var gv schemas.Value
+	if p.geo.point {
+		gv = p.geo.pointOf(values)
+	} else {
+		gv = values[p.geo.field]
+	}
 	switch {
 	case gv == nil:
 		dst = append(dst, "null"...)

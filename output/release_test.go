@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
@@ -505,14 +504,9 @@ func isMicros(u format.TimeUnit) bool { _, ok := u.Value.(*format.MicroSeconds);
 
 func checkDuckDB(t *testing.T, path string) {
 	t.Helper()
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	src := "read_parquet('" + strings.ReplaceAll(path, "'", "''") + "')"
+	db, src := duckParquet(t, path)
 	var tCode, tInt, tNum, tDate, tTS, tBool, tTime, tGeo string
-	err = db.QueryRow(`SELECT typeof(code_postal), typeof(effectif), typeof(prix), typeof(date_maj),
+	err := db.QueryRow(`SELECT typeof(code_postal), typeof(effectif), typeof(prix), typeof(date_maj),
 		typeof(horodatage), typeof(ouvert), typeof(heure), typeof(position) FROM `+src+` LIMIT 1`).
 		Scan(&tCode, &tInt, &tNum, &tDate, &tTS, &tBool, &tTime, &tGeo)
 	if err != nil {

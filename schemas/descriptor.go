@@ -13,7 +13,7 @@ import (
 var (
 	// schemaProps: what Parse honours, then the documentation-only
 	// properties of schema.data.gouv.fr and the frictionless profile.
-	schemaProps = props("fields", "primaryKey", "missingValues", "foreignKeys", "fieldsMatch",
+	schemaProps = props("fields", "primaryKey", "missingValues", "foreignKeys", "fieldsMatch", "x-ligerdata-geometry",
 		"name", "title", "description", "version", "homepage", "uri", "licenses", "$schema", "profile",
 		"author", "contact", "contributors", "countryCode", "created", "updated", "lastModified",
 		"keywords", "resources", "sources", "path", "image", "example")

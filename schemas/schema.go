@@ -50,6 +50,11 @@ type Schema struct {
 	FieldsMatch string `json:"fieldsMatch,omitempty"`
 	// ForeignKeys are checked by Table.Row and Table.Unresolved.
 	ForeignKeys []ForeignKey `json:"foreignKeys,omitempty"`
+	// Geometry (property "x-ligerdata-geometry", ours) declares that each
+	// row is a point given by two number fields, longitude and latitude on
+	// WGS 84: the published files then have a point geometry (see
+	// README.md). Nil when the schema declares none.
+	Geometry *GeometryFields `json:"x-ligerdata-geometry,omitempty"`
 	// Raw is the descriptor as read, for re-embedding in datapackage.json.
 	Raw json.RawMessage `json:"-"`
 
@@ -57,6 +62,13 @@ type Schema struct {
 	pkIdx    []int
 	index    map[string]int
 	refs     map[string]*KeySet // see WithReferences
+}
+
+// GeometryFields names the longitude and latitude fields of a point
+// geometry (both number fields, in decimal degrees on WGS 84).
+type GeometryFields struct {
+	Longitude string `json:"longitude"`
+	Latitude  string `json:"latitude"`
 }
 
 // License is a licence of the schema itself.
@@ -142,6 +154,7 @@ type rawSchema struct {
 	Licenses      []License       `json:"licenses"`
 	FieldsMatch   *string         `json:"fieldsMatch"`
 	ForeignKeys   []ForeignKey    `json:"foreignKeys"`
+	Geometry      *GeometryFields `json:"x-ligerdata-geometry"`
 }
 
 // Parse reads and compiles a Table Schema descriptor. The checks are strict:
@@ -165,6 +178,7 @@ func Parse(data []byte) (*Schema, error) {
 	}
 	problems := unsupportedProperties(data)
 	s.ForeignKeys = raw.ForeignKeys
+	s.Geometry = raw.Geometry
 	if raw.FieldsMatch != nil {
 		s.FieldsMatch = *raw.FieldsMatch
 		if !fieldsMatchModes[s.FieldsMatch] {
@@ -187,6 +201,7 @@ func Parse(data []byte) (*Schema, error) {
 	if len(s.Fields) == 0 {
 		problems = append(problems, "fields: no field")
 	}
+	problems = append(problems, s.geometryProblems()...)
 	if err := s.compile(&problems); err != nil {
 		return nil, err
 	}
@@ -310,4 +325,32 @@ func Load(nameOrPath string) (*Schema, error) {
 		return nil, fmt.Errorf("schemas: load %s: %w", nameOrPath, err)
 	}
 	return s, nil
+}
+
+// geometryProblems checks the x-ligerdata-geometry declaration: two
+// distinct number fields of the schema.
+func (s *Schema) geometryProblems() []string {
+	g := s.Geometry
+	if g == nil {
+		return nil
+	}
+	var problems []string
+	for _, side := range []struct{ key, name string }{{"longitude", g.Longitude}, {"latitude", g.Latitude}} {
+		found := false
+		for _, f := range s.Fields {
+			if f.Name == side.name && side.name != "" {
+				found = true
+				if f.Type != "number" {
+					problems = append(problems, fmt.Sprintf("x-ligerdata-geometry: %s field %q is not a number field", side.key, side.name))
+				}
+			}
+		}
+		if !found {
+			problems = append(problems, fmt.Sprintf("x-ligerdata-geometry: %s names no field (%q)", side.key, side.name))
+		}
+	}
+	if g.Longitude == g.Latitude && g.Longitude != "" {
+		problems = append(problems, "x-ligerdata-geometry: longitude and latitude name the same field")
+	}
+	return problems
 }

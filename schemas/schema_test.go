@@ -209,6 +209,12 @@ func TestParseErrors(t *testing.T) {
 		{"bad item type", `{"fields": [{"name": "a", "type": "list", "itemType": "object"}]}`, []string{"itemType"}},
 		{"same separators", `{"fields": [{"name": "a", "type": "number", "decimalChar": ",", "groupChar": ","}]}`, []string{"same"}},
 		{"bad pk type", `{"fields": [{"name": "a"}], "primaryKey": 3}`, []string{"primaryKey"}},
+		{"geometry unknown field", `{"fields": [{"name": "lat", "type": "number"}], "x-ligerdata-geometry": {"longitude": "lon", "latitude": "lat"}}`,
+			[]string{`longitude names no field ("lon")`}},
+		{"geometry not numbers", `{"fields": [{"name": "x"}, {"name": "y", "type": "integer"}], "x-ligerdata-geometry": {"longitude": "x", "latitude": "y"}}`,
+			[]string{`longitude field "x" is not a number`, `latitude field "y" is not a number`}},
+		{"geometry same field", `{"fields": [{"name": "x", "type": "number"}], "x-ligerdata-geometry": {"longitude": "x", "latitude": "x"}}`,
+			[]string{"the same field"}},
 		{"every problem listed", `{"fields": [{"name": "a", "type": "text"}, {"name": "a", "constraints": {"pattern": "("}}], "primaryKey": "z"}`,
 			[]string{"unknown type", "duplicate name", "does not compile", `unknown field "z"`}},
 	}
@@ -253,6 +259,12 @@ func TestParseAccepts(t *testing.T) {
 				t.Errorf("MissingValues %q", s.MissingValues)
 			}
 		}},
+		{"geometry", `{"fields": [{"name": "lon", "type": "number"}, {"name": "lat", "type": "number"}], "x-ligerdata-geometry": {"longitude": "lon", "latitude": "lat"}}`,
+			func(t *testing.T, s *Schema) {
+				if s.Geometry == nil || *s.Geometry != (GeometryFields{Longitude: "lon", Latitude: "lat"}) {
+					t.Errorf("Geometry %+v", s.Geometry)
+				}
+			}},
 		{"legacy fmt prefix", `{"fields": [{"name": "a", "type": "date", "format": "fmt:%d/%m/%Y"}]}`, nil},
 		{"constraints cast", `{"fields": [{"name": "a", "type": "date", "constraints": {"minimum": "2020-01-01", "enum": ["2020-01-02"]}}]}`, nil},
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/csv"
@@ -227,7 +228,7 @@ func TestDemoRunsEveryPipeline(t *testing.T) {
 		var dp struct {
 			Resources []struct {
 				Schema *struct {
-					Fields []struct{ Name, Type string }
+					Fields []struct{ Name, Type, ItemType string }
 				}
 			}
 		}
@@ -238,7 +239,7 @@ func TestDemoRunsEveryPipeline(t *testing.T) {
 		if err := json.Unmarshal(b, &dp); err != nil || len(dp.Resources) == 0 || dp.Resources[0].Schema == nil {
 			t.Fatalf("%s: datapackage.json: %v", m.Pipeline, err)
 		}
-		duckType := map[string]string{"string": "VARCHAR", "integer": "BIGINT", "year": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE", "datetime": "TIMESTAMP WITH TIME ZONE", "geojson": "GEOMETRY", "list": "VARCHAR", "object": "VARCHAR", "array": "VARCHAR"}
+		duckType := map[string]string{"string": "VARCHAR", "integer": "BIGINT", "year": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE", "datetime": "TIMESTAMP WITH TIME ZONE", "geojson": "GEOMETRY", "object": "VARCHAR", "array": "VARCHAR"}
 		var n int
 		if err := db.QueryRow(fmt.Sprintf("SELECT count(*) FROM read_parquet('%s')", filepath.Join(dir, "data.parquet"))).Scan(&n); err != nil || n != m.Accepted+m.Kept {
 			t.Errorf("%s: DuckDB reads %d rows (%v), want %d", m.Pipeline, n, err, m.Accepted+m.Kept)
@@ -259,7 +260,13 @@ func TestDemoRunsEveryPipeline(t *testing.T) {
 		for _, f := range dp.Resources[0].Schema.Fields {
 			// A geojson field is the GeoParquet geometry column, which
 			// DuckDB reads as GEOMETRY('OGC:CRS84').
-			if want, ok := duckType[f.Type]; ok && !strings.HasPrefix(got[f.Name], want) {
+			want, ok := duckType[f.Type]
+			if f.Type == "list" {
+				// A LIST of the item type.
+				want, ok = duckType[cmp.Or(f.ItemType, "string")]
+				want += "[]"
+			}
+			if ok && !strings.HasPrefix(got[f.Name], want) {
 				t.Errorf("%s: column %s (%s) reads as %s in DuckDB, want %s", m.Pipeline, f.Name, f.Type, got[f.Name], want)
 			}
 		}
