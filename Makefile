@@ -86,12 +86,19 @@ FUZZTIME ?= 15s
 # Minimising a new corpus entry defaults to 60 s, longer than the run itself:
 # bounded so that each target spends its time fuzzing.
 FUZZMINTIME ?= 3s
+# The packages whose fuzz targets run (FUZZPKGS=./schemas/... for one).
+FUZZPKGS ?= ./...
 fuzz: linkdir
-	@for pkg in $$($(GO) list ./...); do \
+	@n=0; execs=0; failed=""; out=$$(mktemp); \
+	for pkg in $$($(GO) list $(FUZZPKGS)); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
-	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) $$pkg || exit 1; \
+	    n=$$((n+1)); echo "== $$pkg $$f"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) $$pkg > $$out 2>&1 || failed="$$failed $$pkg.$$f"; \
+	    cat $$out; e=$$(grep -o 'execs: [0-9]*' $$out | tail -1 | cut -d' ' -f2); execs=$$((execs + $${e:-0})); \
 	  done; \
-	done
+	done; rm -f $$out; \
+	echo "fuzz targets: $$n, executions: $$execs, failures: $$(echo $$failed | wc -w)$${failed:+ (}$$failed$${failed:+)}"; \
+	test -z "$$failed"
 
 clean:
 	rm -rf bin data
