@@ -46,9 +46,9 @@ func SniffEncoding(head []byte) string {
 	}
 	half := n / 2
 	switch {
-	case half > 0 && zeros[1] >= half*3/10 && zeros[0] < half/20:
+	case half > 0 && zeros[1] >= half*3/10 && zeros[0] <= half/20:
 		return "UTF-16 little-endian (sans BOM)"
-	case half > 0 && zeros[0] >= half*3/10 && zeros[1] < half/20:
+	case half > 0 && zeros[0] >= half*3/10 && zeros[1] <= half/20:
 		return "UTF-16 big-endian (sans BOM)"
 	}
 	return "binaire (octets nuls) : ce n'est pas un fichier texte"

@@ -37,6 +37,9 @@ func TestNotTextFilesRecognised(t *testing.T) {
 		{"UTF-16 BE with BOM", utf16Bytes(csv, true, true), "UTF-16 big-endian (avec BOM)"},
 		{"UTF-16 LE without BOM", utf16Bytes(csv, false, false), "UTF-16 little-endian (sans BOM)"},
 		{"UTF-16 BE without BOM", utf16Bytes(csv, true, false), "UTF-16 big-endian (sans BOM)"},
+		// Fewer than 40 characters: not a single NUL may sit on the other side.
+		{"short UTF-16 LE without BOM", utf16Bytes("a,b\n", false, false), "UTF-16 little-endian (sans BOM)"},
+		{"short UTF-16 BE without BOM", utf16Bytes("a,b\n", true, false), "UTF-16 big-endian (sans BOM)"},
 		{"xlsx", []byte("PK\x03\x04\x14\x00\x06\x00rest of the zip"), "archive ZIP"},
 		{"binary with NUL bytes", []byte("nom,commune\n\x00\x01\x02\x03\x00\xff\xfe\x00\x00\x10"), "binaire"},
 	}
