@@ -101,6 +101,12 @@ func newEngine(lim Limits) (*engine, error) {
 	// Macros and functions live in the database's catalogue, shared by
 	// every connection: they are created once (creating them on each new
 	// connection would conflict between concurrent connections).
+	// A release file never changes: its Parquet footer is parsed once, not
+	// by every query (DuckDB checks the file's modification time).
+	if _, err := conn.ExecContext(ctx, "SET GLOBAL parquet_metadata_cache = true"); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("explore: cache Parquet metadata: %w", err)
+	}
 	for _, m := range odsql.Macros {
 		if _, err := conn.ExecContext(ctx, m); err != nil {
 			db.Close()
