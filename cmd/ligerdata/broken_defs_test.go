@@ -83,7 +83,7 @@ func TestServeStartsWithOnlyBrokenDefinitions(t *testing.T) {
 			t.Errorf("serve exit %d\n%s", code, errs.String())
 		}
 	}()
-	addrRe := regexp.MustCompile(`Site ready: (http://[^/\s]+)/`)
+	addrRe := regexp.MustCompile(`Site prêt : (http://[^/\s]+)/`)
 	deadline := time.Now().Add(60 * time.Second)
 	for !addrRe.MatchString(out.String()) {
 		select {
