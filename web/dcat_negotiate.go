@@ -24,6 +24,9 @@ func (s *site) dcatRoutes() {
 	s.mux.HandleFunc("GET /jeux-de-donnees/{$}", s.redirectTo(func(*http.Request) string { return "/" }))
 	s.mux.HandleFunc("GET /jeux-de-donnees/{dataset}/{$}", s.redirectTo(func(r *http.Request) string { return "/jeux-de-donnees/" + r.PathValue("dataset") }))
 	s.mux.HandleFunc("GET /jeux-de-donnees/{dataset}/versions/{release}/{$}", s.releaseFolder)
+	s.mux.HandleFunc("GET /indicateurs/{dataset}/{$}", s.redirectTo(func(r *http.Request) string { return "/indicateurs/" + r.PathValue("dataset") }))
+	s.mux.HandleFunc("GET /indicators/{dataset}/{$}", s.redirectTo(func(r *http.Request) string { return "/indicators/" + r.PathValue("dataset") }))
+	s.mux.HandleFunc("GET /rapports/{dataset}/{$}", s.redirectTo(func(r *http.Request) string { return "/rapports/" + r.PathValue("dataset") }))
 	s.mux.HandleFunc("GET /jeux-de-donnees/{dataset}/versions/{$}", s.redirectTo(func(r *http.Request) string { return "/jeux-de-donnees/" + r.PathValue("dataset") + "#versions" }))
 }
 

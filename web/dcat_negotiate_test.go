@@ -111,6 +111,9 @@ func TestAddressVariantsResolve(t *testing.T) {
 		{releasePageURL(apiDataset, "latest"), releasePageURL(apiDataset, apiRelease), 302},
 		{releasePageURL(apiDataset, apiRelease) + "/", releasePageURL(apiDataset, apiRelease), 301},
 		{"/datasets/" + apiDataset + "/20990101T000000Z-0000/", "", 404},
+		{"/indicateurs/lieux-par-departement/", "/indicateurs/lieux-par-departement", 301},
+		{"/indicators/lieux-par-departement/", "/indicators/lieux-par-departement", 301},
+		{"/rapports/tourisme/?territoire=departement-44", "/rapports/tourisme?territoire=departement-44", 301},
 	} {
 		rec := getAs(h, "x", tc.target, "")
 		if rec.Code != tc.status || rec.Header().Get("Location") != tc.location {
