@@ -139,7 +139,7 @@ func (q Quality) toJSON() qualityJSON {
 
 // Data Package descriptor, in the order of the frictionless specification.
 type dataPackage struct {
-	Profile      string       `json:"profile"`
+	Profile      string       `json:"$schema"`
 	Name         string       `json:"name"`
 	ID           string       `json:"id"`
 	Title        string       `json:"title,omitempty"`
@@ -166,14 +166,16 @@ type dpSource struct {
 }
 
 type dpContrib struct {
-	Title string `json:"title"`
-	Role  string `json:"role"`
-	Email string `json:"email,omitempty"`
+	Title string   `json:"title"`
+	Role  string   `json:"role"`  // Data Package v1, still read by older tools
+	Roles []string `json:"roles"` // Data Package v2
+	Email string   `json:"email,omitempty"`
 }
 
 type dpResource struct {
 	Name        string          `json:"name"`
 	Path        string          `json:"path"`
+	Type        string          `json:"type,omitempty"` // "table" for the CSV files (v2)
 	Description string          `json:"description,omitempty"`
 	Format      string          `json:"format"`
 	MediaType   string          `json:"mediatype"`
@@ -194,6 +196,28 @@ type dpDialect struct {
 // ParquetLayoutCurrent is the "parquet_layout" of the releases written now
 // (see dpExtension.ParquetLayout).
 const ParquetLayoutCurrent = 2
+
+// The profiles datapackage.json declares: Data Package v2, whose Table
+// Schema has the list type our schemas use.
+const (
+	ProfileDataPackage = "https://datapackage.org/profiles/2.0/datapackage.json"
+	ProfileTableSchema = "https://datapackage.org/profiles/2.0/tableschema.json"
+)
+
+// stringFormats are the string formats of Table Schema v2; others (our
+// opening_hours) are checked on input but not declared in the published
+// schema, which must stay valid against the profile.
+var stringFormats = map[string]bool{"default": true, "email": true, "uri": true, "binary": true, "uuid": true}
+
+// parquetDescription describes data.parquet (in French, for data users).
+func (r *Release) parquetDescription() string {
+	d := "Les mêmes lignes au format Apache Parquet, colonnes dans l'ordre du schéma de data.csv et typées " +
+		"(entiers INT64, nombres DOUBLE, dates DATE, dates-heures TIMESTAMP UTC, listes LIST)"
+	if r.plan.geo != nil {
+		d += ", avec la géométrie WKB de la colonne « " + r.plan.geo.column + " » décrite par les métadonnées GeoParquet 1.1 (longitude, latitude WGS 84)"
+	}
+	return d + "."
+}
 
 // dpExtension is the "ligerdata" property of datapackage.json: what the
 // catalogue and the web site need beyond the Data Package specification.
@@ -246,7 +270,7 @@ func (r *Release) dataPackage(q Quality, files []File, ch *Changes) ([]byte, err
 	}
 	lic := m.License.withDefaults()
 	dp := dataPackage{
-		Profile:     "data-package",
+		Profile:     ProfileDataPackage,
 		Name:        m.ID,
 		ID:          m.ID,
 		Title:       m.Title,
@@ -282,19 +306,19 @@ func (r *Release) dataPackage(q Quality, files []File, ch *Changes) ([]byte, err
 		dp.Sources = []dpSource{{Title: m.SourceTitle, Path: m.SourceURL}}
 	}
 	if m.Publisher != "" {
-		dp.Contributors = []dpContrib{{Title: m.Publisher, Role: "publisher", Email: m.ContactEmail}}
+		dp.Contributors = []dpContrib{{Title: m.Publisher, Role: "publisher", Roles: []string{"publisher"}, Email: m.ContactEmail}}
 	}
 	for _, f := range files {
 		switch f.Name {
 		case FileCSV:
 			dp.Resources = append(dp.Resources, dpResource{
-				Name: "data-csv", Path: FileCSV, Format: "csv", MediaType: MediaTypeCSV, Encoding: "utf-8",
+				Name: "data-csv", Path: FileCSV, Type: "table", Format: "csv", MediaType: MediaTypeCSV, Encoding: "utf-8",
 				Dialect: &dpDialect{LineTerminator: "\n"},
 				Bytes:   f.Bytes, Hash: "sha256:" + f.SHA256, Schema: schema,
 			})
 		case FileCSVFR:
 			dp.Resources = append(dp.Resources, dpResource{
-				Name: "data-fr-csv", Path: FileCSVFR, Description: frenchCSVDescription,
+				Name: "data-fr-csv", Path: FileCSVFR, Type: "table", Description: frenchCSVDescription,
 				Format: "csv", MediaType: MediaTypeCSV, Encoding: "utf-8-sig",
 				Dialect: &dpDialect{Delimiter: ";", LineTerminator: "\n"},
 				Bytes:   f.Bytes, Hash: "sha256:" + f.SHA256, Schema: schemaFR,
@@ -306,7 +330,8 @@ func (r *Release) dataPackage(q Quality, files []File, ch *Changes) ([]byte, err
 			})
 		case FileParquet:
 			dp.Resources = append(dp.Resources, dpResource{
-				Name: "data-parquet", Path: FileParquet, Format: "parquet", MediaType: MediaTypeParquet,
+				Name: "data-parquet", Path: FileParquet, Description: r.parquetDescription(),
+				Format: "parquet", MediaType: MediaTypeParquet,
 				Bytes: f.Bytes, Hash: "sha256:" + f.SHA256,
 			})
 		}
@@ -367,14 +392,25 @@ func publishedSchema(s *schemas.Schema) (json.RawMessage, error) {
 		}
 	}
 	d["missingValues"] = []string{""}
+	d["$schema"] = ProfileTableSchema
 	fields, _ := d["fields"].([]any)
 	for _, fv := range fields {
 		f, ok := fv.(map[string]any)
 		if !ok {
 			continue
 		}
+		if ex, ok := f["example"]; ok {
+			if _, isText := ex.(string); !isText {
+				b, _ := json.Marshal(ex)
+				f["example"] = string(b) // v2: an example is a string
+			}
+		}
 		typ, _ := f["type"].(string)
 		switch typ {
+		case "", "string":
+			if fm, _ := f["format"].(string); fm != "" && !stringFormats[fm] {
+				delete(f, "format")
+			}
 		case "date", "datetime", "time":
 			delete(f, "format")
 		case "number", "integer":

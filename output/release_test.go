@@ -247,10 +247,11 @@ func checkDataPackage(t *testing.T, dir, rel string) {
 		t.Fatal(err)
 	}
 	var dp struct {
-		Profile, Name, ID, Title, Version, Created string
-		Licenses                                   []struct{ Name, Title, Path string }
-		Contributors                               []struct{ Title, Role, Email string }
-		Resources                                  []struct {
+		Profile                           string `json:"$schema"`
+		Name, ID, Title, Version, Created string
+		Licenses                          []struct{ Name, Title, Path string }
+		Contributors                      []struct{ Title, Role, Email string }
+		Resources                         []struct {
 			Name, Path, Format, Mediatype, Hash string
 			Bytes                               int64
 			Schema                              map[string]any
@@ -264,7 +265,7 @@ func checkDataPackage(t *testing.T, dir, rel string) {
 	if err := json.Unmarshal(b, &dp); err != nil {
 		t.Fatal(err)
 	}
-	if dp.Profile != "data-package" || dp.Name != "communes" || dp.Version != rel || dp.Created != "2026-11-27T15:21:00Z" {
+	if dp.Profile != ProfileDataPackage || dp.Name != "communes" || dp.Version != rel || dp.Created != "2026-11-27T15:21:00Z" {
 		t.Errorf("datapackage header: %+v", dp)
 	}
 	if len(dp.Licenses) != 1 || dp.Licenses[0].Name != "etalab-2.0" || dp.Licenses[0].Path != "https://www.etalab.gouv.fr/licence-ouverte-open-licence" {
