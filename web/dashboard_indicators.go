@@ -25,12 +25,12 @@ type indicatorRunView struct {
 	OutcomeCode string
 	// Error says in French why a computation failed or was blocked;
 	// Technical is the program's own text of a failure, shown folded.
-	Error       string
-	Technical   string
-	Rows        string
-	Release     string
-	ReleaseURL  string
-	Audits      []gateView
+	Error      string
+	Technical  string
+	Rows       string
+	Release    string
+	ReleaseURL string
+	Audits     []gateView
 }
 
 // indicatorView is one indicator's computations on the dashboard.
