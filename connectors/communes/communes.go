@@ -271,7 +271,7 @@ func (s *Source) readDensityFile(ctx context.Context) ([]byte, error) {
 	if u := s.cfg.DensityURL; u != "" {
 		resp, err := s.env.HTTP.Do(ctx, fetch.Request{Method: http.MethodGet, URL: u, Prev: s.env.PrevFor(http.MethodGet, u, nil)})
 		if err != nil {
-			return nil, fmt.Errorf("communes: GET %s: %w", u, err)
+			return nil, fmt.Errorf("communes: %w", err) // it names the method and URL
 		}
 		if resp.Unchanged && len(resp.Body) == 0 {
 			return nil, connectors.ErrUnchanged

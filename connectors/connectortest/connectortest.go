@@ -671,7 +671,7 @@ func (s *suite) serverErrorReported(t *testing.T) {
 }
 
 // checkNamesURL fails the test when err does not name the URL of the first
-// request (query left out).
+// request (query left out), or names it more than once.
 func (s *suite) checkNamesURL(t *testing.T, srv *server, err error) {
 	t.Helper()
 	u, uerr := srv.firstURL()
@@ -679,8 +679,10 @@ func (s *suite) checkNamesURL(t *testing.T, srv *server, err error) {
 		t.Error(uerr)
 		return
 	}
-	if !strings.Contains(err.Error(), u) {
+	if n := strings.Count(err.Error(), u); n == 0 {
 		t.Errorf("Fetch = %v; the error does not name the URL %s", err, u)
+	} else if n > 1 {
+		t.Errorf("Fetch = %v; the error names the URL %s %d times (each layer repeats it): once is enough", err, u, n)
 	}
 }
 

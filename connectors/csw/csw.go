@@ -161,7 +161,8 @@ func (s *source) Fetch(ctx context.Context, emit func([]connectors.Record) error
 			if conditional && errors.As(err, &he) && he.Status == http.StatusPreconditionFailed {
 				return connectors.ErrUnchanged
 			}
-			return fmt.Errorf("%s: %w", where, err)
+			// The fetch error names the method and URL already.
+			return fmt.Errorf("csw: page %d (startPosition %d): %w", page, start, err)
 		}
 		if resp.Status == http.StatusNotModified {
 			if page == 1 {

@@ -120,7 +120,7 @@ func (s *Source) Fetch(ctx context.Context, emit func(page []connectors.Record) 
 		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 			return fmt.Errorf("ping: GET %s: %w", u, ctxErr)
 		}
-		return fmt.Errorf("ping: GET %s: %w", u, err)
+		return fmt.Errorf("ping: %w", err) // it names the method and URL
 	}
 	if resp.Unchanged && len(resp.Body) == 0 {
 		return connectors.ErrUnchanged

@@ -319,8 +319,8 @@ func TestFetchHTTPError(t *testing.T) {
 	if !errors.As(err, &he) || he.Status != http.StatusNotFound {
 		t.Fatalf("error = %v, want a *fetch.HTTPError 404", err)
 	}
-	if !strings.HasPrefix(err.Error(), "ping: GET "+url) {
-		t.Errorf("error %q does not start with the request", err)
+	if !strings.HasPrefix(err.Error(), "ping: fetch: GET "+url+": ") || strings.Count(err.Error(), url) != 1 {
+		t.Errorf("error %q does not start with the request, named once", err)
 	}
 }
 

@@ -296,7 +296,8 @@ func (s *Source) Fetch(ctx context.Context, emit func(page []connectors.Record) 
 			if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 				return fmt.Errorf("wfs: %s: %w", where, ctxErr)
 			}
-			return fmt.Errorf("wfs: %s: %w", where, err)
+			// The fetch error names the method and URL already.
+			return fmt.Errorf("wfs: page %d (startIndex=%d): %w", page, start, err)
 		}
 		if resp.Unchanged && len(resp.Body) == 0 {
 			if page == 1 {
