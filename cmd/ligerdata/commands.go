@@ -593,7 +593,7 @@ func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer) in
 // counts, release, and why a run failed or was blocked; for a blocked
 // run, the exact command that approves it.
 func printSummary(w io.Writer, pipeline string, m *pipelines.Manifest) {
-	fmt.Fprintf(w, "%-32s %-11s exécution %s : %d lues, %d acceptées", pipeline, pipelines.OutcomeLabel(m.Outcome), m.RunID, m.Read, m.Accepted)
+	fmt.Fprintf(w, "%-36s %-11s exécution %s : %d lues, %d acceptées", pipeline, pipelines.OutcomeLabel(m.Outcome), m.RunID, m.Read, m.Accepted)
 	if m.Warned > 0 {
 		fmt.Fprintf(w, " (dont %d avec avertissement)", m.Warned)
 	}

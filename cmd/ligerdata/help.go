@@ -90,7 +90,7 @@ func optionLine(f *flag.Flag) string {
 	}
 	// A French word naming the value opens the sentence: "DOSSIER du
 	// magasin" reads "dossier du magasin"; acronyms stay.
-	if name != "" && len(name) > 3 && name != "URL" && !strings.Contains(name, ":") && strings.HasPrefix(text, name) {
+	if name != "" && len(name) >= 3 && name != "URL" && !strings.Contains(name, ":") && strings.HasPrefix(text, name) {
 		text = strings.ToLower(name) + text[len(name):]
 	}
 	head := "  --" + f.Name

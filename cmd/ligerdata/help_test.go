@@ -48,7 +48,7 @@ func TestBlockedSummaryLine(t *testing.T) {
 	printSummary(&b, "ping-lieux-mediation", &pipelines.Manifest{RunID: "20261205T041500Z-1a2b", Outcome: pipelines.OutcomeBlocked, Read: 10, Accepted: 7, Rejected: 3, Warned: 2,
 		Error: "release blocked by a gate: rejected_share: 3 lignes rejetées sur 10 lues (30,0 %, seuil 25,0 %)",
 		Gates: []pipelines.GateResult{{Gate: "empty", Passed: true}, {Gate: "rejected_share", Detail: "3 lignes rejetées sur 10 lues (30,0 %, seuil 25,0 %)"}}})
-	want := "ping-lieux-mediation             bloquée     exécution 20261205T041500Z-1a2b : 10 lues, 7 acceptées (dont 2 avec avertissement), 3 rejetées ; bloquée par la règle « part de lignes rejetées » : 3 lignes rejetées sur 10 lues (30,0 %, seuil 25,0 %)\n" +
+	want := "ping-lieux-mediation                 bloquée     exécution 20261205T041500Z-1a2b : 10 lues, 7 acceptées (dont 2 avec avertissement), 3 rejetées ; bloquée par la règle « part de lignes rejetées » : 3 lignes rejetées sur 10 lues (30,0 %, seuil 25,0 %)\n" +
 		"  pour la publier malgré tout : ligerdata release approve ping-lieux-mediation 20261205T041500Z-1a2b --by NOM --reason \"RAISON\"\n"
 	if b.String() != want {
 		t.Errorf("got\n%q\nwant\n%q", b.String(), want)
