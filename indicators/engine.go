@@ -79,6 +79,10 @@ func (e *Engine) Compute(ctx context.Context, def *Definition) (*RunManifest, er
 	}
 	defer unlock()
 	started := e.now()
+	// Under the lock: temporary files left here are a killed computation's.
+	if removed, err := e.Store.CleanPipelineTemp(RunKey(def.ID), "", 10*time.Minute, started); err != nil || len(removed) > 0 {
+		e.logger().Info("removed temporary files left by a killed computation", "indicator", def.ID, "files", removed, "error", err)
+	}
 	m := &RunManifest{
 		Indicator: def.ID, RunID: store.NewRunID(started), Started: started,
 		Definition: def.Digest, Inputs: []InputRelease{}, References: []InputRelease{}, Audits: []AuditResult{},

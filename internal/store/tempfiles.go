@@ -46,7 +46,7 @@ func RemoveTemp(dir string, depth int, minAge time.Duration, now time.Time) ([]s
 		if !IsTempName(e.Name()) {
 			continue
 		}
-		if info, err := e.Info(); err != nil || now.Sub(info.ModTime()) < minAge {
+		if info, err := e.Info(); err != nil || (minAge > 0 && now.Sub(info.ModTime()) < minAge) {
 			continue
 		}
 		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -64,7 +64,8 @@ func RemoveTemp(dir string, depth int, minAge time.Duration, now time.Time) ([]s
 // holds the pipeline's lock. In the shared folders written by every
 // pipeline — public/ (the catalogue) and udata/ (push state) — only files
 // older than sharedAge are removed, so as not to take a live write of
-// another process.
+// another process. An empty dataset (an indicator's computation, which
+// writes no rejected rows) skips rejected/.
 func (s *Store) CleanPipelineTemp(pipeline, dataset string, sharedAge time.Duration, now time.Time) ([]string, error) {
 	var removed []string
 	var errs []error
@@ -79,6 +80,9 @@ func (s *Store) CleanPipelineTemp(pipeline, dataset string, sharedAge time.Durat
 		{filepath.Join(s.Root, publicDir), 0, sharedAge},
 		{filepath.Join(s.Root, "udata"), 1, sharedAge},
 	} {
+		if dataset == "" && strings.HasPrefix(d.dir, filepath.Join(s.Root, rejectedDir)) {
+			continue
+		}
 		r, err := RemoveTemp(d.dir, d.depth, d.age, now)
 		removed, errs = append(removed, r...), append(errs, err)
 	}
