@@ -180,7 +180,7 @@ func (l *Loader) LoadAll(fsys fs.FS) ([]*Definition, error) {
 	names = append(names, more...)
 	sort.Strings(names)
 	if len(names) == 0 {
-		return nil, errors.New("no pipeline definition (*.yaml) found")
+		return nil, errors.New("aucune définition de pipeline (*.yaml) trouvée")
 	}
 	var defs []*Definition
 	var all DefErrors
@@ -191,7 +191,7 @@ func (l *Loader) LoadAll(fsys fs.FS) ([]*Definition, error) {
 			continue
 		}
 		if other, dup := byDataset[def.Dataset]; dup {
-			all = append(all, &DefError{File: name, Path: "dataset", Msg: fmt.Sprintf("dataset %q is already published by %s", def.Dataset, other)})
+			all = append(all, &DefError{File: name, Path: "dataset", Msg: fmt.Sprintf("le jeu de données « %s » est déjà publié par %s", def.Dataset, other)})
 			continue
 		}
 		byDataset[def.Dataset] = name
@@ -217,7 +217,7 @@ func readLimited(fsys fs.FS, name string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: file larger than %d KiB: not a pipeline definition", name, limit>>10)
+		return nil, fmt.Errorf("%s : fichier de plus de %d Kio, ce n'est pas une définition de pipeline", name, limit>>10)
 	}
 	return data, nil
 }
@@ -278,21 +278,24 @@ func (l *Loader) check(d *decoder, def *Definition, root *yaml.Node, data []byte
 func checkIdentity(d *decoder, def *Definition, at func(string) *yaml.Node) {
 	base := strings.TrimSuffix(strings.TrimSuffix(path.Base(def.File), ".yaml"), ".yml")
 	if def.ID != "" && def.ID != base {
-		d.errorf(at("id"), "id", "must equal the file name %q", base)
+		d.errorf(at("id"), "id", "doit être le nom du fichier, « %s »", base)
 	} else if def.ID != "" && !idPattern.MatchString(def.ID) {
-		d.errorf(at("id"), "id", "must be kebab-case (lowercase letters, digits and hyphens)")
+		d.errorf(at("id"), "id", "%s", msgKebab)
 	} else if strings.HasPrefix(def.ID, indicators.RunKey("")) {
-		d.errorf(at("id"), "id", "must not start with %q: the runs of indicators are stored under that name", indicators.RunKey(""))
+		d.errorf(at("id"), "id", "ne doit pas commencer par « %s » : les exécutions des indicateurs sont enregistrées sous ce nom", indicators.RunKey(""))
 	}
 	if def.Dataset == "" {
 		def.Dataset = def.ID
 	} else if !idPattern.MatchString(def.Dataset) {
-		d.errorf(at("dataset"), "dataset", "must be kebab-case (lowercase letters, digits and hyphens)")
+		d.errorf(at("dataset"), "dataset", "%s", msgKebab)
 	}
 	if def.ContactEmail != "" && !strings.Contains(def.ContactEmail, "@") {
-		d.errorf(at("contact_email"), "contact_email", "%q is not an email address", def.ContactEmail)
+		d.errorf(at("contact_email"), "contact_email", "« %s » n'est pas une adresse électronique", def.ContactEmail)
 	}
 }
+
+// msgKebab is the rule of ids and dataset names, for stewards.
+const msgKebab = "doit être en minuscules, chiffres et tirets (par exemple « lieux-culturels »)"
 
 // maxRetries bounds a definition's retries: more would hammer a source
 // that is down.
@@ -302,20 +305,20 @@ const maxRetries = 10
 // timeout its default.
 func checkLimits(d *decoder, def *Definition, at func(string) *yaml.Node) {
 	if def.Retention != nil && *def.Retention < 0 {
-		d.errorf(at("retention"), "retention", "must be 0 (keep every release) or more (got %d)", *def.Retention)
+		d.errorf(at("retention"), "retention", "doit valoir 0 (garder toutes les publications) ou plus (trouvé %d)", *def.Retention)
 	}
 	if def.Timeout == 0 {
 		def.Timeout = 30 * time.Minute
 	}
 	if def.MaxBodyMB < 0 {
-		d.errorf(at("max_body_mb"), "max_body_mb", "must be a number of megabytes above 0 (got %d)", def.MaxBodyMB)
+		d.errorf(at("max_body_mb"), "max_body_mb", "doit être un nombre de mégaoctets supérieur à 0 (trouvé %d)", def.MaxBodyMB)
 	}
 	if def.Retries != nil && (*def.Retries < 0 || *def.Retries > maxRetries) {
-		d.errorf(at("retries"), "retries", "must be between 0 and %d (got %d)", maxRetries, *def.Retries)
+		d.errorf(at("retries"), "retries", "doit être entre 0 et %d (trouvé %d)", maxRetries, *def.Retries)
 	}
 	for key, g := range map[string]*float64{"max_rejected_share": def.Gates.MaxRejectedShare, "max_row_drop": def.Gates.MaxRowDrop} {
 		if g != nil && (*g < 0 || *g > 1) {
-			d.errorf(valueNode(at("gates"), key), "gates."+key, "must be between 0 and 1 (got %v)", *g)
+			d.errorf(valueNode(at("gates"), key), "gates."+key, "doit être entre 0 et 1, par exemple 0.05 pour 5 %% (trouvé %v)", *g)
 		}
 	}
 }
@@ -340,11 +343,11 @@ func checkSchemaRef(d *decoder, def *Definition, at func(string) *yaml.Node, dat
 	case errors.Is(err, schemas.ErrUnknownSchema):
 		d.errorf(at("schema"), "schema", "%v", err) // it lists the embedded schemas
 	case err != nil:
-		d.errorf(at("schema"), "schema", "%v (embedded schemas: %s)", err, strings.Join(schemas.Names(), ", "))
+		d.errorf(at("schema"), "schema", "%v (schémas intégrés : %s)", err, strings.Join(schemas.Names(), ", "))
 	case len(s.ForeignKeys) > 0:
 		// Rows are published as they are validated: a key found later
 		// could not take its row back. ligerdata validate checks them.
-		d.errorf(at("schema"), "schema", "schema %q has foreignKeys, which pipelines do not check (ligerdata validate does)", def.Schema)
+		d.errorf(at("schema"), "schema", "le schéma « %s » déclare des foreignKeys, que les pipelines ne vérifient pas (ligerdata validate le fait)", def.Schema)
 	default:
 		def.TableSchema = s
 		sum := sha256.New()
@@ -376,11 +379,11 @@ func checkFields(d *decoder, def *Definition, at func(string) *yaml.Node) {
 	fieldsNode := at("fields")
 	for name := range def.Fields {
 		if def.TableSchema.FieldIndex(name) < 0 {
-			d.errorf(keyNode(fieldsNode, name), "fields."+name, "no such field in schema %s%s", def.Schema, suggest(name, fieldNames(def.TableSchema)))
+			d.errorf(keyNode(fieldsNode, name), "fields."+name, "aucun champ de ce nom dans le schéma %s%s", def.Schema, suggest(name, fieldNames(def.TableSchema)))
 		}
 	}
 	if def.Incremental && len(def.TableSchema.PrimaryKey) == 0 {
-		d.errorf(at("incremental"), "incremental", "schema %s has no primaryKey: an incremental run cannot merge with the previous release", def.Schema)
+		d.errorf(at("incremental"), "incremental", "le schéma %s n'a pas de primaryKey : une exécution incrémentale ne peut pas fusionner avec la publication précédente", def.Schema)
 	}
 	identity := len(def.Fields) == 0
 	for _, f := range def.TableSchema.Fields {
@@ -404,15 +407,15 @@ func checkFields(d *decoder, def *Definition, at func(string) *yaml.Node) {
 // and transform steps.
 func checkFieldMap(d *decoder, fm *FieldMap, p string, fmNode *yaml.Node) {
 	if fm.Value == "" && len(fm.From) == 0 && fm.Default == "" {
-		d.errorf(fmNode, p, "give from, value or default")
+		d.errorf(fmNode, p, "indiquer from, value ou default")
 	}
 	if fm.Value != "" && len(fm.From) > 0 {
-		d.errorf(fmNode, p, "from and value exclude each other")
+		d.errorf(fmNode, p, "from et value s'excluent : n'en garder qu'un")
 	}
 	if fm.Regex != "" {
 		re, err := regexp.Compile(fm.Regex)
 		if err != nil {
-			d.errorf(valueNode(fmNode, "regex"), p+".regex", "invalid regular expression: %v", err)
+			d.errorf(valueNode(fmNode, "regex"), p+".regex", "expression régulière invalide (détail technique : %v)", err)
 		}
 		fm.re = re
 	}
@@ -435,7 +438,7 @@ func checkCommunes(d *decoder, def *Definition, at func(string) *yaml.Node) {
 	cn := at("communes")
 	for key, field := range map[string]string{"postal_code": c.PostalCode, "name": c.Name, "insee": c.INSEE} {
 		if field != "" && def.TableSchema.FieldIndex(field) < 0 {
-			d.errorf(valueNode(cn, key), "communes."+key, "no such field in schema %s", def.Schema)
+			d.errorf(valueNode(cn, key), "communes."+key, "aucun champ de ce nom dans le schéma %s", def.Schema)
 		}
 	}
 }
@@ -446,7 +449,7 @@ func (l *Loader) checkSource(d *decoder, def *Definition, src *yaml.Node) {
 	}
 	kindNode := valueNode(src, "kind")
 	if kindNode == nil {
-		d.errorf(src, "source.kind", "required key is missing (one of: %s)", strings.Join(l.Registry.Names(), ", "))
+		d.errorf(src, "source.kind", "valeur manquante pour « kind » (au choix : %s)", strings.Join(l.Registry.Names(), ", "))
 		return
 	}
 	kind, err := l.Registry.Lookup(kindNode.Value)
@@ -524,7 +527,7 @@ func checkSchedule(d *decoder, def *Definition, at func(string) *yaml.Node) {
 	}
 	loc, err := time.LoadLocation(def.Timezone)
 	if err != nil || def.Timezone == "Local" {
-		d.errorf(at("timezone"), "timezone", "unknown time zone %q (write an IANA name such as Europe/Paris)", def.Timezone)
+		d.errorf(at("timezone"), "timezone", "fuseau horaire inconnu « %s » (écrire un nom IANA comme Europe/Paris)", def.Timezone)
 		loc = time.UTC
 	}
 	def.Location = loc
@@ -532,12 +535,12 @@ func checkSchedule(d *decoder, def *Definition, at func(string) *yaml.Node) {
 		return
 	}
 	if strings.HasPrefix(def.Schedule, "CRON_TZ=") || strings.HasPrefix(def.Schedule, "TZ=") {
-		d.errorf(at("schedule"), "schedule", "give the time zone with the timezone key, not in the schedule")
+		d.errorf(at("schedule"), "schedule", "indiquer le fuseau horaire avec la clé timezone, pas dans schedule")
 		return
 	}
 	sched, err := cron.ParseStandard("CRON_TZ=" + loc.String() + " " + def.Schedule)
 	if err != nil {
-		d.errorf(at("schedule"), "schedule", "invalid cron expression %q: %v", def.Schedule, err)
+		d.errorf(at("schedule"), "schedule", "expression cron invalide « %s » (format : minute heure jour mois jour-de-semaine, par exemple « 45 4 * * 1 » ; détail technique : %v)", def.Schedule, err)
 		return
 	}
 	def.Cron = sched
@@ -553,7 +556,7 @@ func loadSchema(def *Definition) (*schemas.Schema, error) {
 	}
 	data, err := readLimited(def.FS, path.Clean(p), schemas.MaxDescriptorSize)
 	if err != nil {
-		return nil, fmt.Errorf("schema %s (read from the definitions folder): %w", p, err)
+		return nil, fmt.Errorf("schéma %s (lu dans le dossier des définitions) : %w", p, err)
 	}
 	return schemas.Parse(data)
 }

@@ -75,8 +75,8 @@ func TestLoadReportsEveryProblemWithPosition(t *testing.T) {
 		file: "two.yaml",
 		text: strings.Replace(strings.Replace(goodDef, "id: good", "id: two", 1), "  url:", "  ulr:", 1) + "shedule: daily\n",
 		want: []string{
-			"two.yaml:10:3: source.ulr: unknown key (did you mean \"url\"?)",
-			"two.yaml:12:1: shedule: unknown key (did you mean \"schedule\"?)",
+			"two.yaml:10:3: source.ulr: clé inconnue « ulr » — vouliez-vous dire « url » ?",
+			"two.yaml:12:1: shedule: clé inconnue « shedule » — vouliez-vous dire « schedule » ?",
 		},
 	}, {
 		name: "bad values",
@@ -94,10 +94,10 @@ source:
 schema: no-such-schema
 `,
 		want: []string{
-			"vals.yaml:1:5: id: must equal the file name \"vals\"",
+			"vals.yaml:1:5: id: doit être le nom du fichier, « vals »",
 			"vals.yaml:5:10: licence: the source is under cc-by-nc-sa-4.0 (share-alike)",
-			"vals.yaml:7:11: schedule: invalid cron expression",
-			"vals.yaml:8:10: timeout: invalid duration \"soon\"",
+			"vals.yaml:7:11: schedule: expression cron invalide « every day » (format : minute heure jour mois jour-de-semaine",
+			"vals.yaml:8:10: timeout: durée invalide « soon » (exemples : 30s, 5m, 1h30m)",
 			"vals.yaml:10:9: source.kind: unknown connector kind \"ftp\" (known: file)",
 			"vals.yaml:11:9: schema:",
 		},
@@ -106,8 +106,8 @@ schema: no-such-schema
 		file: "req.yaml",
 		text: "id: req\ntitle: x\nsource:\n  kind: file\n  url: ${NOPE}\n",
 		want: []string{
-			"req.yaml:1:1: description: required key is missing",
-			"req.yaml:5:8: source.url: environment variable NOPE is not set",
+			"req.yaml:1:1: description: valeur manquante pour « description » (clé obligatoire)",
+			"req.yaml:5:8: source.url: la variable d'environnement NOPE n'est pas définie (écrire ${NOPE:-valeur} pour donner une valeur par défaut)",
 		},
 	}, {
 		name: "connector validation",
@@ -127,14 +127,14 @@ schema: no-such-schema
 `,
 		want: []string{
 			"maps.yaml:13:46: fields.nom.transform[1]: unknown transform \"shout\"",
-			"maps.yaml:14:3: fields.pas_un_champ: no such field in schema",
-			"maps.yaml:15:20: fields.commune.regex: invalid regular expression",
+			"maps.yaml:14:3: fields.pas_un_champ: aucun champ de ce nom dans le schéma",
+			"maps.yaml:15:20: fields.commune.regex: expression régulière invalide (détail technique : ",
 		},
 	}, {
 		name: "invalid yaml",
 		file: "syn.yaml",
 		text: "id: syn\ntitle: [unclosed\n",
-		want: []string{"syn.yaml:"},
+		want: []string{"syn.yaml:1:1: YAML invalide : « , » ou « ] » attendu dans la liste entre crochets"},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -179,7 +179,7 @@ func TestLoadAllCollectsAcrossFiles(t *testing.T) {
 	fsys["d.yaml"] = &fstest.MapFile{Data: []byte(strings.Replace(goodDef, "id: good", "id: d\ndataset: c", 1))}
 	delete(fsys, "a.yaml")
 	delete(fsys, "b.yaml")
-	if _, err := testLoader(nil).LoadAll(fsys); err == nil || !strings.Contains(err.Error(), `dataset "c" is already published by c.yaml`) {
+	if _, err := testLoader(nil).LoadAll(fsys); err == nil || !strings.Contains(err.Error(), `dataset: le jeu de données « c » est déjà publié par c.yaml`) {
 		t.Errorf("two pipelines publishing one dataset: got %v", err)
 	}
 }

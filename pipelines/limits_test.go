@@ -12,7 +12,7 @@ func TestDefinitionSizeLimit(t *testing.T) {
 	// A valid definition padded with a YAML comment beyond the limit.
 	big := goodDef + "# " + strings.Repeat("x", MaxDefinitionSize) + "\n"
 	fsys := fstest.MapFS{"big.yaml": {Data: []byte(big)}, "good.yaml": {Data: []byte(goodDef)}}
-	if _, err := testLoader(nil).Load(fsys, "big.yaml"); err == nil || !strings.Contains(err.Error(), "larger than") {
+	if _, err := testLoader(nil).Load(fsys, "big.yaml"); err == nil || !strings.Contains(err.Error(), "big.yaml : fichier de plus de 1024 Kio, ce n'est pas une définition de pipeline") {
 		t.Errorf("Load of a %d-byte file: %v, want a size error", len(big), err)
 	}
 	if _, err := testLoader(nil).Load(fsys, "good.yaml"); err != nil {

@@ -278,7 +278,7 @@ func TestScheduleTimeZone(t *testing.T) {
 	}
 	l := &Loader{Registry: connectors.NewRegistry(pagesKind)}
 	_, err := l.Load(fstest.MapFS{"x.yaml": {Data: []byte("id: x\ntitle: T\ndescription: D\npublisher: P\nlicence: etalab-2.0\nsource_licence: etalab-2.0\nsource: {kind: pages, url: http://x}\nschema: " + filepath.Join(dir, "pages.json") + "\ntimezone: Europe/Nantes\n")}}, "x.yaml")
-	if err == nil || !strings.Contains(err.Error(), `x.yaml:9:11: timezone: unknown time zone "Europe/Nantes"`) {
+	if err == nil || !strings.Contains(err.Error(), "x.yaml:9:11: timezone: fuseau horaire inconnu « Europe/Nantes » (écrire un nom IANA comme Europe/Paris)") {
 		t.Fatalf("bad zone: %v", err)
 	}
 }

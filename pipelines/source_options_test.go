@@ -39,9 +39,9 @@ func TestDefinitionRetries(t *testing.T) {
 // Out-of-range values are definition errors naming the key.
 func TestDefinitionSourceOptionsChecked(t *testing.T) {
 	for extra, want := range map[string]string{
-		"retries: 11\n":           "retries: must be between 0 and 10 (got 11)",
-		"retries: -1\n":           "retries: must be between 0 and 10 (got -1)",
-		"request_timeout: -5s\n":  `request_timeout: invalid duration "-5s"`,
+		"retries: 11\n":           "retries: doit être entre 0 et 10 (trouvé 11)",
+		"retries: -1\n":           "retries: doit être entre 0 et 10 (trouvé -1)",
+		"request_timeout: -5s\n":  "request_timeout: durée invalide « -5s » (exemples : 30s, 5m, 1h30m)",
 		"request_timeout: vite\n": "request_timeout",
 	} {
 		text := "id: x\ntitle: T\ndescription: D\npublisher: P\nlicence: etalab-2.0\nsource_licence: etalab-2.0\nsource:\n  kind: pages\n  url: http://127.0.0.1/data\n  pages: 1\nschema: lieux-mediation-numerique\n" + extra

@@ -72,9 +72,9 @@ limits:
 		t.Fatal("bad configuration accepted")
 	}
 	for _, want := range []string{
-		path + `:1:1: stor: unknown key (did you mean "store"?)`,
-		path + ":7:5: stewards[2].name: required key is missing",
-		path + `:9:16: limits.run_timeout: invalid duration "soon"`,
+		path + ":1:1: stor: clé inconnue « stor » — vouliez-vous dire « store » ?",
+		path + ":7:5: stewards[2].name: valeur manquante pour « name » (clé obligatoire)",
+		path + ":9:16: limits.run_timeout: durée invalide « soon » (exemples : 30s, 5m, 1h30m)",
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("missing %q in:\n%v", want, err)

@@ -141,9 +141,18 @@ schedul: "0 4 * * *"
 	if code != exitUsage {
 		t.Fatalf("exit %d, want %d", code, exitUsage)
 	}
-	for _, want := range []string{"deux-erreurs.yaml:10:3: source.delimitr: unknown key", "deux-erreurs.yaml:12:1: schedul: unknown key"} {
+	// Stewards read these lines: French, with the file, line and column.
+	for _, want := range []string{
+		"deux-erreurs.yaml:10:3: source.delimitr: clé inconnue « delimitr » — vouliez-vous dire « delimiter » ?",
+		"deux-erreurs.yaml:12:1: schedul: clé inconnue « schedul » — vouliez-vous dire « schedule » ?",
+	} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("lint output lacks %q:\n%s", want, errs)
+		}
+	}
+	for _, english := range []string{"unknown key", "did you mean", "required key"} {
+		if strings.Contains(errs, english) {
+			t.Errorf("lint output holds English %q:\n%s", english, errs)
 		}
 	}
 }

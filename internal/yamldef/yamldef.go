@@ -1,7 +1,9 @@
 // Package yamldef decodes definition files (pipelines, indicators) from YAML
 // strictly: unknown keys (with a "did you mean" suggestion), wrong kinds and
 // bad scalars are all collected with their position, never only the first,
-// and reported as `file:line:col: path: message`.
+// and reported as `file:line:col: path: message`. Messages are read by data
+// stewards, so they are in French (see messages_fr.go); key names stay as
+// written in the file.
 package yamldef
 
 import (
@@ -143,7 +145,7 @@ func (d *Decoder) Decode(n *yaml.Node, path string, v reflect.Value) {
 		d.decodeStruct(n, path, v)
 	case reflect.Map:
 		if n.Kind != yaml.MappingNode {
-			d.Errorf(n, path, "expected a mapping, got %s", kindName(n))
+			d.Errorf(n, path, "%s", msgExpected("une table de clés", n))
 			return
 		}
 		if v.IsNil() {
@@ -155,7 +157,7 @@ func (d *Decoder) Decode(n *yaml.Node, path string, v reflect.Value) {
 			d.Decode(k, path, key)
 			elem := reflect.New(v.Type().Elem()).Elem()
 			if old := v.MapIndex(key); old.IsValid() {
-				d.Errorf(k, JoinPath(path, k.Value), "duplicate key")
+				d.Errorf(k, JoinPath(path, k.Value), "%s", msgDuplicateKey(k.Value))
 				continue
 			}
 			d.Decode(val, JoinPath(path, k.Value), elem)
@@ -174,7 +176,7 @@ func (d *Decoder) Decode(n *yaml.Node, path string, v reflect.Value) {
 			if n.Tag == "!!null" {
 				return
 			}
-			d.Errorf(n, path, "expected a list, got %s", kindName(n))
+			d.Errorf(n, path, "%s", msgExpected("une liste", n))
 			return
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
@@ -192,7 +194,7 @@ func (d *Decoder) decodeStruct(n *yaml.Node, path string, v reflect.Value) {
 		if n.Tag == "!!null" {
 			return
 		}
-		d.Errorf(n, path, "expected a mapping, got %s", kindName(n))
+		d.Errorf(n, path, "%s", msgExpected("une table de clés", n))
 		return
 	}
 	t := v.Type()
@@ -217,11 +219,11 @@ func (d *Decoder) decodeStruct(n *yaml.Node, path string, v reflect.Value) {
 		k, val := n.Content[i], n.Content[i+1]
 		fi, ok := fields[k.Value]
 		if !ok {
-			d.Errorf(k, JoinPath(path, k.Value), "unknown key%s", Suggest(k.Value, names))
+			d.Errorf(k, JoinPath(path, k.Value), "clé inconnue « %s »%s", k.Value, Suggest(k.Value, names))
 			continue
 		}
 		if seen[k.Value] {
-			d.Errorf(k, JoinPath(path, k.Value), "duplicate key")
+			d.Errorf(k, JoinPath(path, k.Value), "%s", msgDuplicateKey(k.Value))
 			continue
 		}
 		seen[k.Value] = true
@@ -229,7 +231,7 @@ func (d *Decoder) decodeStruct(n *yaml.Node, path string, v reflect.Value) {
 	}
 	for _, name := range names {
 		if fields[name].required && !seen[name] {
-			d.Errorf(n, JoinPath(path, name), "required key is missing")
+			d.Errorf(n, JoinPath(path, name), "valeur manquante pour « %s » (clé obligatoire)", name)
 		}
 	}
 }
@@ -256,7 +258,7 @@ func (d *Decoder) Expand(n *yaml.Node, path, s string) string {
 		if m[2] != "" {
 			return m[3]
 		}
-		d.Errorf(n, path, "environment variable %s is not set (write ${%s:-default} to give a default)", m[1], m[1])
+		d.Errorf(n, path, "la variable d'environnement %s n'est pas définie (écrire ${%s:-valeur} pour donner une valeur par défaut)", m[1], m[1])
 		return ""
 	})
 	s = strings.ReplaceAll(s, esc, "${")
@@ -266,7 +268,7 @@ func (d *Decoder) Expand(n *yaml.Node, path, s string) string {
 
 func (d *Decoder) decodeScalar(n *yaml.Node, path string, v reflect.Value) {
 	if n.Kind != yaml.ScalarNode {
-		d.Errorf(n, path, "expected a %s, got %s", typeName(v.Type()), kindName(n))
+		d.Errorf(n, path, "%s", msgExpected(typeName(v.Type()), n))
 		return
 	}
 	if n.Tag == "!!null" {
@@ -276,7 +278,7 @@ func (d *Decoder) decodeScalar(n *yaml.Node, path string, v reflect.Value) {
 	if v.Type() == durationType {
 		dur, err := time.ParseDuration(s)
 		if err != nil || dur < 0 {
-			d.Errorf(n, path, "invalid duration %q (examples: 30s, 5m, 1h30m)", s)
+			d.Errorf(n, path, "durée invalide « %s » (exemples : 30s, 5m, 1h30m)", s)
 			return
 		}
 		v.SetInt(int64(dur))
@@ -288,26 +290,26 @@ func (d *Decoder) decodeScalar(n *yaml.Node, path string, v reflect.Value) {
 	case reflect.Bool:
 		b, err := strconv.ParseBool(s)
 		if err != nil || (n.Tag != "!!bool" && n.Tag != "!!str") {
-			d.Errorf(n, path, "expected true or false, got %q", s)
+			d.Errorf(n, path, "true ou false attendu, trouvé « %s »", s)
 			return
 		}
 		v.SetBool(b)
 	case reflect.Int, reflect.Int32, reflect.Int64:
 		i, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || v.OverflowInt(i) {
-			d.Errorf(n, path, "expected an integer, got %q", s)
+			d.Errorf(n, path, "nombre entier attendu, trouvé « %s »", s)
 			return
 		}
 		v.SetInt(i)
 	case reflect.Float64:
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil {
-			d.Errorf(n, path, "expected a number, got %q", s)
+			d.Errorf(n, path, "nombre attendu, trouvé « %s »", s)
 			return
 		}
 		v.SetFloat(f)
 	default:
-		d.Errorf(n, path, "cannot decode into %s", v.Type())
+		d.Errorf(n, path, "valeur impossible à lire ici (type interne %s)", v.Type())
 	}
 }
 
@@ -317,52 +319,6 @@ func JoinPath(path, key string) string {
 		return key
 	}
 	return path + "." + key
-}
-
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		if n.Tag == "!!null" {
-			return "nothing"
-		}
-		return fmt.Sprintf("%q", n.Value)
-	}
-	return "an unexpected node"
-}
-
-func typeName(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.String:
-		return "string"
-	case reflect.Bool:
-		return "boolean"
-	case reflect.Int, reflect.Int32, reflect.Int64:
-		return "integer"
-	case reflect.Float64:
-		return "number"
-	}
-	return t.String()
-}
-
-// Suggest returns " (did you mean X?)" for a near-miss key, else the list
-// of allowed keys.
-func Suggest(got string, allowed []string) string {
-	best, bestD := "", 3
-	for _, a := range allowed {
-		if dist := EditDistance(got, a); dist < bestD {
-			best, bestD = a, dist
-		}
-	}
-	if best != "" {
-		return fmt.Sprintf(" (did you mean %q?)", best)
-	}
-	sorted := append([]string(nil), allowed...)
-	sort.Strings(sorted)
-	return " (allowed: " + strings.Join(sorted, ", ") + ")"
 }
 
 // EditDistance is the Levenshtein distance between a and b.
@@ -393,7 +349,7 @@ func Parse(file string, data []byte) (*yaml.Node, error) {
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		var te *yaml.TypeError
 		if errors.As(err, &te) {
-			return nil, Errors{{File: file, Msg: strings.Join(te.Errors, "; ")}}
+			return nil, Errors{{File: file, Msg: "YAML illisible (détail technique : " + strings.Join(te.Errors, "; ") + ")"}}
 		}
 		// yaml.v3 syntax errors read "yaml: line N: message".
 		msg := err.Error()
@@ -405,7 +361,7 @@ func Parse(file string, data []byte) (*yaml.Node, error) {
 				}
 			}
 		}
-		return nil, Errors{{File: file, Line: line, Col: 1, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}}
+		return nil, Errors{{File: file, Line: line, Col: 1, Msg: "YAML invalide : " + yamlSyntaxFR(strings.TrimPrefix(msg, "yaml: "))}}
 	}
 	return &root, nil
 }
