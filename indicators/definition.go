@@ -234,21 +234,21 @@ func (l *Loader) check(d *yamldef.Decoder, def *Definition, data []byte) []byte 
 	at := func(key string) *yaml.Node { return yamldef.ValueNode(def.node, key) }
 	base := strings.TrimSuffix(path.Base(def.File), ".yaml")
 	if def.ID != "" && def.ID != base {
-		d.Errorf(at("id"), "id", "must equal the file name %q", base)
+		d.Errorf(at("id"), "id", "doit être le nom du fichier, « %s »", base)
 	} else if def.ID != "" && !idPattern.MatchString(def.ID) {
-		d.Errorf(at("id"), "id", "must be lowercase letters, digits and single hyphens")
+		d.Errorf(at("id"), "id", "doit être en minuscules, chiffres et tirets simples (par exemple « lieux-par-departement »)")
 	}
 	if def.Theme != "" && !slices.Contains(Themes, def.Theme) {
-		d.Errorf(at("theme"), "theme", "unknown theme %q%s", def.Theme, yamldef.Suggest(def.Theme, Themes))
+		d.Errorf(at("theme"), "theme", "thème inconnu « %s »%s", def.Theme, yamldef.Suggest(def.Theme, Themes))
 	}
 	for i, g := range def.Granularity {
 		if !slices.Contains(Levels, g) {
-			d.Errorf(yamldef.SeqItem(at("granularity"), i), fmt.Sprintf("granularity[%d]", i), "unknown level %q%s", g, yamldef.Suggest(g, Levels))
+			d.Errorf(yamldef.SeqItem(at("granularity"), i), fmt.Sprintf("granularity[%d]", i), "niveau inconnu « %s »%s", g, yamldef.Suggest(g, Levels))
 		}
 	}
 	if def.Licence != "" {
 		if _, ok := output.LicenseFor(def.Licence); !ok {
-			d.Errorf(at("licence"), "licence", "unknown licence %q (known: %s)", def.Licence, strings.Join(output.LicenseIDs(), ", "))
+			d.Errorf(at("licence"), "licence", "licence inconnue « %s » (connues : %s)", def.Licence, strings.Join(output.LicenseIDs(), ", "))
 		}
 	}
 	l.checkInputs(d, def, at("inputs"))
@@ -258,19 +258,19 @@ func (l *Loader) check(d *yamldef.Decoder, def *Definition, data []byte) []byte 
 	def.SQLFile = strings.TrimSuffix(def.File, ".yaml") + ".sql"
 	sql, err := fs.ReadFile(def.FS, def.SQLFile)
 	if err != nil {
-		d.Errorf(def.node, "", "the query %s is missing: every indicator has <id>.yaml and <id>.sql", def.SQLFile)
+		d.Errorf(def.node, "", "la requête %s est absente : chaque indicateur a un fichier <id>.yaml et un fichier <id>.sql", def.SQLFile)
 		return nil
 	}
 	def.SQL = string(sql)
 	if strings.TrimSpace(def.SQL) == "" {
-		d.Errs = append(d.Errs, &DefError{File: def.SQLFile, Line: 1, Col: 1, Msg: "empty query"})
+		d.Errs = append(d.Errs, &DefError{File: def.SQLFile, Line: 1, Col: 1, Msg: "requête vide"})
 	}
 	return sql
 }
 
 func (l *Loader) checkInputs(d *yamldef.Decoder, def *Definition, n *yaml.Node) {
 	if len(def.Inputs.All()) == 0 {
-		d.Errorf(n, "inputs", "an indicator reads at least one dataset")
+		d.Errorf(n, "inputs", "un indicateur lit au moins un jeu de données")
 	}
 	seen := map[string]bool{}
 	for _, list := range []struct {
@@ -281,14 +281,14 @@ func (l *Loader) checkInputs(d *yamldef.Decoder, def *Definition, n *yaml.Node) 
 			p := fmt.Sprintf("inputs.%s[%d]", list.key, i)
 			item := yamldef.SeqItem(yamldef.ValueNode(n, list.key), i)
 			if seen[id] {
-				d.Errorf(item, p, "%s is listed twice", id)
+				d.Errorf(item, p, "%s est cité deux fois", id)
 			}
 			seen[id] = true
 			if l.Inputs == nil || list.key == "indicators" {
 				continue
 			}
 			if _, ok := l.Inputs[id]; !ok {
-				d.Errorf(item, p, "no pipeline publishes dataset %q%s", id, yamldef.Suggest(id, slices.Sorted(maps.Keys(l.Inputs))))
+				d.Errorf(item, p, "aucun pipeline ne publie le jeu de données « %s »%s", id, yamldef.Suggest(id, slices.Sorted(maps.Keys(l.Inputs))))
 			}
 		}
 	}
@@ -342,18 +342,18 @@ func checkColumns(d *yamldef.Decoder, s *schemas.Schema, n *yaml.Node) {
 	for _, c := range requiredColumns {
 		if i < len(s.Fields) && s.Fields[i].Name == c.name {
 			if t := s.Fields[i].Type; t != c.typ && !(c.typ == "string" && t == "") {
-				d.Errorf(yamldef.SeqItem(fields, i), fmt.Sprintf("schema.fields[%d]", i), "%s must be of type %s (got %s)", c.name, c.typ, t)
+				d.Errorf(yamldef.SeqItem(fields, i), fmt.Sprintf("schema.fields[%d]", i), "%s doit être de type %s (trouvé %s)", c.name, c.typ, t)
 			}
 			i++
 			continue
 		}
 		if !c.optional {
-			d.Errorf(yamldef.SeqItem(fields, i), fmt.Sprintf("schema.fields[%d]", i), "expected the column %s here: every indicator starts with niveau, code, libelle, [periode], [dimension], valeur", c.name)
+			d.Errorf(yamldef.SeqItem(fields, i), fmt.Sprintf("schema.fields[%d]", i), "colonne %s attendue ici : tout indicateur commence par niveau, code, libelle, [periode], [dimension], valeur", c.name)
 			return
 		}
 	}
 	if len(s.PrimaryKey) == 0 {
-		d.Errorf(n, "schema.primaryKey", "an indicator declares its primary key (the query orders its rows by it)")
+		d.Errorf(n, "schema.primaryKey", "un indicateur déclare sa clé primaire, primaryKey (la requête trie ses lignes selon elle)")
 	}
 }
 
@@ -367,37 +367,37 @@ func checkAudits(d *yamldef.Decoder, def *Definition, n *yaml.Node) {
 		switch a.Check {
 		case "not_null", "unique":
 			if len(a.Fields) == 0 || a.Field != "" {
-				bad("check %s takes fields: [...]", a.Check)
+				bad("le contrôle %s s'écrit avec fields: [...]", a.Check)
 			}
 		case "range", "share":
 			if a.Field == "" || len(a.Fields) > 0 {
-				bad("check %s takes field: NAME", a.Check)
+				bad("le contrôle %s s'écrit avec field: NOM", a.Check)
 			}
 			if a.Check == "range" && a.Min == nil && a.Max == nil {
-				bad("check range takes min, max or both")
+				bad("le contrôle range demande min, max ou les deux")
 			}
 		case "total":
 			if a.Field == "" || len(a.EqualsCountOf) == 0 {
-				bad("check total takes field and equals_count_of")
+				bad("le contrôle total demande field et equals_count_of")
 			}
 			for _, in := range a.EqualsCountOf {
 				if !slices.Contains(def.Inputs.All(), in) {
-					bad("equals_count_of %q is not among the inputs of the indicator", in)
+					bad("equals_count_of « %s » ne fait pas partie des entrées (inputs) de l'indicateur", in)
 				}
 			}
 		default:
-			d.Errorf(yamldef.ValueNode(an, "check"), p+".check", "unknown check %q%s", a.Check, yamldef.Suggest(a.Check, auditChecks))
+			d.Errorf(yamldef.ValueNode(an, "check"), p+".check", "contrôle inconnu « %s »%s", a.Check, yamldef.Suggest(a.Check, auditChecks))
 			continue
 		}
 		if a.Where != "" && a.Check != "total" {
-			bad("where only applies to check total")
+			bad("where ne s'applique qu'au contrôle total")
 		}
 		if def.TableSchema == nil {
 			continue
 		}
 		for _, f := range append(append([]string(nil), a.Fields...), a.Field) {
 			if f != "" && def.TableSchema.FieldIndex(f) < 0 {
-				bad("no column %q in the schema%s", f, yamldef.Suggest(f, fieldNames(def.TableSchema)))
+				bad("aucune colonne « %s » dans le schéma%s", f, yamldef.Suggest(f, fieldNames(def.TableSchema)))
 			}
 		}
 	}

@@ -131,12 +131,12 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		t.Fatalf("got %v, want DefErrors", err)
 	}
 	want := []string{
-		`cassé.yaml:1:5: id: must be lowercase letters, digits and single hyphens`,
-		`cassé.yaml:3:8: theme: unknown theme "acces-numeriqe" (did you mean "acces-numerique"?)`,
-		`cassé.yaml:5:1: unite: unknown key (did you mean "unit"?)`,
-		`cassé.yaml:8:28: granularity[1]: unknown level "pays"`,
-		`cassé.yaml:22:13: audits[1].check: unknown check "uniq" (did you mean "unique"?)`,
-		`cassé.yaml:1:1: the query cassé.sql is missing`,
+		"cassé.yaml:1:5: id: doit être en minuscules, chiffres et tirets simples (par exemple « lieux-par-departement »)",
+		"cassé.yaml:3:8: theme: thème inconnu « acces-numeriqe » — vouliez-vous dire « acces-numerique » ?",
+		"cassé.yaml:5:1: unite: clé inconnue « unite » — vouliez-vous dire « unit » ?",
+		"cassé.yaml:8:28: granularity[1]: niveau inconnu « pays »",
+		"cassé.yaml:22:13: audits[1].check: contrôle inconnu « uniq » — vouliez-vous dire « unique » ?",
+		"cassé.yaml:1:1: la requête cassé.sql est absente : chaque indicateur a un fichier <id>.yaml et un fichier <id>.sql",
 	}
 	got := err.Error()
 	for _, w := range want {

@@ -38,9 +38,9 @@ func licenceConflict(def *Definition, in, id string) string {
 	}
 	switch {
 	case src.ShareAlike && src.URI != out.URI:
-		return fmt.Sprintf("input %s is under %s (share-alike): an indicator derived from it must be published under %s too", in, id, id)
+		return fmt.Sprintf("l'entrée %s est sous %s (partage à l'identique) : un indicateur qui en dérive doit aussi être publié sous %s", in, id, id)
 	case src.NonCommercial && !out.NonCommercial:
-		return fmt.Sprintf("input %s is under %s (non-commercial): the indicator cannot be published under %s", in, id, def.Licence)
+		return fmt.Sprintf("l'entrée %s est sous %s (pas d'usage commercial) : l'indicateur ne peut pas être publié sous %s", in, id, def.Licence)
 	}
 	return ""
 }

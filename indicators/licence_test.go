@@ -20,12 +20,12 @@ func TestLicenceOfDerivedIndicator(t *testing.T) {
 	}{
 		{"open inputs", "", "etalab-2.0", nil},
 		{"share-alike input, default licence", "", "odc-odbl",
-			[]string{`lieux-par-departement.yaml:`, "licence: input lieux is under odc-odbl (share-alike): an indicator derived from it must be published under odc-odbl too"}},
+			[]string{`lieux-par-departement.yaml:`, "licence: l'entrée lieux est sous odc-odbl (partage à l'identique) : un indicateur qui en dérive doit aussi être publié sous odc-odbl"}},
 		{"share-alike input, same licence", "odc-odbl", "odc-odbl", nil},
 		{"share-alike input, another share-alike licence", "cc-by-sa-4.0", "odc-odbl",
-			[]string{"input lieux is under odc-odbl (share-alike)"}},
+			[]string{"l'entrée lieux est sous odc-odbl (partage à l'identique)"}},
 		{"non-commercial input, open licence", "cc-by-4.0", "cc-by-nc-sa-4.0",
-			[]string{"input lieux is under cc-by-nc-sa-4.0 (share-alike)"}},
+			[]string{"l'entrée lieux est sous cc-by-nc-sa-4.0 (partage à l'identique)"}},
 		{"non-commercial share-alike input, same licence", "cc-by-nc-sa-4.0", "cc-by-nc-sa-4.0", nil},
 	}
 	for _, c := range cases {
@@ -85,7 +85,7 @@ func TestLicenceOfIndicatorReadingIndicator(t *testing.T) {
 				}
 				return
 			}
-			want := "licence: input lieux-par-departement is under odc-odbl (share-alike): an indicator derived from it must be published under odc-odbl too"
+			want := "licence: l'entrée lieux-par-departement est sous odc-odbl (partage à l'identique) : un indicateur qui en dérive doit aussi être publié sous odc-odbl"
 			if err == nil || !strings.Contains(err.Error(), c.wantErr) || !strings.Contains(err.Error(), want) {
 				t.Fatalf("got %v, want an error of %s saying %q", err, c.wantErr, want)
 			}

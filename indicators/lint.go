@@ -156,16 +156,16 @@ func checkResultColumns(s *schemas.Schema, cols []resultColumn) string {
 		want = append(want, f.Name)
 	}
 	if !slices.Equal(got, want) {
-		return fmt.Sprintf("the query returns the columns (%s), the schema declares (%s) in this order", strings.Join(got, ", "), strings.Join(want, ", "))
+		return fmt.Sprintf("la requête renvoie les colonnes (%s), le schéma déclare (%s) dans cet ordre", strings.Join(got, ", "), strings.Join(want, ", "))
 	}
 	var bad []string
 	for i, c := range cols {
 		if typ := s.Fields[i].Type; !compatible(typ, c.typ) {
-			bad = append(bad, fmt.Sprintf("%s is %s, the schema says %s", c.name, c.typ, typeOrString(typ)))
+			bad = append(bad, fmt.Sprintf("%s est de type %s, le schéma dit %s", c.name, c.typ, typeOrString(typ)))
 		}
 	}
 	if len(bad) > 0 {
-		return "column types: " + strings.Join(bad, "; ")
+		return "types de colonnes : " + strings.Join(bad, " ; ")
 	}
 	return ""
 }

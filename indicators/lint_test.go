@@ -50,9 +50,9 @@ func TestLintReportsBrokenQueries(t *testing.T) {
 	for _, want := range []string{
 		`faute-de-frappe.sql:2:22: Parser Error: syntax error at or near "lieux"`,
 		`colonne-inconnue.sql:3:10: Binder Error: Referenced column "departement" not found in FROM clause!`,
-		`colonnes.sql:1:1: the query returns the columns (niveau, code, valeur), the schema declares (niveau, code, libelle, valeur) in this order`,
+		"colonnes.sql:1:1: la requête renvoie les colonnes (niveau, code, valeur), le schéma déclare (niveau, code, libelle, valeur) dans cet ordre",
 		`condition.yaml:23:42: audits[3].where: Binder Error: Referenced column "nivo" not found`,
-		`entree.yaml:10:14: inputs.datasets[0]: no pipeline publishes dataset "lieus" (did you mean "lieux"?)`,
+		"entree.yaml:10:14: inputs.datasets[0]: aucun pipeline ne publie le jeu de données « lieus » — vouliez-vous dire « lieux » ?",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("missing %q in:\n%s", want, got)

@@ -95,7 +95,7 @@ schema: no-such-schema
 `,
 		want: []string{
 			"vals.yaml:1:5: id: doit être le nom du fichier, « vals »",
-			"vals.yaml:5:10: licence: the source is under cc-by-nc-sa-4.0 (share-alike)",
+			"vals.yaml:5:10: licence: la source est sous cc-by-nc-sa-4.0 (partage à l'identique) : elle ne peut être republiée que sous la même licence",
 			"vals.yaml:7:11: schedule: expression cron invalide « every day » (format : minute heure jour mois jour-de-semaine",
 			"vals.yaml:8:10: timeout: durée invalide « soon » (exemples : 30s, 5m, 1h30m)",
 			"vals.yaml:10:9: source.kind: unknown connector kind \"ftp\" (known: file)",
@@ -126,7 +126,7 @@ schema: no-such-schema
   commune: {regex: "(", from: c}
 `,
 		want: []string{
-			"maps.yaml:13:46: fields.nom.transform[1]: unknown transform \"shout\"",
+			"maps.yaml:13:46: fields.nom.transform[1]: transformation inconnue « shout » (connues : ",
 			"maps.yaml:14:3: fields.pas_un_champ: aucun champ de ce nom dans le schéma",
 			"maps.yaml:15:20: fields.commune.regex: expression régulière invalide (détail technique : ",
 		},

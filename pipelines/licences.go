@@ -35,19 +35,19 @@ func checkLicences(d *decoder, def *Definition, at func(string) *yaml.Node) {
 	known := strings.Join(output.LicenseIDs(), ", ")
 	out, outID, okOut := lookupLicence(def.Licence)
 	if def.Licence != "" && !okOut {
-		d.errorf(at("licence"), "licence", "unknown licence %q (known: %s)", def.Licence, known)
+		d.errorf(at("licence"), "licence", "licence inconnue « %s » (connues : %s)", def.Licence, known)
 	}
 	src, srcID, okSrc := lookupLicence(def.SourceLicence)
 	if def.SourceLicence != "" && !okSrc {
-		d.errorf(at("source_licence"), "source_licence", "unknown licence %q (known: %s)", def.SourceLicence, known)
+		d.errorf(at("source_licence"), "source_licence", "licence inconnue « %s » (connues : %s)", def.SourceLicence, known)
 	}
 	if !okOut || !okSrc {
 		return
 	}
 	switch {
 	case src.ShareAlike && outID.ID != srcID.ID:
-		d.errorf(at("licence"), "licence", "the source is under %s (share-alike): it can only be republished under the same licence", srcID.ID)
+		d.errorf(at("licence"), "licence", "la source est sous %s (partage à l'identique) : elle ne peut être republiée que sous la même licence", srcID.ID)
 	case src.NonCommercial && !out.NonCommercial:
-		d.errorf(at("licence"), "licence", "the source is under %s (non-commercial): it cannot be republished under %s", srcID.ID, outID.ID)
+		d.errorf(at("licence"), "licence", "la source est sous %s (pas d'usage commercial) : elle ne peut pas être republiée sous %s", srcID.ID, outID.ID)
 	}
 }

@@ -91,13 +91,13 @@ func parsePlainTransform(spec string) (plainTransform, error) {
 	case "truncate":
 		n, err := strconv.Atoi(arg)
 		if err != nil || n < 2 {
-			return nil, fmt.Errorf("truncate needs a length of at least 2, as in truncate:280")
+			return nil, errors.New("truncate demande une longueur d'au moins 2, par exemple truncate:280")
 		}
 		return func(s string) string { return truncate(s, n) }, nil
 	case "replace":
 		from, to, ok := strings.Cut(arg, ":")
 		if !ok || from == "" {
-			return nil, fmt.Errorf("replace needs two arguments, as in replace:;:|")
+			return nil, errors.New("replace demande deux arguments, par exemple replace:;:|")
 		}
 		return func(s string) string { return strings.ReplaceAll(s, from, to) }, nil
 	}
@@ -106,7 +106,7 @@ func parsePlainTransform(spec string) (plainTransform, error) {
 		names = append(names, strings.SplitN(n, ":", 2)[0])
 	}
 	sort.Strings(names)
-	return nil, fmt.Errorf("unknown transform %q (known: %s)", spec, strings.Join(names, ", "))
+	return nil, fmt.Errorf("transformation inconnue « %s » (connues : %s)", spec, strings.Join(names, ", "))
 }
 
 var (
@@ -324,7 +324,7 @@ func loadJoin(fsys fs.FS, j JoinSpec) (map[string]joinRow, error) {
 		}
 	}
 	if keyCol < 0 {
-		return nil, fmt.Errorf("%s: no column %q (columns: %s)", j.File, j.Key, strings.Join(header, ", "))
+		return nil, fmt.Errorf("%s : aucune colonne « %s » (colonnes : %s)", j.File, j.Key, strings.Join(header, ", "))
 	}
 	rows := map[string]joinRow{}
 	for {
@@ -338,7 +338,7 @@ func loadJoin(fsys fs.FS, j JoinSpec) (map[string]joinRow, error) {
 		line, _ := r.FieldPos(0)
 		key := strings.TrimSpace(rec[keyCol])
 		if _, dup := rows[key]; dup {
-			return nil, fmt.Errorf("%s: line %d: key %q appears twice", j.File, line, key)
+			return nil, fmt.Errorf("%s : ligne %d : la clé « %s » apparaît deux fois", j.File, line, key)
 		}
 		row := joinRow{}
 		for i, h := range header {

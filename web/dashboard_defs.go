@@ -35,36 +35,24 @@ func brokenDefs(problems pipelines.DefErrors) []brokenDef {
 	return out
 }
 
-// defMessages render the definition checker's common messages in French.
+// defMessages render in French the checker's messages that are still in
+// English (those of connectors and schemas); the definition decoder and
+// the pipeline and indicator checks write theirs in French already.
 var defMessages = []struct {
 	re *regexp.Regexp
 	fr func(m []string) string
 }{
-	{regexp.MustCompile(`^unknown key \(did you mean "(.*)"\?\)$`), func(m []string) string { return "clé inconnue (vouliez-vous dire « " + m[1] + " » ?)" }},
-	{regexp.MustCompile(`^unknown key \(allowed: (.*)\)$`), func(m []string) string { return "clé inconnue (clés permises : " + m[1] + ")" }},
-	{regexp.MustCompile(`^required key is missing$`), func([]string) string { return "clé obligatoire absente" }},
-	{regexp.MustCompile(`^duplicate key$`), func([]string) string { return "clé écrite deux fois" }},
 	{regexp.MustCompile(`^unknown connector kind "(.*)" \(known: (.*)\)$`), func(m []string) string {
 		return "type de connecteur « " + m[1] + " » inconnu (connus : " + m[2] + ")"
 	}},
 	{regexp.MustCompile(`^schemas: load (.*): unknown schema \(embedded: ([^)]*)\)`), func(m []string) string {
 		return "schéma « " + m[1] + " » introuvable (schémas intégrés : " + m[2] + ")"
 	}},
-	{regexp.MustCompile(`^environment variable (\S+) is not set`), func(m []string) string {
-		return "la variable d'environnement " + m[1] + " n'est pas définie (écrivez ${" + m[1] + ":-valeur} pour donner une valeur par défaut)"
-	}},
-	{regexp.MustCompile(`^invalid duration "(.*)"`), func(m []string) string { return "durée « " + m[1] + " » illisible (exemples : 30s, 5m, 1h30m)" }},
-	{regexp.MustCompile(`^invalid cron expression "(.*)": `), func(m []string) string { return "planification cron « " + m[1] + " » illisible" }},
-	{regexp.MustCompile(`^expected true or false, got "(.*)"$`), func(m []string) string { return "true ou false attendu, trouvé « " + m[1] + " »" }},
-	{regexp.MustCompile(`^expected an integer, got "(.*)"$`), func(m []string) string { return "nombre entier attendu, trouvé « " + m[1] + " »" }},
-	{regexp.MustCompile(`^invalid YAML: (.*)$`), func(m []string) string { return "YAML illisible : " + m[1] }},
-	{regexp.MustCompile(`^file larger than (\d+) KiB`), func(m []string) string {
-		return "fichier de plus de " + m[1] + " Kio : ce n'est pas une définition de chaîne"
-	}},
 }
 
 // frenchDefMessage returns the French form of a checker message, and
-// false when it has none.
+// false when it has none: a message neither in defMessages nor already
+// French (see looksEnglish) keeps its English words.
 func frenchDefMessage(msg string) (string, bool) {
 	msg = strings.TrimSpace(msg)
 	for _, d := range defMessages {
@@ -72,5 +60,21 @@ func frenchDefMessage(msg string) (string, bool) {
 			return d.fr(m), true
 		}
 	}
-	return msg, false
+	return msg, !looksEnglish(msg)
+}
+
+var (
+	// quotedOrDetail is what a French message may quote from elsewhere:
+	// values written in the file, between « and », and the technical
+	// detail of a library, last.
+	quotedOrDetail = regexp.MustCompile(`«[^»]*»|détail technique : .*`)
+	// englishWords are words of the English messages that no French
+	// message uses.
+	englishWords = regexp.MustCompile(`\b(the|is|are|must|not|of|and|unknown|expected|invalid|cannot|missing|got|no|known|allowed|should)\b`)
+)
+
+// looksEnglish reports whether msg is an English message: one with an
+// English word outside what it quotes.
+func looksEnglish(msg string) bool {
+	return englishWords.MatchString(quotedOrDetail.ReplaceAllString(msg, ""))
 }
