@@ -312,7 +312,7 @@ func checkSchema(d *yamldef.Decoder, def *Definition, n *yaml.Node) *schemas.Sch
 	}
 	s, err := schemas.Parse(raw)
 	if err != nil {
-		d.Errorf(n, "schema", "%s", strings.TrimPrefix(err.Error(), "schemas: "))
+		d.Errorf(n, "schema", "%s", strings.TrimPrefix(err.Error(), "schémas : "))
 		return nil
 	}
 	if s.Name == "" {

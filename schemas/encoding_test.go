@@ -73,7 +73,7 @@ func TestSchemaFileSizeLimit(t *testing.T) {
 	if err := os.WriteFile(path, []byte(huge), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), "larger than") {
+	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), "fichier de plus de 4 Mio : ce n'est pas un schéma de table") {
 		t.Errorf("Load of a %d-byte schema: %v, want a size error", len(huge), err)
 	}
 }

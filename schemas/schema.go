@@ -168,7 +168,7 @@ func Parse(data []byte) (*Schema, error) {
 	dec.UseNumber()
 	var raw rawSchema
 	if err := dec.Decode(&raw); err != nil {
-		return nil, fmt.Errorf("schemas: parse descriptor: %w", err)
+		return nil, fmt.Errorf("schémas : descripteur JSON illisible (détail technique : %w)", err)
 	}
 	s := &Schema{
 		Name: raw.Name, Title: raw.Title, Description: raw.Description,
@@ -182,7 +182,7 @@ func Parse(data []byte) (*Schema, error) {
 	if raw.FieldsMatch != nil {
 		s.FieldsMatch = *raw.FieldsMatch
 		if !fieldsMatchModes[s.FieldsMatch] {
-			problems = append(problems, fmt.Sprintf("fieldsMatch: %q not supported (exact, equal, subset, superset or partial)", s.FieldsMatch))
+			problems = append(problems, fmt.Sprintf("fieldsMatch : « %s » non pris en charge (exact, equal, subset, superset ou partial)", s.FieldsMatch))
 		}
 	}
 	if raw.MissingValues != nil {
@@ -195,18 +195,22 @@ func Parse(data []byte) (*Schema, error) {
 		if err := json.Unmarshal(raw.PrimaryKey, &one); err == nil {
 			s.PrimaryKey = []string{one}
 		} else if err := json.Unmarshal(raw.PrimaryKey, &s.PrimaryKey); err != nil {
-			problems = append(problems, "primaryKey: must be a string or an array of strings")
+			problems = append(problems, "primaryKey : doit être un texte ou une liste de textes")
 		}
 	}
 	if len(s.Fields) == 0 {
-		problems = append(problems, "fields: no field")
+		problems = append(problems, "fields : aucun champ")
 	}
 	problems = append(problems, s.geometryProblems()...)
 	if err := s.compile(&problems); err != nil {
 		return nil, err
 	}
 	if len(problems) > 0 {
-		return nil, fmt.Errorf("schemas: invalid descriptor %q: %s", s.Name, strings.Join(problems, "; "))
+		name := ""
+		if s.Name != "" {
+			name = " « " + s.Name + " »"
+		}
+		return nil, fmt.Errorf("schémas : descripteur%s invalide : %s", name, strings.Join(problems, " ; "))
 	}
 	return s, nil
 }
@@ -218,15 +222,15 @@ func (s *Schema) compile(problems *[]string) error {
 	for i := range s.Fields {
 		f := &s.Fields[i]
 		if f.Name == "" {
-			*problems = append(*problems, fmt.Sprintf("fields[%d]: empty name", i))
+			*problems = append(*problems, fmt.Sprintf("fields[%d] : nom vide", i))
 		} else if j, dup := s.index[f.Name]; dup {
-			*problems = append(*problems, fmt.Sprintf("fields[%d]: duplicate name %q (also fields[%d])", i, f.Name, j))
+			*problems = append(*problems, fmt.Sprintf("fields[%d] : nom « %s » déjà pris par fields[%d]", i, f.Name, j))
 		} else {
 			s.index[f.Name] = i
 		}
 		cf, errs := compileField(f, s.MissingValues)
 		for _, e := range errs {
-			*problems = append(*problems, fmt.Sprintf("field %q: %s", f.Name, e))
+			*problems = append(*problems, fmt.Sprintf("champ « %s » : %s", f.Name, e))
 		}
 		s.compiled[i] = cf
 	}
@@ -235,9 +239,9 @@ func (s *Schema) compile(problems *[]string) error {
 		i, ok := s.index[name]
 		switch {
 		case !ok:
-			*problems = append(*problems, fmt.Sprintf("primaryKey: unknown field %q", name))
+			*problems = append(*problems, fmt.Sprintf("primaryKey : champ inconnu « %s »", name))
 		case seen[name]:
-			*problems = append(*problems, fmt.Sprintf("primaryKey: field %q listed twice", name))
+			*problems = append(*problems, fmt.Sprintf("primaryKey : champ « %s » cité deux fois", name))
 		default:
 			seen[name] = true
 			s.pkIdx = append(s.pkIdx, i)
@@ -276,7 +280,7 @@ func Names() []string {
 
 // ErrUnknownSchema is returned by Load for a name that is neither an
 // embedded schema nor a readable file.
-var ErrUnknownSchema = errors.New("unknown schema")
+var ErrUnknownSchema = errors.New("introuvable (ni schéma intégré, ni fichier)")
 
 var schemaNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 
@@ -295,7 +299,7 @@ func readDescriptor(path string) ([]byte, error) {
 		return nil, err
 	}
 	if len(data) > MaxDescriptorSize {
-		return nil, fmt.Errorf("file larger than %d MiB: not a Table Schema", MaxDescriptorSize>>20)
+		return nil, fmt.Errorf("fichier de plus de %d Mio : ce n'est pas un schéma de table", MaxDescriptorSize>>20)
 	}
 	return data, nil
 }
@@ -308,7 +312,7 @@ func Load(nameOrPath string) (*Schema, error) {
 		if err == nil {
 			s, err := Parse(data)
 			if err != nil {
-				return nil, fmt.Errorf("schemas: load embedded %s: %w", nameOrPath, err)
+				return nil, fmt.Errorf("schémas : schéma intégré %s : %w", nameOrPath, err)
 			}
 			return s, nil
 		}
@@ -316,13 +320,13 @@ func Load(nameOrPath string) (*Schema, error) {
 	data, err := readDescriptor(nameOrPath)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("schemas: load %s: %w (embedded: %s)", nameOrPath, ErrUnknownSchema, strings.Join(Names(), ", "))
+			return nil, fmt.Errorf("schémas : schéma « %s » %w (schémas intégrés : %s)", nameOrPath, ErrUnknownSchema, strings.Join(Names(), ", "))
 		}
-		return nil, fmt.Errorf("schemas: load %s: %w", nameOrPath, err)
+		return nil, fmt.Errorf("schémas : %s : %w", nameOrPath, err)
 	}
 	s, err := Parse(data)
 	if err != nil {
-		return nil, fmt.Errorf("schemas: load %s: %w", nameOrPath, err)
+		return nil, fmt.Errorf("schémas : %s : %w", nameOrPath, err)
 	}
 	return s, nil
 }

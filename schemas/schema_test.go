@@ -193,15 +193,15 @@ func TestParseErrors(t *testing.T) {
 		desc string
 		want []string // substrings of the error
 	}{
-		{"not json", `{"fields": [`, []string{"parse descriptor"}},
-		{"no fields", `{"fields": []}`, []string{"no field"}},
+		{"not json", `{"fields": [`, []string{"schémas : descripteur JSON illisible (détail technique : "}},
+		{"no fields", `{"fields": []}`, []string{"schémas : descripteur invalide : fields : aucun champ"}},
 		{"unknown type", `{"fields": [{"name": "a", "type": "text"}]}`, []string{`unknown type "text"`}},
 		{"bad string format", `{"fields": [{"name": "a", "format": "phone"}]}`, []string{`format "phone"`}},
 		{"bad date directive", `{"fields": [{"name": "a", "type": "date", "format": "%d/%Q/%Y"}]}`, []string{"%Q"}},
 		{"bad regex", `{"fields": [{"name": "a", "constraints": {"pattern": "(?<=x)a"}}]}`, []string{"does not compile"}},
-		{"unknown pk", `{"fields": [{"name": "a"}], "primaryKey": ["a", "b"]}`, []string{`unknown field "b"`}},
-		{"duplicate names", `{"fields": [{"name": "a"}, {"name": "a"}]}`, []string{`duplicate name "a"`}},
-		{"empty name", `{"fields": [{"name": ""}]}`, []string{"empty name"}},
+		{"unknown pk", `{"fields": [{"name": "a"}], "primaryKey": ["a", "b"]}`, []string{"primaryKey : champ inconnu « b »"}},
+		{"duplicate names", `{"fields": [{"name": "a"}, {"name": "a"}]}`, []string{"fields[1] : nom « a » déjà pris par fields[0]"}},
+		{"empty name", `{"fields": [{"name": ""}]}`, []string{"fields[0] : nom vide"}},
 		{"bad minimum", `{"fields": [{"name": "a", "type": "integer", "constraints": {"minimum": "x"}}]}`, []string{"minimum"}},
 		{"minimum on string", `{"fields": [{"name": "a", "constraints": {"minimum": 3}}]}`, []string{"not supported by type string"}},
 		{"maxLength on integer", `{"fields": [{"name": "a", "type": "integer", "constraints": {"maxLength": 3}}]}`, []string{"maxLength not supported"}},
@@ -216,7 +216,7 @@ func TestParseErrors(t *testing.T) {
 		{"geometry same field", `{"fields": [{"name": "x", "type": "number"}], "x-ligerdata-geometry": {"longitude": "x", "latitude": "x"}}`,
 			[]string{"the same field"}},
 		{"every problem listed", `{"fields": [{"name": "a", "type": "text"}, {"name": "a", "constraints": {"pattern": "("}}], "primaryKey": "z"}`,
-			[]string{"unknown type", "duplicate name", "does not compile", `unknown field "z"`}},
+			[]string{"unknown type", "déjà pris par", "does not compile", "primaryKey : champ inconnu « z »"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

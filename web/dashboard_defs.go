@@ -36,7 +36,7 @@ func brokenDefs(problems pipelines.DefErrors) []brokenDef {
 }
 
 // defMessages render in French the checker's messages that are still in
-// English (those of connectors and schemas); the definition decoder and
+// English (those of connectors); the definition decoder and
 // the pipeline and indicator checks write theirs in French already.
 var defMessages = []struct {
 	re *regexp.Regexp
@@ -44,9 +44,6 @@ var defMessages = []struct {
 }{
 	{regexp.MustCompile(`^unknown connector kind "(.*)" \(known: (.*)\)$`), func(m []string) string {
 		return "type de connecteur « " + m[1] + " » inconnu (connus : " + m[2] + ")"
-	}},
-	{regexp.MustCompile(`^schemas: load (.*): unknown schema \(embedded: ([^)]*)\)`), func(m []string) string {
-		return "schéma « " + m[1] + " » introuvable (schémas intégrés : " + m[2] + ")"
 	}},
 }
 
