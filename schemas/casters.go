@@ -13,7 +13,7 @@ func buildCaster(f *Field) (castSpec, []string) {
 		typ = "string"
 	}
 	if !knownTypes[typ] {
-		return castSpec{}, []string{fmt.Sprintf("unknown type %q", f.Type)}
+		return castSpec{}, []string{fmt.Sprintf("type inconnu « %s »", f.Type)}
 	}
 	b := casterBuild{f: f, typ: typ}
 	b.checkOptions()
@@ -50,7 +50,7 @@ type casterBuild struct {
 }
 
 func (b *casterBuild) badFormat() {
-	b.problems = append(b.problems, fmt.Sprintf("format %q not supported by type %s", b.f.Format, b.typ))
+	b.problems = append(b.problems, fmt.Sprintf("format « %s » non pris en charge par le type %s", b.f.Format, b.typ))
 }
 
 // defaultFormat reports a format other than default as a problem.
@@ -64,13 +64,13 @@ func (b *casterBuild) defaultFormat() {
 func (b *casterBuild) checkOptions() {
 	f, typ := b.f, b.typ
 	if typ != "number" && typ != "integer" && (f.DecimalChar != "" || f.GroupChar != "" || f.BareNumber != nil) {
-		b.problems = append(b.problems, fmt.Sprintf("decimalChar, groupChar and bareNumber apply to number and integer, not %s", typ))
+		b.problems = append(b.problems, fmt.Sprintf("decimalChar, groupChar et bareNumber s'appliquent à number et integer, pas à %s", typ))
 	}
 	if typ != "boolean" && (f.TrueValues != nil || f.FalseValues != nil) {
-		b.problems = append(b.problems, fmt.Sprintf("trueValues and falseValues apply to boolean, not %s", typ))
+		b.problems = append(b.problems, fmt.Sprintf("trueValues et falseValues s'appliquent à boolean, pas à %s", typ))
 	}
 	if typ != "list" && (f.Delimiter != "" || f.ItemType != "") {
-		b.problems = append(b.problems, fmt.Sprintf("delimiter and itemType apply to list, not %s", typ))
+		b.problems = append(b.problems, fmt.Sprintf("delimiter et itemType s'appliquent à list, pas à %s", typ))
 	}
 }
 

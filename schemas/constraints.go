@@ -87,24 +87,24 @@ func compileField(f *Field, schemaMissing []string) (*compiledField, []string) {
 			continue
 		}
 		if cf.lengthKind == lenNone {
-			problems = append(problems, fmt.Sprintf("constraint %s not supported by type %s", l.name, typ))
+			problems = append(problems, fmt.Sprintf("contrainte %s non prise en charge par le type %s", l.name, typ))
 			continue
 		}
 		if *l.v < 0 {
-			problems = append(problems, fmt.Sprintf("constraint %s is negative", l.name))
+			problems = append(problems, fmt.Sprintf("contrainte %s négative", l.name))
 			continue
 		}
 		*l.dst = *l.v
 	}
 	if cf.minLen >= 0 && cf.maxLen >= 0 && cf.minLen > cf.maxLen {
-		problems = append(problems, "minLength is greater than maxLength")
+		problems = append(problems, "minLength est plus grand que maxLength")
 	}
 
 	if c.Pattern != "" {
 		anchored := `^(?:` + c.Pattern + `)$`
 		re, err := regexp.Compile(anchored)
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("pattern %q does not compile: %v", c.Pattern, err))
+			problems = append(problems, fmt.Sprintf("motif (pattern) « %s » invalide (détail technique : %v)", c.Pattern, err))
 		} else {
 			cf.pattern, cf.patternSrc, cf.patternText = re, c.Pattern, patternWords(c.Pattern)
 			cf.fastPattern = compileFastPattern(anchored)
@@ -143,7 +143,7 @@ func compileField(f *Field, schemaMissing []string) (*compiledField, []string) {
 			continue
 		}
 		if !orderedTypes[typ] {
-			problems = append(problems, fmt.Sprintf("constraint %s not supported by type %s", names[i], typ))
+			problems = append(problems, fmt.Sprintf("contrainte %s non prise en charge par le type %s", names[i], typ))
 			continue
 		}
 		v, ok := castDescriptorValue(typ, spec, raw)

@@ -79,11 +79,11 @@ func appendUnknown(problems []string, path string, m map[string]json.RawMessage,
 	}
 	sort.Strings(unknown)
 	for _, k := range unknown {
-		where := "property"
+		where := "propriété"
 		if path != "" {
-			where = path + ": property"
+			where = path + " : propriété"
 		}
-		problems = append(problems, fmt.Sprintf("%s %q not supported", where, k))
+		problems = append(problems, fmt.Sprintf("%s « %s » non prise en charge", where, k))
 	}
 	return problems
 }

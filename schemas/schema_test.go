@@ -195,16 +195,16 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"not json", `{"fields": [`, []string{"schémas : descripteur JSON illisible (détail technique : "}},
 		{"no fields", `{"fields": []}`, []string{"schémas : descripteur invalide : fields : aucun champ"}},
-		{"unknown type", `{"fields": [{"name": "a", "type": "text"}]}`, []string{`unknown type "text"`}},
-		{"bad string format", `{"fields": [{"name": "a", "format": "phone"}]}`, []string{`format "phone"`}},
+		{"unknown type", `{"fields": [{"name": "a", "type": "text"}]}`, []string{"champ « a » : type inconnu « text »"}},
+		{"bad string format", `{"fields": [{"name": "a", "format": "phone"}]}`, []string{"champ « a » : format « phone » non pris en charge par le type string"}},
 		{"bad date directive", `{"fields": [{"name": "a", "type": "date", "format": "%d/%Q/%Y"}]}`, []string{"%Q"}},
-		{"bad regex", `{"fields": [{"name": "a", "constraints": {"pattern": "(?<=x)a"}}]}`, []string{"does not compile"}},
+		{"bad regex", `{"fields": [{"name": "a", "constraints": {"pattern": "(?<=x)a"}}]}`, []string{"champ « a » : motif (pattern) « (?<=x)a » invalide (détail technique : "}},
 		{"unknown pk", `{"fields": [{"name": "a"}], "primaryKey": ["a", "b"]}`, []string{"primaryKey : champ inconnu « b »"}},
 		{"duplicate names", `{"fields": [{"name": "a"}, {"name": "a"}]}`, []string{"fields[1] : nom « a » déjà pris par fields[0]"}},
 		{"empty name", `{"fields": [{"name": ""}]}`, []string{"fields[0] : nom vide"}},
 		{"bad minimum", `{"fields": [{"name": "a", "type": "integer", "constraints": {"minimum": "x"}}]}`, []string{"minimum"}},
-		{"minimum on string", `{"fields": [{"name": "a", "constraints": {"minimum": 3}}]}`, []string{"not supported by type string"}},
-		{"maxLength on integer", `{"fields": [{"name": "a", "type": "integer", "constraints": {"maxLength": 3}}]}`, []string{"maxLength not supported"}},
+		{"minimum on string", `{"fields": [{"name": "a", "constraints": {"minimum": 3}}]}`, []string{"champ « a » : contrainte minimum non prise en charge par le type string"}},
+		{"maxLength on integer", `{"fields": [{"name": "a", "type": "integer", "constraints": {"maxLength": 3}}]}`, []string{"champ « a » : contrainte maxLength non prise en charge par le type integer"}},
 		{"bad enum", `{"fields": [{"name": "a", "type": "date", "constraints": {"enum": ["2024-13-01"]}}]}`, []string{"enum value"}},
 		{"bad item type", `{"fields": [{"name": "a", "type": "list", "itemType": "object"}]}`, []string{"itemType"}},
 		{"same separators", `{"fields": [{"name": "a", "type": "number", "decimalChar": ",", "groupChar": ","}]}`, []string{"same"}},
@@ -216,7 +216,7 @@ func TestParseErrors(t *testing.T) {
 		{"geometry same field", `{"fields": [{"name": "x", "type": "number"}], "x-ligerdata-geometry": {"longitude": "x", "latitude": "x"}}`,
 			[]string{"the same field"}},
 		{"every problem listed", `{"fields": [{"name": "a", "type": "text"}, {"name": "a", "constraints": {"pattern": "("}}], "primaryKey": "z"}`,
-			[]string{"unknown type", "déjà pris par", "does not compile", "primaryKey : champ inconnu « z »"}},
+			[]string{"type inconnu « text »", "déjà pris par", "motif (pattern) « ( » invalide", "primaryKey : champ inconnu « z »"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -51,9 +51,9 @@ func TestUnsupportedPropertiesRefused(t *testing.T) {
 	if err == nil {
 		t.Fatal("Parse accepted properties it does not check")
 	}
-	for _, want := range []string{`property "uniqueKeys" not supported`, `fields[0]: property "categories" not supported`,
-		`fields[0].constraints: property "jsonSchema" not supported`, `format "hostname" not supported`,
-		`fields[2].arrayItem: property " unit" not supported`} {
+	for _, want := range []string{"propriété « uniqueKeys » non prise en charge", "fields[0] : propriété « categories » non prise en charge",
+		"fields[0].constraints : propriété « jsonSchema » non prise en charge", "format « hostname » non pris en charge",
+		"fields[2].arrayItem : propriété «  unit » non prise en charge"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %s", err, want)
 		}
