@@ -140,7 +140,7 @@ func newNumberOptions(f *Field) (*numberOptions, []string) {
 	}
 	if o.group != "" {
 		if o.group == o.decimal {
-			problems = append(problems, "groupChar and decimalChar are the same")
+			problems = append(problems, "groupChar et decimalChar sont le même caractère")
 		}
 		o.groups = []string{o.group}
 		if o.group == " " {
@@ -149,7 +149,7 @@ func newNumberOptions(f *Field) (*numberOptions, []string) {
 	}
 	for _, c := range []string{o.decimal, o.group} {
 		if c != "" && strings.ContainsAny(c, "0123456789+-eE") {
-			problems = append(problems, fmt.Sprintf("separator %q would be read as part of a number", c))
+			problems = append(problems, fmt.Sprintf("le séparateur « %s » serait lu comme un chiffre du nombre", c))
 		}
 	}
 	o.plain = o.decimal == "." && o.group == ""

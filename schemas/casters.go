@@ -119,7 +119,7 @@ func (b *casterBuild) booleanCaster() castSpec {
 	for _, t := range tv {
 		for _, x := range fv {
 			if t == x {
-				b.problems = append(b.problems, fmt.Sprintf("%q is both a true and a false value", t))
+				b.problems = append(b.problems, fmt.Sprintf("« %s » est à la fois une valeur vraie et fausse", t))
 			}
 		}
 	}
@@ -150,7 +150,7 @@ func (b *casterBuild) listCaster() castSpec {
 		item = "string"
 	}
 	if !listItemTypes[item] {
-		b.problems = append(b.problems, fmt.Sprintf("itemType %q not supported for list", b.f.ItemType))
+		b.problems = append(b.problems, fmt.Sprintf("itemType « %s » non pris en charge pour list", b.f.ItemType))
 		return castSpec{}
 	}
 	itemSpec, _ := buildCaster(&Field{Name: b.f.Name, Type: item})

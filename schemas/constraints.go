@@ -125,7 +125,7 @@ func compileField(f *Field, schemaMissing []string) (*compiledField, []string) {
 		for _, raw := range c.Enum {
 			v, ok := castDescriptorValue(typ, spec, raw)
 			if !ok {
-				problems = append(problems, fmt.Sprintf("enum value %v is not a valid %s", raw, typ))
+				problems = append(problems, fmt.Sprintf("la valeur d'enum %v n'est pas valide pour le type %s", raw, typ))
 				continue
 			}
 			key = appendKey(key[:0], v)
@@ -148,7 +148,7 @@ func compileField(f *Field, schemaMissing []string) (*compiledField, []string) {
 		}
 		v, ok := castDescriptorValue(typ, spec, raw)
 		if !ok {
-			problems = append(problems, fmt.Sprintf("constraint %s %v is not a valid %s", names[i], raw, typ))
+			problems = append(problems, fmt.Sprintf("la contrainte %s %v n'est pas valide pour le type %s", names[i], raw, typ))
 			continue
 		}
 		if typ == "number" {
@@ -180,18 +180,18 @@ func compileArrayItem(cf *compiledField, f *Field, schemaMissing []string) []str
 	item := *f.ArrayItem
 	var problems []string
 	if item.Name != "" {
-		problems = append(problems, "arrayItem: name not allowed")
+		problems = append(problems, "arrayItem : name n'est pas permis")
 	}
 	if item.Type == "array" || item.ArrayItem != nil {
-		problems = append(problems, "arrayItem: nested arrays not supported")
+		problems = append(problems, "arrayItem : listes imbriquées non prises en charge")
 	}
 	if item.Constraints.Unique {
-		problems = append(problems, "arrayItem: constraint unique not supported")
+		problems = append(problems, "arrayItem : contrainte unique non prise en charge")
 	}
 	item.Name = f.Name + " (élément)"
 	ic, errs := compileField(&item, schemaMissing)
 	for _, e := range errs {
-		problems = append(problems, "arrayItem: "+e)
+		problems = append(problems, "arrayItem : "+e)
 	}
 	cf.item = ic
 	return problems

@@ -48,20 +48,20 @@ func (s *Schema) compileForeignKeys(problems *[]string) {
 	for i, fk := range s.ForeignKeys {
 		at := fmt.Sprintf("foreignKeys[%d]", i)
 		if len(fk.Fields) == 0 {
-			*problems = append(*problems, at+": no field")
+			*problems = append(*problems, at+" : aucun champ")
 		}
 		for _, f := range fk.Fields {
 			if s.FieldIndex(f) < 0 {
-				*problems = append(*problems, fmt.Sprintf("%s: unknown field %q", at, f))
+				*problems = append(*problems, fmt.Sprintf("%s : champ inconnu « %s »", at, f))
 			}
 		}
 		if len(fk.Reference.Fields) != len(fk.Fields) {
-			*problems = append(*problems, fmt.Sprintf("%s: %d fields but %d reference fields", at, len(fk.Fields), len(fk.Reference.Fields)))
+			*problems = append(*problems, fmt.Sprintf("%s : %d champs mais %d champs de référence", at, len(fk.Fields), len(fk.Reference.Fields)))
 		}
 		if fk.Reference.Resource == "" {
 			for _, f := range fk.Reference.Fields {
 				if s.FieldIndex(f) < 0 {
-					*problems = append(*problems, fmt.Sprintf("%s: reference to unknown field %q of the same table", at, f))
+					*problems = append(*problems, fmt.Sprintf("%s : renvoie au champ « %s », inconnu de la même table", at, f))
 				}
 			}
 		}
