@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"sort"
 	"strings"
 	"time"
 
@@ -46,90 +45,6 @@ var ErrBlocked = errors.New("release blocked by a gate")
 
 // sampleErrors is how many errors quality.json and the manifest keep.
 const sampleErrors = 100
-
-// Manifest is the record of one run, kept in the store under
-// runs/<pipeline>/<run-id>.json.
-type Manifest struct {
-	Pipeline   string          `json:"pipeline"`
-	RunID      string          `json:"run_id"`
-	Dataset    string          `json:"dataset"`
-	Started    time.Time       `json:"started"`
-	Finished   time.Time       `json:"finished"`
-	DurationMS int64           `json:"duration_ms"`
-	Outcome    string          `json:"outcome"`
-	Error      string          `json:"error,omitempty"`
-	Definition string          `json:"definition_sha256"`
-	Source     ManifestSource  `json:"source"`
-	Fetches    []ManifestFetch `json:"fetches"`
-	Read       int             `json:"read"`
-	Accepted   int             `json:"accepted"`
-	Rejected   int             `json:"rejected"`
-	ErrorsBy   map[string]int  `json:"errors_by_code"`
-	// Warned counts accepted rows with warnings (release file warnings.csv).
-	Warned     int            `json:"warned,omitempty"`
-	WarningsBy map[string]int `json:"warnings_by_code,omitempty"`
-	// Log is the run's log at Info and above (the first maxRunLog lines;
-	// LogDropped counts the others), for the run's page.
-	Log        []LogLine     `json:"log,omitempty"`
-	LogDropped int           `json:"log_dropped,omitempty"`
-	Communes   *communeStats `json:"communes,omitempty"`
-	Gates      []GateResult  `json:"gates"`
-	Release    string        `json:"release,omitempty"`
-	Files      []output.File `json:"files,omitempty"`
-	Rejects    string        `json:"rejected_file,omitempty"`
-	// Since and Watermark are the high-water marks of an incremental run:
-	// the one it harvested after, and the one the next run will use. Kept
-	// counts the rows carried over from the previous release.
-	Since     string `json:"since,omitempty"`
-	Watermark string `json:"watermark,omitempty"`
-	Kept      int    `json:"kept,omitempty"`
-	// LocalDigest is the digest of the inputs a connectors.Local source
-	// read besides HTTP (an embedded table, a file on disk).
-	LocalDigest string `json:"local_digest,omitempty"`
-	// SourceFields lists the source fields read by the mappings that at
-	// least one record carried (see the gate source_fields).
-	SourceFields []string `json:"source_fields,omitempty"`
-	// CatalogError says why the catalogue could not be rewritten after the
-	// release was published.
-	CatalogError string `json:"catalog_error,omitempty"`
-	// Push says what was sent to the portal after publication.
-	Push *PushResult `json:"push,omitempty"`
-	// PushODS is the push to an OpenDataSoft portal (push.opendatasoft).
-	PushODS *PushResult `json:"push_opendatasoft,omitempty"`
-	// Pruned lists the old releases removed by the retention policy.
-	Pruned []string `json:"pruned,omitempty"`
-	// Approval is set on a run that published a blocked run's harvest on a
-	// steward's decision; ApprovedBy on the blocked run it released.
-	Approval   *Approval `json:"approval,omitempty"`
-	ApprovedBy string    `json:"approved_by_run,omitempty"`
-}
-
-// ManifestSource says where the data came from.
-type ManifestSource struct {
-	Kind string `json:"kind"`
-	URL  string `json:"url,omitempty"`
-}
-
-// ManifestFetch is one HTTP exchange of the run; its body is in the raw store.
-type ManifestFetch struct {
-	Seq     int    `json:"seq"`
-	Method  string `json:"method"`
-	URL     string `json:"url"`
-	Status  int    `json:"status"`
-	Bytes   int    `json:"bytes"`
-	SHA256  string `json:"sha256"`
-	Outcome string `json:"outcome"`
-	// Attempts is how many requests it took (retries on 429, 5xx and
-	// network errors); 0 or 1 when the first answer was kept.
-	Attempts int `json:"attempts,omitempty"`
-}
-
-// GateResult is the verdict of one publish gate.
-type GateResult struct {
-	Gate   string `json:"gate"`
-	Passed bool   `json:"passed"`
-	Detail string `json:"detail"`
-}
 
 // Runner runs pipelines against a store.
 type Runner struct {
@@ -758,60 +673,4 @@ func (def *Definition) keyOf(values []schemas.Value) string {
 		fmt.Fprint(&b, values[ts.FieldIndex(name)])
 	}
 	return b.String()
-}
-
-// normaliser turns source records into schema rows.
-type normaliser struct {
-	def      *Definition
-	table    *schemas.Table
-	cells    []string
-	runDate  string
-	n        int
-	communes communeStats
-	warnings []schemas.Error // of the last record (see mapCells)
-	// order and maps are the schema index and the mapping of each field of
-	// def.Order.
-	order []int
-	maps  []FieldMap
-}
-
-func newNormaliser(def *Definition, runDate string) *normaliser {
-	t, _ := def.TableSchema.NewTable(nil)
-	n := &normaliser{def: def, table: t, cells: make([]string, len(def.TableSchema.Fields)), runDate: runDate}
-	for _, name := range def.Order {
-		n.order = append(n.order, def.TableSchema.FieldIndex(name))
-		n.maps = append(n.maps, def.Fields[name])
-	}
-	return n
-}
-
-// record maps and validates one record. Its row number is its position in
-// the source plus one, so that the first record is row 2 as in a CSV with
-// a header; errors also carry the record's line in the fetched body.
-func (n *normaliser) record(rec connectors.Record) ([]schemas.Value, []schemas.Error) {
-	n.n++
-	row := n.n + 1
-	if msg, bad := rec.Fields[connectors.ErrorField]; bad {
-		return nil, []schemas.Error{{Code: "source-error", Row: row, Line: rec.Line, Message: fmt.Sprintf("Ligne %d illisible : %s.", rec.Line, stringOf(msg, "|"))}}
-	}
-	var extra []schemas.Error
-	for k, v := range rec.Fields {
-		if strings.HasPrefix(k, connectors.ExtraFieldPrefix) {
-			extra = append(extra, schemas.Error{Code: "extra-cell", Row: row, Line: rec.Line, Value: stringOf(v, "|"), Message: fmt.Sprintf("Ligne %d : cellule en trop (colonne %s) sans en-tête.", rec.Line, strings.TrimPrefix(k, connectors.ExtraFieldPrefix))})
-		}
-	}
-	n.def.enrich(rec)
-	for i := range n.cells {
-		n.cells[i] = ""
-	}
-	n.mapCells(rec, row)
-	n.def.resolveCommune(n.cells, &n.communes)
-	posErrs := n.checkPosition(row, rec.Line)
-	values, errs := n.table.Row(row, rec.Line, n.cells)
-	errs = append(errs, posErrs...)
-	if len(extra) > 0 {
-		sort.Slice(extra, func(i, j int) bool { return extra[i].Message < extra[j].Message })
-		errs = append(errs, extra...)
-	}
-	return values, errs
 }

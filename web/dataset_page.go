@@ -129,18 +129,29 @@ func (s *site) dcatOf(r *http.Request, dataset string) dcatLinks {
 // maxReleasesShown bounds the release list of a dataset page.
 const maxReleasesShown = 60
 
-func (s *site) dataset(w http.ResponseWriter, r *http.Request) {
+// latestOr404 loads the latest release of the dataset named in the path,
+// or answers 404 (logging why when the release exists but cannot be read,
+// for the page named by what) and reports false.
+func (s *site) latestOr404(w http.ResponseWriter, r *http.Request, what string) (*release, bool) {
 	name := r.PathValue("dataset")
 	if !validName(name) {
 		s.notFound(w, r)
-		return
+		return nil, false
 	}
 	rel, err := s.loadLatest(name)
 	if err != nil {
 		if !errors.Is(err, errNotFound) {
-			s.log.Warn("dataset page: latest release unavailable", "dataset", name, "err", err)
+			s.log.Warn(what+": latest release unavailable", "dataset", name, "err", err)
 		}
 		s.notFound(w, r)
+		return nil, false
+	}
+	return rel, true
+}
+
+func (s *site) dataset(w http.ResponseWriter, r *http.Request) {
+	rel, ok := s.latestOr404(w, r, "dataset page")
+	if !ok {
 		return
 	}
 	page := s.datasetPageOf(r, rel)

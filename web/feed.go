@@ -90,19 +90,11 @@ func (s *site) siteFeed(w http.ResponseWriter, r *http.Request) {
 // datasetFeed serves GET /jeux-de-donnees/{dataset}/flux.atom: the newest
 // releases of one published dataset.
 func (s *site) datasetFeed(w http.ResponseWriter, r *http.Request) {
+	rel, ok := s.latestOr404(w, r, "dataset feed")
+	if !ok {
+		return
+	}
 	name := r.PathValue("dataset")
-	if !validName(name) {
-		s.notFound(w, r)
-		return
-	}
-	rel, err := s.loadLatest(name)
-	if err != nil {
-		if !errors.Is(err, errNotFound) {
-			s.log.Warn("dataset feed: latest release unavailable", "dataset", name, "err", err)
-		}
-		s.notFound(w, r)
-		return
-	}
 	s.writeFeed(w, r, atomFeed{
 		ID:    tagAuthority + "flux/" + name,
 		Title: rel.title() + " — nouvelles versions",
